@@ -1,0 +1,75 @@
+"""The command line: one click group; each command lives in its own module.
+
+Only click is imported at start-up, so ``symback --help`` is instant; each
+command imports the library (and SymPy) when it runs. Every SymbackError
+becomes one line on stderr and its exit code (2 for bad input), and so does
+every usage error click finds.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+class SymbackGroup(click.Group):
+    """A click group whose errors are one line each, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            return super().main(args, prog_name or "symback", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.Abort:
+            click.echo("symback: aborted", err=True)
+            sys.exit(130)
+        except click.ClickException as err:
+            hint = f" (see '{err.ctx.command_path} --help')" if getattr(err, "ctx", None) else ""
+            _fail(err.format_message() + hint, 2)
+        except Exception as err:  # noqa: BLE001 - the one place errors become messages
+            from ..errors import SymbackError
+
+            if isinstance(err, SymbackError):
+                _fail(err.message, err.exit_code)
+            raise
+
+
+def _fail(message: str, code: int):
+    click.echo("symback: error: " + " ".join(message.split()), err=True)
+    sys.exit(code)
+
+
+@click.group(cls=SymbackGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="symback", prog_name="symback")
+def cli():
+    """symback: backpropagation, derived exactly and explained step by step.
+
+    Give a model, a loss, parameter values and data; symback builds the
+    computational graph, derives every gradient with SymPy, explains the
+    chain rule with the numbers filled in, trains the model and writes
+    lecture notes. Every default is the classic lesson: y_hat = w*x,
+    loss (y_hat - y)^2, w = 1, data (1,2), (2,4), (3,6), learning rate 0.01.
+
+    \b
+    Examples:
+      symback explain
+      symback explain --model "w1*x**2 + w2*x + b" --param w1=0 --param w2=1 --param b=0
+      symback explain --mode batch --format markdown
+      symback explain --lang zh
+    """
+
+
+def main(argv=None):
+    """Console entry point."""
+    cli.main(args=argv, prog_name="symback")
+
+
+def _register():
+    from . import explain
+
+    for module in (explain,):
+        cli.add_command(module.command)
+
+
+_register()

@@ -1,0 +1,44 @@
+"""symback explain: the chain-rule derivation of one sample or of the batch."""
+
+from __future__ import annotations
+
+import click
+
+from .options import build_problem, emit, lang_option, lesson_of, output_option, problem_options
+
+
+@click.command("explain")
+@problem_options
+@click.option("--sample", default=None, metavar="NAME=V,...",
+              help="The sample to explain, e.g. x=1,y=2 (default: the first row of the data).")
+@click.option("--mode", type=click.Choice(["sample", "batch"]), default=None,
+              help="One sample (default), or the mean loss over every row of the data.")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--standalone", is_flag=True, help="With --format latex: a whole document that compiles with pdflatex.")
+@lang_option
+@output_option
+def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, standalone, lang, output):
+    """Explain how backpropagation computes the gradient, step by step.
+
+    Shows the problem, the computational graph with forward values, each
+    local derivative with its rule, the backward pass with the numbers, the
+    closed form (checked against SymPy's diff) and the gradient-descent
+    update. With no options: the classic lesson, w = 1 -> 1.02.
+    """
+    from ..batch import explain_batch
+    from ..derive import explain as explain_sample
+    from ..render import render
+    from ..spec import parse_assignments
+
+    lesson = lesson_of(problem_file)
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
+    mode = mode or lesson.get("mode", "sample")
+    if mode == "batch":
+        if sample:
+            raise click.UsageError("--sample explains one sample; leave it out with --mode batch")
+        derivation = explain_batch(problem)
+    else:
+        point = parse_assignments(sample, "sample value") if sample else lesson.get("sample", 0)
+        derivation = explain_sample(problem, point)
+    emit(render(derivation, fmt, lang=lang, standalone=standalone), output)

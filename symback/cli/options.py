@@ -1,0 +1,77 @@
+"""The problem options every command shares, and turning them into a Problem."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+PROBLEM_HELP = {
+    "model": "The model: an expression such as 'w*x' (default), or definitions "
+    "'h = tanh(w1*x + b1); y_hat = v*h + c'.",
+    "loss": "mse (default: (y_hat - y)**2, the mean on a batch), abs, bce, or an expression in y_hat and y.",
+    "param": "A parameter and its starting value, NAME=VALUE; repeat for each (default w=1.0).",
+    "data": "CSV file whose header names the inputs and y (default: the lesson's x,y = 1,2; 2,4; 3,6).",
+    "lr": "Learning rate η (default 0.01).",
+    "problem": "A lesson file (TOML) with the same fields; options given here override it.",
+}
+
+
+def problem_options(command):
+    """Add --model, --loss, --param, --data, --lr and --problem to a click command."""
+    options = [
+        click.option("--problem", "problem_file", type=click.Path(dir_okay=False), help=PROBLEM_HELP["problem"]),
+        click.option("--lr", type=float, default=None, help=PROBLEM_HELP["lr"]),
+        click.option("--data", type=click.Path(dir_okay=False), default=None, help=PROBLEM_HELP["data"]),
+        click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help=PROBLEM_HELP["param"]),
+        click.option("--loss", default=None, metavar="mse|abs|bce|EXPR", help=PROBLEM_HELP["loss"]),
+        click.option("--model", default=None, metavar="EXPR", help=PROBLEM_HELP["model"]),
+    ]
+    return functools.reduce(lambda f, option: option(f), options, command)
+
+
+def lesson_of(problem_file):
+    """The lesson file's settings, or {} without one."""
+    if not problem_file:
+        return {}
+    from ..lesson import load_lesson
+
+    return load_lesson(problem_file)
+
+
+def build_problem(model, loss, params, data, lr, problem_file, lesson=None):
+    """A Problem from the options; the lesson file fills what the options leave out."""
+    from ..spec import parse_assignments, problem
+
+    lesson = lesson if lesson is not None else lesson_of(problem_file)
+    if params:
+        param_values = parse_assignments(params, "parameter")
+    else:
+        param_values = lesson.get("params")
+    return problem(
+        model=model if model is not None else lesson.get("model", "w*x"),
+        loss=loss if loss is not None else lesson.get("loss", "mse"),
+        params=param_values,
+        data=data if data is not None else lesson.get("data"),
+        lr=lr if lr is not None else lesson.get("lr", 0.01),
+    )
+
+
+def output_option(command):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                        help="Write to this file (atomically) instead of the terminal.")(command)
+
+
+def lang_option(command):
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                        help="Language of the wording.")(command)
+
+
+def emit(text: str, output) -> None:
+    """Print ``text`` or write it atomically to ``output``."""
+    if output:
+        from ..io import write_atomic
+
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text)

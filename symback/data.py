@@ -1,0 +1,136 @@
+"""Data sets: the seed data, CSV files and their checks.
+
+A :class:`Dataset` is a table of floats with named columns. CSV files are
+read with the standard library; every cell must be a finite number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from dataclasses import dataclass
+from typing import Sequence
+
+from .errors import DataError
+
+#: the study-hours/points table of the original lesson
+SEED_DATA = (("x", "y"), ((1.0, 2.0), (2.0, 4.0), (3.0, 6.0)))
+
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Rows of floats under the column ``names``."""
+
+    names: tuple[str, ...]
+    rows: tuple[tuple[float, ...], ...]
+
+    def __repr__(self) -> str:
+        return f"Dataset({', '.join(self.names)}; {len(self.rows)} rows)"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> tuple[float, ...]:
+        i = self.names.index(name)
+        return tuple(row[i] for row in self.rows)
+
+    def row(self, i: int) -> dict[str, float]:
+        return dict(zip(self.names, self.rows[i]))
+
+    def select(self, names: Sequence[str]) -> "Dataset":
+        """The same rows with only ``names``, in that order."""
+        idx = [self.names.index(n) for n in names]
+        return Dataset(tuple(names), tuple(tuple(r[i] for i in idx) for r in self.rows))
+
+
+def seed_dataset() -> Dataset:
+    names, rows = SEED_DATA
+    return Dataset(names, rows)
+
+
+def from_rows(names: Sequence[str], rows: Sequence[Sequence[float]]) -> Dataset:
+    """Build a dataset from Python values, checking every cell."""
+    names = tuple(names)
+    _check_header(names, "data")
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if len(row) != len(names):
+            raise DataError(f"data row {i} has {len(row)} values but there are {len(names)} columns")
+        out.append(tuple(_number(v, f"data row {i}, column {n}") for v, n in zip(row, names)))
+    if not out:
+        raise DataError("the data have no rows")
+    return Dataset(names, tuple(out))
+
+
+def read_csv(path: str) -> Dataset:
+    """Read a CSV file whose header names the columns (inputs and y)."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CSV_BYTES:
+            raise DataError(f"{path} is {size // 2**20} MiB; CSV input is limited to {MAX_CSV_BYTES // 2**20} MiB")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM from spreadsheets is fine
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; save it as CSV (UTF-8)") from None
+    return parse_csv(text, path)
+
+
+def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
+    """Parse CSV text; comma-separated, header first, blank lines ignored."""
+    lines = [line for line in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in line)]
+    if not lines:
+        raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")
+    header = tuple(cell.strip() for cell in lines[0])
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t| "):
+        raise DataError(f"{where}: the header '{header[0]}' is not comma-separated; separate columns with ','")
+    _check_header(header, where)
+    rows = []
+    for lineno, line in enumerate(lines[1:], start=2):
+        if len(line) != len(header):
+            raise DataError(
+                f"{where}, row {lineno}: {len(line)} cells but the header has {len(header)} ({','.join(header)})"
+            )
+        rows.append(tuple(_number(cell, f"{where}, row {lineno}, column {name}") for cell, name in zip(line, header)))
+    if not rows:
+        raise DataError(f"{where} has a header but no rows of data")
+    return Dataset(header, tuple(rows))
+
+
+def _check_header(header: Sequence[str], where: str) -> None:
+    from .parse import NAME_RE
+
+    seen = set()
+    for name in header:
+        if not name:
+            raise DataError(f"{where}: a column has an empty name in the header")
+        if not NAME_RE.match(name):
+            raise DataError(f"{where}: column name '{name}' is not a valid name (letters, digits, _)")
+        if name in seen:
+            raise DataError(f"{where}: column '{name}' appears twice in the header")
+        seen.add(name)
+
+
+def _number(cell, where: str) -> float:
+    if isinstance(cell, str):
+        text = cell.strip()
+        if not text:
+            raise DataError(f"{where} is empty; every cell needs a number")
+        try:
+            value = float(text)
+        except ValueError:
+            raise DataError(f"{where}: '{text[:30]}' is not a number") from None
+    elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        value = float(cell)
+    else:
+        raise DataError(f"{where}: {cell!r} is not a number")
+    if not math.isfinite(value):
+        raise DataError(f"{where}: {cell!r} is not a finite number")
+    return value

@@ -1,0 +1,323 @@
+"""Graph -> Derivation: local derivatives by named rules, then the reverse pass.
+
+For every edge (node v uses operand u) the local derivative ∂v/∂u is SymPy's
+diff of the node's one-operation equation, labelled by the rule that gives it
+(a dispatch table on the node's kind). The backward pass then walks the nodes
+in reverse topological order, as micrograd's ``backward`` does:
+
+    ∂L/∂L = 1,     ∂L/∂u = Σ over nodes v using u of  ∂L/∂v · ∂v/∂u
+
+one contribution per edge, summed where u is used more than once. The
+gradient of each parameter is substituted back into a closed form and
+compared with SymPy's diff of the whole loss.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import sympy
+
+from . import steps
+from .errors import MathError, SpecError
+from .graph import Graph, Node, build_graph, check_finite, forward
+from .parse import symbol
+from .spec import Problem
+from .timebox import within
+from .verify import Check, agrees_with_diff
+
+#: closed forms larger than this many operations are not expanded
+MAX_CLOSED_OPS = 300
+#: graphs with more nodes than this get no closed form (it would swell)
+MAX_CLOSED_NODES = 60
+#: more paths than this from L to a parameter are not listed one by one
+MAX_PATHS = 6
+
+
+@dataclass(frozen=True)
+class Local:
+    """∂node/∂child = expr, given by ``rule``; symbolic, the same at every point."""
+
+    node: Node
+    child: sympy.Symbol
+    rule: steps.Rule
+    expr: sympy.Expr
+
+    def __repr__(self) -> str:
+        return f"d{self.node.name}/d{self.child} = {sympy.sstr(self.expr)}  [{self.rule.key}]"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One edge of the backward pass: upstream ∂L/∂via times local ∂via/∂node."""
+
+    node: sympy.Symbol
+    via: sympy.Symbol
+    upstream: float
+    local: float
+    value: float
+
+
+@dataclass(frozen=True)
+class Adjoint:
+    """∂L/∂node: the sum of its contributions (1 for L itself)."""
+
+    node: sympy.Symbol
+    contributions: tuple[Contribution, ...]
+    value: float
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """∂L/∂param at the point, its closed form and the update it gives."""
+
+    param: sympy.Symbol
+    value: float
+    paths: tuple[tuple[sympy.Expr, ...], ...] | None
+    closed: sympy.Expr | None
+    check: Check
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything the explanation of one sample shows, in order."""
+
+    problem: Problem
+    graph: Graph
+    locals: tuple[Local, ...]
+    point: dict
+    values: dict
+    adjoints: tuple[Adjoint, ...]
+    gradients: tuple[Gradient, ...]
+
+    def __repr__(self) -> str:
+        grads = ", ".join(f"{g.param}: {g.value!r}" for g in self.gradients)
+        return f"Derivation(loss={self.loss!r}, gradient={{{grads}}})"
+
+    @property
+    def loss(self) -> float:
+        return self.values[self.graph.loss]
+
+    @property
+    def gradient(self) -> dict[str, float]:
+        return {g.param.name: g.value for g in self.gradients}
+
+    @property
+    def params_after(self) -> dict[str, float]:
+        return {g.param.name: g.after for g in self.gradients}
+
+    def local_value(self, local: Local) -> float:
+        return _value(local.expr, self.values)
+
+    def adjoint(self, name) -> Adjoint:
+        key = symbol(name) if isinstance(name, str) else name
+        return next(a for a in self.adjoints if a.node == key)
+
+    def _repr_markdown_(self) -> str:
+        from .render import render
+
+        return render(self, "markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render import render
+
+        return "$\\displaystyle " + render(self, "latex", summary=True) + "$"
+
+
+def explain(problem: Problem | None = None, sample: Mapping[str, float] | int = 0) -> Derivation:
+    """Derive the gradient of ``problem`` at one sample (a row index or values)."""
+    problem = problem or _seed()
+    graph = build_graph(problem)
+    return derive(problem, graph, local_derivatives(graph), _point(problem, sample))
+
+
+def _seed() -> Problem:
+    from .spec import problem
+
+    return problem()
+
+
+def _point(problem: Problem, sample) -> dict[str, float]:
+    if isinstance(sample, int):
+        if not 0 <= sample < len(problem.data):
+            raise SpecError(f"sample {sample} does not exist; the data have {len(problem.data)} rows")
+        return problem.sample(sample)
+    needed = list(problem.inputs) + ["y"]
+    missing = [n for n in needed if n not in sample]
+    extra = [n for n in sample if n not in needed]
+    if missing or extra:
+        raise SpecError(
+            f"the sample must give exactly {', '.join(needed)}"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; {', '.join(extra)} not an input" if extra else "")
+        )
+    return {n: float(sample[n]) for n in needed}
+
+
+def local_derivatives(graph: Graph) -> tuple[Local, ...]:
+    """One Local per edge, in graph order."""
+    return tuple(
+        Local(node, child, rule_for(node, child), sympy.diff(node.expr, child))
+        for node in graph.nodes
+        for child in node.children
+    )
+
+
+def rule_for(node: Node, child: sympy.Symbol) -> steps.Rule:
+    """The named rule that gives ∂node/∂child (dispatch on the node's kind)."""
+    return _RULES.get(node.kind, lambda n, c: steps.GenericRule())(node, child)
+
+
+def _sum_rule(node: Node, child) -> steps.Rule:
+    k = sympy.diff(node.expr, child)
+    if k == 1:
+        has_minus = any(t.could_extract_minus_sign() for t in node.expr.args)
+        return steps.DifferenceRule(1) if has_minus else steps.SumRule()
+    return steps.DifferenceRule(-1) if k == -1 else steps.LinearRule()
+
+
+def _quotient_rule(node: Node, child) -> steps.Rule:
+    numerator, denominator = sympy.fraction(node.expr)
+    constant_top = not any(c in numerator.free_symbols for c in node.children)
+    return steps.QuotientRule(child in denominator.free_symbols, constant_top)
+
+
+_RULES = {
+    "identity": lambda n, c: steps.Identity(),
+    "sum": _sum_rule,
+    "scale": lambda n, c: steps.ConstantMultipleRule(),
+    "product": lambda n, c: steps.ProductRule(),
+    "quotient": _quotient_rule,
+    "power": lambda n, c: steps.PowerRule(n.expr.exp),
+    "sqrt": lambda n, c: steps.SqrtRule(),
+    "exponential": lambda n, c: steps.ExponentialRule(),
+    "general_power": lambda n, c: steps.GeneralPowerRule(c == n.children[-1] and len(n.children) == 2),
+    "function": lambda n, c: steps.FUNCTION_RULES[n.expr.func](),
+}
+
+
+def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Mapping[str, float]) -> Derivation:
+    """Forward values, the backward pass and the gradients at ``point``."""
+    env = {**problem.param_values, **point}
+    values = forward(graph, env)
+    check_finite(graph, values)
+    adjoints = backward(graph, locals_, values)
+    grads = {a.node: a.value for a in adjoints}
+    gradients = tuple(
+        _gradient(problem, graph, locals_, p, grads.get(p, 0.0)) for p in graph.params
+    )
+    return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients)
+
+
+def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple[Adjoint, ...]:
+    """The reverse pass: one Adjoint per node and parameter, from L down."""
+    upstream = {graph.loss: 1.0}
+    adjoints = [Adjoint(graph.loss, (), 1.0)]
+    incoming: dict[sympy.Symbol, list[Contribution]] = {}
+    for node in reversed(graph.nodes):
+        if node.name != graph.loss:
+            total = _sum(c.value for c in incoming.get(node.name, ()))
+            upstream[node.name] = total
+            adjoints.append(Adjoint(node.name, tuple(incoming.get(node.name, ())), total))
+        for local in (l for l in locals_ if l.node is node):
+            value = _value(local.expr, values)
+            up = upstream[node.name]
+            incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, up * value))
+    for param in graph.params:
+        contributions = tuple(incoming.get(param, ()))
+        adjoints.append(Adjoint(param, contributions, _sum(c.value for c in contributions)))
+    return tuple(adjoints)
+
+
+def _sum(values) -> float:
+    total = None
+    for value in values:
+        total = value if total is None else total + value
+    return 0.0 if total is None else total
+
+
+def _value(expr: sympy.Expr, values: Mapping) -> float:
+    from .numeric import evaluate
+
+    return evaluate(expr, values)
+
+
+def _gradient(problem: Problem, graph: Graph, locals_, param, value: float) -> Gradient:
+    paths = chain_paths(graph, locals_, param)
+    closed = closed_form(graph, locals_, param)
+    if closed is not None:
+        symbols = list(problem.param_symbols) + list(problem.input_symbols) + [graph.target]
+        check = agrees_with_diff(closed, problem.loss_expr, param, symbols)
+    else:
+        check = Check(True, "not expanded")
+    before = problem.param_values[param.name]
+    after = before - problem.lr * value
+    if not math.isfinite(after):
+        raise MathError(f"the update of {param} is not finite; try a smaller learning rate")
+    return Gradient(param, value, paths, closed, check, before, after)
+
+
+def chain_paths(graph: Graph, locals_, target) -> tuple[tuple[sympy.Expr, ...], ...] | None:
+    """Every path from L down to ``target`` as its local derivatives, from L down.
+
+    ∂L/∂target is the sum over these paths of the product of their locals.
+    None when there are more than MAX_PATHS paths (deep or wide graphs).
+    """
+    paths = _paths_to(graph.loss, target, locals_, MAX_PATHS)
+    return None if paths is None else tuple(tuple(p) for p in paths)
+
+
+def _paths_to(top, target, locals_, limit):
+    """Paths (lists of local exprs) from ``top`` down to ``target``; None past ``limit``."""
+    children: dict[sympy.Symbol, list[Local]] = {}
+    for local in locals_:
+        children.setdefault(local.node.name, []).append(local)
+    found: list[list[sympy.Expr]] = []
+    stack = [(top, [])]
+    while stack:
+        name, path = stack.pop()
+        if name == target:
+            found.append(path)
+            if len(found) > limit:
+                return None
+            continue
+        for local in reversed(children.get(name, ())):
+            stack.append((local.child, path + [local.expr]))
+    return found
+
+
+def closed_form(graph: Graph, locals_, param) -> sympy.Expr | None:
+    """∂L/∂param in parameters, inputs and y: the adjoints substituted back.
+
+    None if the graph is too large or the result grows past MAX_CLOSED_OPS
+    operations: then the recursive form (each adjoint from the next) stands.
+    """
+    if len(graph.nodes) > MAX_CLOSED_NODES:
+        return None
+    adjoint: dict[sympy.Symbol, sympy.Expr] = {graph.loss: sympy.Integer(1)}
+    by_node: dict[sympy.Symbol, list[Local]] = {}
+    for local in locals_:
+        by_node.setdefault(local.node.name, []).append(local)
+    for node in reversed(graph.nodes):
+        up = adjoint.get(node.name)
+        if up is None:
+            continue
+        for local in by_node.get(node.name, ()):
+            adjoint[local.child] = adjoint.get(local.child, 0) + up * local.expr
+    expanded = graph.expand(adjoint.get(param, sympy.Integer(0)))
+    if sympy.count_ops(expanded) > MAX_CLOSED_OPS:
+        return None
+    return tidy(expanded)
+
+
+def tidy(expr: sympy.Expr, seconds: float = 0.5) -> sympy.Expr:
+    """The shortest of: expr with common factors pulled out, and that form with
+    fractions cancelled and factored (time-bounded; trigonometric simplification
+    is left out on purpose: it is slow and rarely shorter)."""
+    plain = sympy.factor_terms(expr)
+    cancelled = within(seconds, lambda: sympy.factor(sympy.cancel(plain)), plain)
+    return min([plain, cancelled], key=sympy.count_ops)

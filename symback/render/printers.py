@@ -1,0 +1,271 @@
+"""SymPy printers for symback's formats, all with the same two extras.
+
+* ``values``: a mapping {symbol or subexpression: float}; those parts print as
+  numbers, so ``2*r*x`` with r = −1, x = 1 prints ``2·(−1)·1``. Negative
+  numbers are parenthesised wherever they stand inside a larger expression.
+* Terms print in stored order (``order='none'``): graph nodes keep the order
+  the user wrote.
+
+``UnicodePrinter`` writes one-line maths for terminals (ŷ = w·x, r², ∂L/∂w);
+``TexPrinter`` writes LaTeX; ``ClaimPrinter`` writes SymPy syntax that
+``sympify`` reads back (the JSON claims). ``Derivative(L, r)`` of two symbols
+is the gradient notation ∂L/∂r; of an expression, the rule notation d(u²)/du.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
+from sympy.printing.str import StrPrinter
+
+from ..functions import relu, sigmoid
+from ..numeric import format_float
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+#: names printed specially: the prediction, and the learning rate η
+DISPLAY_NAMES = {"y_hat": ("ŷ", r"\hat{y}"), "eta": ("η", r"\eta")}
+
+
+class _Values:
+    """Mixin: print the parts listed in ``values`` as numbers."""
+
+    values: Mapping = {}
+
+    def _print(self, expr, **kwargs):
+        values = self.values
+        if values and not isinstance(expr, (str, int, float)) and _hashable(expr) and expr in values:
+            text = self._number(values[expr])
+            return self._wrap(text) if text.lstrip().startswith(("-", "−")) and self._depth >= 0 else text
+        self._depth += 1
+        try:
+            return super()._print(expr, **kwargs)
+        finally:
+            self._depth -= 1
+
+    _depth = -1
+
+    def _as_ordered_terms(self, expr, order=None):
+        """Stored order, but terms that print with a minus after the others (w·x − y)."""
+        terms = list(expr.args)
+        first = [t for t in terms if t in self.values or not t.could_extract_minus_sign()]
+        return first + [t for t in terms if t not in first]
+
+    def _wrap(self, text: str) -> str:
+        return f"({text})"
+
+    def _number(self, value: float) -> str:
+        return format_float(value)
+
+
+def _hashable(expr) -> bool:
+    try:
+        hash(expr)
+        return True
+    except TypeError:
+        return False
+
+
+class ClaimPrinter(_Values, StrPrinter):
+    """SymPy syntax, floats in full: ``2*(1*1 - 2)*1``, ``Derivative(r**2, r)``."""
+
+    def __init__(self, values: Mapping | None = None):
+        super().__init__({"order": "none"})
+        self.values = dict(values or {})
+
+    def _print_Float(self, expr):
+        return format_float(float(expr))
+
+
+class UnicodePrinter(_Values, StrPrinter):
+    """One-line Unicode maths: ŷ = w·x, (ŷ − y)², ∂L/∂w, σ(u), |r|."""
+
+    def __init__(self, values: Mapping | None = None):
+        super().__init__({"order": "none"})
+        self.values = dict(values or {})
+
+    def _number(self, value: float) -> str:
+        return format_float(value).replace("-", "−")
+
+    def _print_Symbol(self, expr):
+        if expr.name in DISPLAY_NAMES:
+            return DISPLAY_NAMES[expr.name][0]
+        return pretty_symbol(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Indexed(self, expr):
+        base = self._print(expr.base.label)
+        return base + "".join(_subscript(str(i)) for i in expr.indices)
+
+    def _print_Integer(self, expr):
+        return str(expr.p).replace("-", "−")
+
+    def _print_Rational(self, expr):
+        return f"{expr.p}/{expr.q}".replace("-", "−")
+
+    def _print_Float(self, expr):
+        return self._number(float(expr))
+
+    def _print_Add(self, expr, order=None):
+        out = []
+        for i, term in enumerate(self._as_ordered_terms(expr)):
+            negative = i > 0 and term.could_extract_minus_sign() and term not in self.values
+            text = self._print(-term if negative else term)
+            if term.is_Add and i > 0:
+                text = f"({text})"
+            out.append((" − " if negative else " + ") + text if i else text)
+        return "".join(out)
+
+    def _print_Mul(self, expr):
+        factors = list(expr.args)
+        if factors[0].is_Number and factors[0].is_negative and factors[0] not in self.values and len(factors) > 1:
+            rest = ([-factors[0]] if factors[0] != -1 else []) + factors[1:]
+            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            text = self._print(inner)
+            return "−" + (f"({text})" if inner.is_Add or text.startswith("−") else text)
+        top = [f for f in factors if not _is_reciprocal(f)]
+        bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _is_reciprocal(f)]
+        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values:
+            # ½·w reads better as w/2
+            p, q = top[0].p, top[0].q
+            top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
+            bottom = [sympy.Integer(q)] + bottom
+        text = self._join(top) if top else "1"
+        if bottom:
+            if len(bottom) > 1:
+                den = f"({self._join(bottom)})"
+            else:
+                den = self.parenthesize(bottom[0], PRECEDENCE["Pow"])
+            text += "/" + den
+        return text
+
+    def _join(self, factors) -> str:
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
+        text = parts[0]
+        for prev, factor, part in zip(factors, factors[1:], parts[1:]):
+            # "2r" and "2x(wx − y)" read as in a textbook; everything else gets a "·".
+            plain = prev not in self.values and factor not in self.values
+            glue = "" if plain and ((prev.is_Integer and (factor.is_Symbol or factor.is_Add))
+                                    or (prev.is_Symbol and factor.is_Add)) else "·"
+            text += glue + part
+        return text
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.args
+        if exp == sympy.Rational(1, 2):
+            return "√" + self._paren_unless_atom(base)
+        if exp == -1:
+            return "1/" + self.parenthesize(base, PRECEDENCE["Pow"])
+        b = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        if exp.is_Integer and exp not in self.values:
+            return b + str(exp).translate(SUPERSCRIPT)
+        return b + "^" + self.parenthesize(exp, PRECEDENCE["Pow"], strict=True)
+
+    def _paren_unless_atom(self, expr):
+        text = self._print(expr)
+        return text if (expr.is_Atom or expr in self.values) else f"({text})"
+
+    def _print_Derivative(self, expr):
+        inner, (var, _count) = expr.expr, expr.variable_count[0]
+        if inner.is_Symbol:
+            return f"∂{self._print(inner)}/∂{self._print(var)}"
+        return f"d({self._print(inner)})/d{self._print(var)}"
+
+    def _print_Function(self, expr):
+        name = {sigmoid: "σ", sympy.log: "ln", sympy.Heaviside: "H"}.get(expr.func, expr.func.__name__)
+        args = expr.args[:1] if expr.func is sympy.Heaviside else expr.args
+        return f"{name}({', '.join(self._print(a) for a in args)})"
+
+    _print_sigmoid = _print_relu = _print_Heaviside = _print_log = _print_exp = _print_Function
+    _print_tanh = _print_sin = _print_cos = _print_tan = _print_sign = _print_Function
+
+    def _print_Abs(self, expr):
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Sum(self, expr):
+        (index, low, high), = expr.limits
+        body = self.parenthesize(expr.function, PRECEDENCE["Mul"])
+        return f"Σ{_subscript(str(index))} {body}"
+
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_Pi(self, expr):
+        return "π"
+
+
+def _is_reciprocal(factor) -> bool:
+    return factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative
+
+
+_SUB = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _subscript(text: str) -> str:
+    return text.translate(_SUB)
+
+
+class TexPrinter(_Values, LatexPrinter):
+    """LaTeX with ŷ as \\hat{y}, ∂L/∂r as a fraction of partials, numbers in short form."""
+
+    def __init__(self, values: Mapping | None = None, **settings):
+        names = {sympy.Symbol(n, real=True): tex for n, (_u, tex) in DISPLAY_NAMES.items()}
+        settings.setdefault("order", "none")
+        settings.setdefault("symbol_names", names)
+        settings.setdefault("ln_notation", True)
+        if values:
+            settings.setdefault("mul_symbol", "dot")
+        super().__init__(settings)
+        self.values = dict(values or {})
+
+    def _wrap(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def _number(self, value: float) -> str:
+        return tex_number(value)
+
+    def _print_Float(self, expr):
+        return tex_number(float(expr))
+
+    def _print_Derivative(self, expr):
+        inner, (var, _count) = expr.expr, expr.variable_count[0]
+        if inner.is_Symbol:
+            return rf"\frac{{\partial {self._print(inner)}}}{{\partial {self._print(var)}}}"
+        return rf"\frac{{d}}{{d {self._print(var)}}}\left({self._print(inner)}\right)"
+
+    def _print_sigmoid(self, expr, exp=None):
+        text = rf"\sigma\left({self._print(expr.args[0])}\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+    def _print_relu(self, expr, exp=None):
+        text = rf"\operatorname{{relu}}\left({self._print(expr.args[0])}\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+    def _print_Heaviside(self, expr, exp=None):
+        text = rf"H\left({self._print(expr.args[0])}\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+
+def tex_number(value: float) -> str:
+    """A float in LaTeX: 1.02, -2, 1.5 \\cdot 10^{-7}."""
+    text = format_float(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+    return text
+
+
+def unicode(expr, values=None) -> str:
+    return UnicodePrinter(values).doprint(expr)
+
+
+def tex(expr, values=None, **settings) -> str:
+    return TexPrinter(values, **settings).doprint(expr)
+
+
+def claim(expr, values=None) -> str:
+    return ClaimPrinter(values).doprint(expr)
