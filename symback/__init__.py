@@ -1,0 +1,51 @@
+"""symback: backpropagation, derived exactly and explained step by step.
+
+The pipeline, as plain functions and values::
+
+    from symback import problem, explain, render
+    p = problem()                      # the classic lesson: y_hat = w*x, mse, w = 1
+    d = explain(p)                     # Derivation: graph, locals, backward pass, update
+    print(render(d, "text"))           # or "latex", "markdown", "json"; lang="zh"
+    d.gradient                         # {'w': -2.0}
+
+Names are imported lazily, so ``import symback`` (and ``symback --help``)
+does not import SymPy.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "problem": "spec",
+    "Problem": "spec",
+    "build_graph": "graph",
+    "Graph": "graph",
+    "forward": "graph",
+    "explain": "derive",
+    "derive": "derive",
+    "local_derivatives": "derive",
+    "Derivation": "derive",
+    "explain_batch": "batch",
+    "BatchDerivation": "batch",
+    "render": "render",
+    "SymbackError": "errors",
+    "read_csv": "data",
+    "Dataset": "data",
+}
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'symback' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPORTS))
+
+
+__all__ = list(_EXPORTS)
