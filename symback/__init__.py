@@ -40,7 +40,11 @@ _EXPORTS = {
 def __getattr__(name):
     if name in _EXPORTS:
         module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
-        return getattr(module, name)
+        value = getattr(module, name)
+        # 'render' is both a subpackage and its main function: the function wins
+        # (importing the subpackage has just set the attribute to the module).
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'symback' has no attribute {name!r}")
 
 

@@ -93,6 +93,8 @@ class Derivation:
     values: dict
     adjoints: tuple[Adjoint, ...]
     gradients: tuple[Gradient, ...]
+    #: the loss on the same sample after the update
+    loss_after: float = float("nan")
 
     def __repr__(self) -> str:
         grads = ", ".join(f"{g.param}: {g.value!r}" for g in self.gradients)
@@ -200,17 +202,43 @@ _RULES = {
 }
 
 
-def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Mapping[str, float]) -> Derivation:
-    """Forward values, the backward pass and the gradients at ``point``."""
+def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Mapping[str, float],
+           symbolic: dict | None = None) -> Derivation:
+    """Forward values, the backward pass and the gradients at ``point``.
+
+    ``symbolic`` (from :func:`symbolic_gradients`) can be shared between samples.
+    """
     env = {**problem.param_values, **point}
     values = forward(graph, env)
     check_finite(graph, values)
     adjoints = backward(graph, locals_, values)
     grads = {a.node: a.value for a in adjoints}
-    gradients = tuple(
-        _gradient(problem, graph, locals_, p, grads.get(p, 0.0)) for p in graph.params
-    )
-    return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients)
+    symbolic = symbolic or symbolic_gradients(problem, graph, locals_)
+    gradients = tuple(_gradient(problem, p, grads.get(p, 0.0), *symbolic[p]) for p in graph.params)
+    after = loss_at(graph, {**env, **{g.param.name: g.after for g in gradients}})
+    return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after)
+
+
+def loss_at(graph: Graph, env: Mapping) -> float:
+    """The loss at ``env``, or nan where it is undefined."""
+    try:
+        return forward(graph, env)[graph.loss]
+    except MathError:
+        return math.nan
+
+
+def symbolic_gradients(problem: Problem, graph: Graph, locals_) -> dict:
+    """{param: (paths, closed form, check against sympy.diff)}: the part that needs no numbers."""
+    symbols = list(problem.param_symbols) + list(problem.input_symbols) + [graph.target]
+    out = {}
+    for param in graph.params:
+        closed = closed_form(graph, locals_, param)
+        if closed is not None:
+            check = agrees_with_diff(closed, problem.loss_expr, param, symbols)
+        else:
+            check = Check(True, "not expanded")
+        out[param] = (chain_paths(graph, locals_, param), closed, check)
+    return out
 
 
 def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple[Adjoint, ...]:
@@ -246,14 +274,7 @@ def _value(expr: sympy.Expr, values: Mapping) -> float:
     return evaluate(expr, values)
 
 
-def _gradient(problem: Problem, graph: Graph, locals_, param, value: float) -> Gradient:
-    paths = chain_paths(graph, locals_, param)
-    closed = closed_form(graph, locals_, param)
-    if closed is not None:
-        symbols = list(problem.param_symbols) + list(problem.input_symbols) + [graph.target]
-        check = agrees_with_diff(closed, problem.loss_expr, param, symbols)
-    else:
-        check = Check(True, "not expanded")
+def _gradient(problem: Problem, param, value: float, paths, closed, check) -> Gradient:
     before = problem.param_values[param.name]
     after = before - problem.lr * value
     if not math.isfinite(after):

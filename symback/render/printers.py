@@ -83,6 +83,8 @@ class ClaimPrinter(_Values, StrPrinter):
 class UnicodePrinter(_Values, StrPrinter):
     """One-line Unicode maths: ŷ = w·x, (ŷ − y)², ∂L/∂w, σ(u), |r|."""
 
+    printmethod = "_symback_unicode"  # objects' own _sympystr would bypass these rules
+
     def __init__(self, values: Mapping | None = None):
         super().__init__({"order": "none"})
         self.values = dict(values or {})
@@ -129,7 +131,8 @@ class UnicodePrinter(_Values, StrPrinter):
             return "−" + (f"({text})" if inner.is_Add or text.startswith("−") else text)
         top = [f for f in factors if not _is_reciprocal(f)]
         bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _is_reciprocal(f)]
-        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values:
+        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values \
+                and not any(isinstance(f, sympy.Sum) for f in top):
             # ½·w reads better as w/2
             p, q = top[0].p, top[0].q
             top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
@@ -171,7 +174,7 @@ class UnicodePrinter(_Values, StrPrinter):
 
     def _print_Derivative(self, expr):
         inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol:
+        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
             return f"∂{self._print(inner)}/∂{self._print(var)}"
         return f"d({self._print(inner)})/d{self._print(var)}"
 
@@ -233,7 +236,7 @@ class TexPrinter(_Values, LatexPrinter):
 
     def _print_Derivative(self, expr):
         inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol:
+        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
             return rf"\frac{{\partial {self._print(inner)}}}{{\partial {self._print(var)}}}"
         return rf"\frac{{d}}{{d {self._print(var)}}}\left({self._print(inner)}\right)"
 

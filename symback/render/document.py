@@ -1,0 +1,95 @@
+"""The format-independent shape of an explanation: sections of blocks.
+
+A printer for a format (text, LaTeX, Markdown) turns these blocks into its
+syntax; the wording and the order of the content are decided once, in
+:mod:`symback.render.explanation`. Maths stays as SymPy expressions until a
+format prints it.
+
+Items inside blocks:
+  Text(str)                 words, from the catalogue or user names
+  Math(expr, values)        a SymPy expression, with parts shown as numbers
+  Num(value)                a float
+  Seq(op, items)            items joined by an operator: "×", "+", "·", " "
+A Chain is an equation chain ``side₀ = side₁ = …`` (the first relation may
+be "←"), with an optional label before it and a note after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Math:
+    expr: Any
+    values: Mapping | None = None
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+
+
+@dataclass(frozen=True)
+class Seq:
+    op: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Chain:
+    """``label  side₀ = side₁ = …   note``."""
+
+    sides: tuple
+    label: tuple = ()
+    note: tuple = ()
+    arrow: bool = False
+
+
+@dataclass(frozen=True)
+class Chains:
+    """Equation chains printed as one aligned group."""
+
+    rows: tuple[Chain, ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A list of ``label: items`` lines (the problem statement)."""
+
+    rows: tuple[tuple[str, tuple], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; cells are items."""
+
+    header: tuple
+    rows: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    """A sentence or two of prose (items, so maths can appear inline)."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+    lang: str = "en"

@@ -1,0 +1,193 @@
+"""What an explanation says, and in which order, independent of the format.
+
+``document(derivation, words)`` turns a Derivation (one sample) or a
+BatchDerivation (the mean over the data) into a Document: the problem, the
+forward pass, the local derivatives with their rules, the backward pass,
+the closed form with its check, and the update. Every number comes from the
+derivation; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import string
+
+import sympy
+from sympy import Derivative, Eq
+
+from ..numeric import format_float
+from ..parse import symbol
+from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Table, Text
+from .written import as_written
+
+ETA = symbol("eta")
+#: in a batch, at most this many rows are listed (the first and the last ones)
+MAX_ROWS = 12
+
+
+def document(derivation, words) -> Document:
+    """The Document of a Derivation or a BatchDerivation."""
+    from ..batch import BatchDerivation
+
+    if isinstance(derivation, BatchDerivation):
+        return _batch_document(derivation, words)
+    d = derivation
+    sections = [
+        problem_section(d.problem, words, d.point),
+        Section(words("explain.forward"), (Para((Text(words("explain.forward_lead")),)), forward_chains(d)), 1),
+        Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)), local_chains(d, words)), 2),
+        Section(words("explain.backward"), (Para((Text(words("explain.backward_lead")),)), backward_chains(d, words)), 3),
+        Section(words("explain.closed"), (Para((Text(words("explain.closed_lead")),)), closed_chains(d, words)), 4),
+        update_section(d, words, phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after)), 5),
+    ]
+    return Document(words("explain.title"), tuple(sections), words.code)
+
+
+def prose(value: float) -> Text:
+    """A number inside a sentence: six significant digits are enough to read."""
+    return Text(format_float(float(f"{value:.6g}")))
+
+
+def phrase(words, key: str, **items) -> tuple:
+    """The sentence ``key`` as items: its {placeholders} become the given items.
+
+    "at {node}" with node=Math(r) -> (Text("at "), Math(r)), so each format
+    can typeset the name as maths.
+    """
+    out = []
+    for literal, field, _spec, _conv in string.Formatter().parse(words(key)):
+        if literal:
+            out.append(Text(literal))
+        if field is not None:
+            out.append(items[field])
+    return tuple(out)
+
+
+def _eq(lhs, rhs):
+    return Eq(lhs, rhs, evaluate=False)
+
+
+def _value(v: float):
+    return sympy.Integer(int(v)) if float(v).is_integer() and abs(v) < 1e16 else sympy.Float(v)
+
+
+def problem_section(problem, words, point=None) -> Section:
+    """Model, loss, parameters, the sample (or the data) and the learning rate."""
+    L = symbol("L")
+    model = tuple(Math(_eq(name, as_written(expr, problem.orders))) for name, expr in problem.definitions)
+    loss = (Math(_eq(L, as_written(problem.loss, problem.orders))),
+            Text(f"({problem.loss_name}: {words('explain.preset.' + problem.loss_name)})"
+                 if problem.loss_name != "custom" else ""))
+    params = tuple(Math(_eq(symbol(n), _value(v))) for n, v in problem.params)
+    rows = [(words("explain.model"), model), (words("explain.loss"), loss), (words("explain.parameters"), params)]
+    if point is not None:
+        rows.append((words("explain.sample"), tuple(Math(_eq(symbol(n), _value(v))) for n, v in point.items())))
+    else:
+        rows.append((words("explain.data"), (Text(words("explain.rows", n=len(problem.data))),)))
+    rows.append((words("explain.learning_rate"), (Math(_eq(ETA, _value(problem.lr))),)))
+    return Section(words("explain.problem"), (Fields(tuple(rows)),))
+
+
+def forward_chains(d, numbers: bool = True) -> Chains:
+    """name = operation = operation with numbers = value, node by node."""
+    rows = []
+    for node in d.graph.nodes:
+        sides = [Math(node.name), Math(node.shown)]
+        if numbers:
+            sides += [Math(node.shown, d.values), Num(d.values[node.name])]
+        rows.append(Chain(tuple(sides)))
+    return Chains(tuple(rows))
+
+
+def local_chains(d, words, numbers: bool = True) -> Chains:
+    """∂v/∂u = local derivative (= with numbers), and the rule that gives it."""
+    rows = []
+    for local in backward_order(d.locals):
+        sides = [Math(Derivative(local.node.name, local.child)), Math(local.expr)]
+        if numbers:
+            sides += [Math(local.expr, d.values), Num(d.local_value(local))]
+        note = (Text(words("explain.rule." + local.rule.key) + ": "), Math(local.rule.formula()))
+        rows.append(Chain(tuple(sides), note=note))
+    return Chains(tuple(rows))
+
+
+def backward_order(locals_) -> list:
+    """Local derivatives in the order the backward pass uses them: from L down."""
+    nodes = list(dict.fromkeys(l.node.name for l in locals_))
+    rank = {name: i for i, name in enumerate(reversed(nodes))}
+    return sorted(locals_, key=lambda l: rank[l.node.name])
+
+
+def backward_chains(d, words) -> Chains:
+    """The reverse pass: for each node, upstream × local, summed over its uses."""
+    L = d.graph.loss
+    local_of = {(l.node.name, l.child): l for l in d.locals}
+    rows = [Chain((Math(Derivative(L, L)), Num(1.0)), label=phrase(words, "explain.at", node=Math(L)),
+                  note=(Text(words("explain.seed")),))]
+    for adjoint in d.adjoints[1:]:
+        u = adjoint.node
+        terms = [(Seq("×", (Math(Derivative(L, c.via)), Math(local_of[(c.via, u)].expr))),
+                  Seq("×", (Num(c.upstream), Num(c.local))), c.value) for c in adjoint.contributions]
+        if len(terms) == 1:
+            symbolic, numeric, _ = terms[0]
+            rows.append(Chain((Math(Derivative(L, u)), symbolic, numeric, Num(adjoint.value)),
+                              label=phrase(words, "explain.at", node=Math(u))))
+            continue
+        for c, (symbolic, numeric, value) in zip(adjoint.contributions, terms):
+            rows.append(Chain((symbolic, numeric, Num(value)), label=phrase(words, "explain.via", node=Math(c.via))))
+        rows.append(Chain((Math(Derivative(L, u)), Seq("+", tuple(Num(t[2]) for t in terms)), Num(adjoint.value)),
+                          label=phrase(words, "explain.at", node=Math(u)),
+                          note=phrase(words, "explain.fanout", node=Math(u), n=Text(str(len(terms))))))
+    return Chains(tuple(rows))
+
+
+def closed_chains(d, words) -> Chains:
+    """∂L/∂p = product of locals along the paths = closed form ✓, then with numbers."""
+    rows = []
+    env = {**{symbol(n): v for n, v in d.problem.params}, **{symbol(n): v for n, v in d.point.items()}}
+    for g in d.gradients:
+        rows.append(Chain(_closed_sides(d.graph.loss, g), note=(Text(check_text(g.check, words)),)))
+        if g.closed is not None:
+            rows.append(Chain((Text(""), Math(g.closed, env), Num(g.value))))
+    return Chains(tuple(rows))
+
+
+def _closed_sides(L, g) -> tuple:
+    sides = [Math(Derivative(L, g.param))]
+    if g.paths:
+        products = tuple(Seq("·", tuple(Math(e) for e in path)) for path in g.paths)
+        sides.append(products[0] if len(products) == 1 else Seq("+", products))
+    if g.closed is not None:
+        sides.append(Math(g.closed))
+    return tuple(sides)
+
+
+def check_text(check, words) -> str:
+    """How the closed form was checked, in words."""
+    if not check.ok:
+        return words("explain.disagrees")
+    if check.method == "symbolic":
+        return words("explain.agrees")
+    if check.method == "numeric":
+        return words("explain.agrees_numeric", n=check.points)
+    if check.method == "finite differences":
+        return words("explain.agrees_fd")
+    return words("explain.not_expanded")
+
+
+def update_section(d, words, sentence: tuple, number: int) -> Section:
+    """p ← p − η·∂L/∂p = numbers = new value, for each parameter."""
+    L = d.graph.loss
+    rows = []
+    for g in d.gradients:
+        grad = Derivative(L, g.param)
+        step = g.param - ETA * grad
+        values = {g.param: g.before, ETA: d.problem.lr, grad: g.value}
+        rows.append(Chain((Math(g.param), Math(step), Math(step, values), Num(g.after)), arrow=True))
+    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(sentence))
+    return Section(words("explain.update"), blocks, number)
+
+
+def _batch_document(b, words) -> Document:
+    from .batch_sections import batch_sections
+
+    return Document(words("explain.title_batch"), batch_sections(b, words), words.code)

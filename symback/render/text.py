@@ -1,0 +1,122 @@
+"""The terminal format: Unicode maths in aligned columns.
+
+Equation chains in one group share their columns, so the "=" signs line
+up; widths count East Asian wide characters as two columns, so Chinese
+labels align too.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from ..numeric import format_float
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
+from .printers import unicode
+
+INDENT = "  "
+WIDTH = 100
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
+
+
+def item(x, nested: bool = False) -> str:
+    """One item as text; ``nested`` parenthesises negative numbers and sums."""
+    if isinstance(x, Text):
+        return x.text
+    if isinstance(x, Num):
+        text = format_float(x.value).replace("-", "−")
+        return f"({text})" if nested and x.value < 0 else text
+    if isinstance(x, Math):
+        return unicode(x.expr, x.values)
+    if isinstance(x, Seq):
+        inner = (x.op if x.op == "/" else f" {x.op} ").join(item(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
+        return f"({inner})" if nested and x.op == "+" else inner
+    raise TypeError(f"cannot print {x!r}")
+
+
+def items(xs, sep: str = "") -> str:
+    return sep.join(item(x) for x in xs)
+
+
+def render_text(doc) -> str:
+    lines = [doc.title, "═" * width(doc.title), ""]
+    for section in doc.sections:
+        title = f"{section.number}. {section.title}" if section.number else section.title
+        lines += [title, "─" * width(title)]
+        for block in section.blocks:
+            lines += [INDENT + line if line else line for line in block_lines(block)]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def block_lines(block) -> list[str]:
+    if isinstance(block, Chains):
+        return chain_lines(block)
+    if isinstance(block, Fields):
+        return field_lines(block)
+    if isinstance(block, Table):
+        return table_lines(block)
+    if isinstance(block, Para):
+        return textwrap.wrap(items(block.items), WIDTH - len(INDENT)) or [""]
+    raise TypeError(f"cannot print {block!r}")
+
+
+def _sides(chain) -> list[str]:
+    """The chain's sides as text, dropping a side equal to the one before it."""
+    out: list[str] = []
+    for side in chain.sides:
+        text = item(side)
+        if not out or text != out[-1] or not text:
+            out.append(text)
+    return out
+
+
+def chain_lines(block: Chains) -> list[str]:
+    rows = [(items(c.label), _sides(c), items(c.note), c.arrow) for c in block.rows]
+    label_w = max((width(r[0]) for r in rows), default=0)
+    columns = max(len(r[1]) for r in rows)
+    widths = [max((width(r[1][j]) for r in rows if len(r[1]) > j + 1), default=0) for j in range(columns)]
+    body = []
+    for label, sides, _note, arrow in rows:
+        text = ""
+        for j, side in enumerate(sides):
+            if j:
+                text += " ← " if (arrow and j == 1) else " = "
+            text += pad(side, widths[j]) if j + 1 < len(sides) else side
+        body.append((pad(label, label_w) + "  " if label_w else "") + text)
+    note_col = max(width(b) for b in body) + 3
+    lines = []
+    for line, (_l, _s, note, _a) in zip(body, rows):
+        if not note:
+            lines.append(line.rstrip())
+        elif note_col + width(note) <= WIDTH:
+            lines.append(pad(line, note_col) + note)
+        else:
+            lines += [line.rstrip(), " " * (label_w + 4) + note]
+    return lines
+
+
+def field_lines(block: Fields) -> list[str]:
+    label_w = max(width(label) for label, _ in block.rows)
+    lines = []
+    for label, values in block.rows:
+        parts = [item(v) for v in values if item(v)]
+        sep = ", " if all(isinstance(v, Math) for v in values) else "  "
+        lines.append(pad(label, label_w) + "   " + sep.join(parts))
+    return lines
+
+
+def table_lines(block: Table) -> list[str]:
+    cells = [[item(c) for c in block.header]] + [[item(c) for c in row] for row in block.rows]
+    widths = [max(width(row[j]) for row in cells) for j in range(len(block.header))]
+    out = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    out.insert(1, "  ".join("─" * w for w in widths))
+    return out
