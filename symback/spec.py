@@ -180,14 +180,14 @@ def _split_definition(part: str, last: bool) -> tuple[str, str]:
 
 def _check_uses(name: str, expr: sympy.Expr, earlier, later_parts: Sequence[str]) -> None:
     used = {s.name for s in expr.free_symbols}
+    if any(n.name == name for n, _ in earlier):
+        raise ParseError(f"{name} is defined twice in the model; give each definition its own name")
     if name in used:
         raise ParseError(f"{name} is defined in terms of itself")
     if TARGET in used:
         raise ParseError("the model uses y, the target; the model may use only parameters and inputs")
     if OUTPUT in used:
         raise ParseError("the model uses y_hat, its own output; y_hat may appear only in the loss")
-    if any(n.name == name for n, _ in earlier):
-        raise ParseError(f"{name} is defined twice in the model")
     later = {m.group(1) for p in later_parts if (m := _DEF_RE.match(p))}
     early = sorted(used & later)
     if early:
@@ -271,7 +271,8 @@ def _check_params(param_map, definitions, defined, explicit: bool) -> None:
             raise SpecError(f"{name} is defined in the model, so it cannot also be a parameter")
         if name not in names:
             if not explicit:
-                candidates = " ".join(f"--param {n}=0.5" for n in sorted(names)[:3])
+                guesses = [n for n in sorted(names) if not n.startswith("x")] or sorted(names)
+                candidates = " ".join(f"--param {n}=0.5" for n in guesses[:3])
                 raise SpecError(
                     f"the model has no symbol w (the default parameter); name its parameters, e.g. {candidates}"
                 )
@@ -307,6 +308,7 @@ def _dataset(data, inputs: tuple[str, ...]) -> datamod.Dataset:
         raise datamod.DataError(
             f"the data have no column {', '.join(missing)} (columns: {', '.join(dataset.names)}); "
             f"the model's inputs are {', '.join(inputs) or 'none'} and the target is y"
+            + (f"; if {missing[0]} is a parameter, give it with --param {missing[0]}=VALUE" if missing[0] != TARGET else "")
         )
     return dataset.select(needed)
 

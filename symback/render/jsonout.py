@@ -126,7 +126,7 @@ def update_steps(d) -> list:
     steps = []
     for g in d.gradients:
         grad = sympy.Symbol("g")
-        step = g.param - ETA * grad
+        step = sympy.Add(g.param, sympy.Mul(-1, ETA, grad, evaluate=False), evaluate=False)
         text = claim(step, {g.param: g.before, ETA: d.problem.lr, grad: g.value})
         steps.append({"rule": "update", "param": g.param.name, "claim": _eq(text, _num(g.after))})
     return steps

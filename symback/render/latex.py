@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
 from .printers import tex, tex_number
+from .text import needs_parens
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
@@ -36,6 +37,7 @@ def item(x, math: bool, nested: bool = False) -> str:
         text = rf"\left({text}\right)" if nested and x.value < 0 else text
     elif isinstance(x, Math):
         text = tex(x.expr, x.values)
+        text = rf"\left({text}\right)" if nested and needs_parens(x) else text
     elif isinstance(x, Seq):
         inner = f" {_OPS[x.op]} ".join(item(i, True, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
         text = rf"\left({inner}\right)" if nested and x.op == "+" else inner

@@ -35,11 +35,21 @@ def item(x, nested: bool = False) -> str:
         text = format_float(x.value).replace("-", "−")
         return f"({text})" if nested and x.value < 0 else text
     if isinstance(x, Math):
-        return unicode(x.expr, x.values)
+        text = unicode(x.expr, x.values)
+        return f"({text})" if nested and needs_parens(x) else text
     if isinstance(x, Seq):
         inner = (x.op if x.op == "/" else f" {x.op} ").join(item(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
         return f"({inner})" if nested and x.op == "+" else inner
     raise TypeError(f"cannot print {x!r}")
+
+
+def needs_parens(x: Math) -> bool:
+    """A sum (or a negated term) inside a product needs parentheses."""
+    expr = x.expr
+    if x.values and expr in x.values:
+        return False
+    return bool(getattr(expr, "is_Add", False) or (getattr(expr, "could_extract_minus_sign", None)
+                                                   and expr.could_extract_minus_sign()))
 
 
 def items(xs, sep: str = "") -> str:
@@ -92,16 +102,20 @@ def chain_lines(block: Chains) -> list[str]:
                 text += " ← " if (arrow and j == 1) else " = "
             text += pad(side, widths[j]) if j + 1 < len(sides) else side
         body.append((pad(label, label_w) + "  " if label_w else "") + text)
-    note_col = max(width(b) for b in body) + 3
-    lines = []
-    for line, (_l, _s, note, _a) in zip(body, rows):
-        if not note:
-            lines.append(line.rstrip())
-        elif note_col + width(note) <= WIDTH:
-            lines.append(pad(line, note_col) + note)
-        else:
-            lines += [line.rstrip(), " " * (label_w + 4) + note]
-    return lines
+    return _with_notes(body, [r[2] for r in rows], label_w)
+
+
+def _with_notes(body: list[str], notes: list[str], label_w: int) -> list[str]:
+    """Notes in one column after the lines if all fit, else each under its line."""
+    body = [line.rstrip() for line in body]
+    column = max((width(line) for line, note in zip(body, notes) if note), default=0) + 3
+    if all(column + width(note) <= WIDTH for note in notes if note):
+        return [pad(line, column) + note if note else line for line, note in zip(body, notes)]
+    indent = " " * (label_w + 2 if label_w else 0) + "    "
+    out = []
+    for line, note in zip(body, notes):
+        out += [line, indent + note] if note else [line]
+    return out
 
 
 def field_lines(block: Fields) -> list[str]:
