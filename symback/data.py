@@ -85,6 +85,7 @@ def read_csv(path: str) -> Dataset:
 
 def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
     """Parse CSV text; comma-separated, header first, blank lines ignored."""
+    text = text.lstrip("\ufeff")
     lines = [line for line in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in line)]
     if not lines:
         raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")

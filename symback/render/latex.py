@@ -106,14 +106,33 @@ def body(doc, summary: bool = False) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+#: CJK fonts tried in order (Debian: fonts-noto-cjk, fonts-wqy-microhei)
+CJK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
+
+
+def _cjk_font_choice() -> str:
+    choice = "\\PackageError{symback}{No Chinese font found}{Install fonts-wqy-microhei or fonts-noto-cjk}"
+    for font in reversed(CJK_FONTS):
+        choice = f"\\IfFontExistsTF{{{font}}}{{\\def\\symbackcjk{{{font}}}}}{{{choice}}}"
+    return choice + "\n"
+
+
 def preamble(lang: str) -> str:
-    """A preamble for pdflatex (English) or xelatex with a CJK font (Chinese)."""
+    """A preamble for pdflatex (English) or xelatex with a CJK font (Chinese).
+
+    Chinese uses xeCJK where it is installed, else fontspec with a CJK main
+    font and XeTeX's own line breaking between CJK characters.
+    """
     common = "\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n"
-    if lang == "zh":
-        return ("% Compile with xelatex.\n\\documentclass[11pt]{article}\n\\usepackage{xeCJK}\n"
-                "\\IfFontExistsTF{Noto Serif CJK SC}{\\setCJKmainfont{Noto Serif CJK SC}}"
-                "{\\setCJKmainfont{WenQuanYi Micro Hei}}\n" + common)
-    return "\\documentclass[11pt]{article}\n\\usepackage[T1]{fontenc}\n" + common
+    if lang != "zh":
+        return "\\documentclass[11pt]{article}\n\\usepackage[T1]{fontenc}\n" + common
+    return (
+        "% Compile with xelatex.\n\\documentclass[11pt]{article}\n\\usepackage{fontspec}\n"
+        + _cjk_font_choice()
+        + "\\IfFileExists{xeCJK.sty}{\\usepackage{xeCJK}\\setCJKmainfont{\\symbackcjk}}"
+        "{\\setmainfont{\\symbackcjk}\\XeTeXlinebreaklocale \"zh\"\\XeTeXlinebreakskip=0pt plus 1pt}\n"
+        + common
+    )
 
 
 def render_latex(doc, standalone: bool = False, summary: bool = False) -> str:
