@@ -127,7 +127,7 @@ class Derivation:
     def _repr_latex_(self) -> str:
         from .render import render
 
-        return "$\\displaystyle " + render(self, "latex", summary=True) + "$"
+        return render(self, "latex", summary=True)
 
 
 def explain(problem: Problem | None = None, sample: Mapping[str, float] | int = 0) -> Derivation:

@@ -133,8 +133,6 @@ def update_steps(d) -> list:
 
 
 def batch_payload(b) -> dict:
-    from ..batch import mean_expression
-
     out = {"mode": "batch", **_common(b.problem, b.graph), "samples": [], "steps": local_steps(b.locals)}
     for s in b.samples:
         out["samples"].append({**s.point, "loss": number(s.loss),
@@ -150,13 +148,25 @@ def batch_payload(b) -> dict:
     out.update({
         "loss": number(b.loss),
         "gradient": {g.param.name: number(g.value) for g in b.gradients},
-        "gradient_expr": {g.param.name: claim(mean_expression(g.closed, b.problem)) if g.closed is not None else None
-                          for g in b.gradients},
+        "gradient_expr": {g.param.name: _mean_claim(g.closed, b.problem) for g in b.gradients},
         "params_after": {g.param.name: number(g.after) for g in b.gradients},
         "loss_after": number(b.loss_after),
         "n_samples": n,
     })
     return out
+
+
+#: above this many rows the batch gradient is not written out as one expression
+MAX_EXPR_ROWS = 200
+
+
+def _mean_claim(closed, problem):
+    """(1/N) Σᵢ closed(xᵢ, yᵢ) in the parameters, or None (too many rows, or no closed form)."""
+    from ..batch import mean_expression
+
+    if closed is None or len(problem.data) > MAX_EXPR_ROWS:
+        return None
+    return claim(mean_expression(closed, problem))
 
 
 def _mean(values) -> str:

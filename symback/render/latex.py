@@ -50,7 +50,7 @@ def items(xs, math: bool) -> str:
     return "".join(item(x, math) for x in xs)
 
 
-def chains(block: Chains) -> str:
+def chains(block: Chains, env: str = "align*", notes: bool = True) -> str:
     lines = []
     for chain in block.rows:
         sides: list[str] = []
@@ -62,9 +62,9 @@ def chains(block: Chains) -> str:
         head = (label + r"\colon\quad " if label else "") + sides[0]
         rel = [r"\leftarrow" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
         body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
-        note = items(chain.note, True)
+        note = items(chain.note, True) if notes else ""
         lines.append(body + (rf" && {note}" if note else ""))
-    return "\\begin{align*}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align*}"
+    return f"\\begin{{{env}}}\n  " + " \\\\\n  ".join(lines) + f"\n\\end{{{env}}}"
 
 
 def fields(block: Fields) -> str:
@@ -96,8 +96,9 @@ def block_tex(block) -> str:
 
 
 def body(doc, summary: bool = False) -> str:
-    if summary:
-        return "\n".join(chains(b) for s in doc.sections[-2:] for b in s.blocks if isinstance(b, Chains))
+    if summary:  # for notebooks (MathJax): the closed form and the update, display maths only
+        rows = tuple(c for s in doc.sections[-2:] for b in s.blocks if isinstance(b, Chains) for c in b.rows)
+        return "$$" + chains(Chains(rows), "aligned", notes=False) + "$$"
     parts = [rf"\section*{{{escape(doc.title)}}}"]
     for section in doc.sections:
         title = f"{section.number}. {section.title}" if section.number else section.title
