@@ -15,7 +15,7 @@ compared with SymPy's diff of the whole loss.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import sympy
@@ -32,6 +32,8 @@ from .verify import Check, agrees_with_diff
 MAX_CLOSED_OPS = 300
 #: graphs with more nodes than this get no closed form (it would swell)
 MAX_CLOSED_NODES = 60
+#: closed forms larger than this are not put through cancel/factor
+TIDY_MAX_OPS = 80
 #: more paths than this from L to a parameter are not listed one by one
 MAX_PATHS = 6
 
@@ -215,8 +217,18 @@ def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Ma
     grads = {a.node: a.value for a in adjoints}
     symbolic = symbolic or symbolic_gradients(problem, graph, locals_)
     gradients = tuple(_gradient(problem, p, grads.get(p, 0.0), *symbolic[p]) for p in graph.params)
+    gradients = tuple(_numeric_check(graph, env, g) if g.closed is None else g for g in gradients)
     after = loss_at(graph, {**env, **{g.param.name: g.after for g in gradients}})
     return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after)
+
+
+def _numeric_check(graph: Graph, env: Mapping, g: Gradient) -> Gradient:
+    """Without a closed form, check the reverse pass against a central finite difference."""
+    from .verify import finite_difference
+
+    fd = finite_difference(lambda point: loss_at(graph, point), env, g.param.name)
+    ok = math.isclose(fd, g.value, rel_tol=1e-5, abs_tol=1e-7)
+    return replace(g, check=Check(ok, "finite differences"))
 
 
 def loss_at(graph: Graph, env: Mapping) -> float:
@@ -246,12 +258,15 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple
     upstream = {graph.loss: 1.0}
     adjoints = [Adjoint(graph.loss, (), 1.0)]
     incoming: dict[sympy.Symbol, list[Contribution]] = {}
+    by_node: dict[sympy.Symbol, list[Local]] = {}
+    for local in locals_:
+        by_node.setdefault(local.node.name, []).append(local)
     for node in reversed(graph.nodes):
         if node.name != graph.loss:
             total = _sum(c.value for c in incoming.get(node.name, ()))
             upstream[node.name] = total
             adjoints.append(Adjoint(node.name, tuple(incoming.get(node.name, ())), total))
-        for local in (l for l in locals_ if l.node is node):
+        for local in by_node.get(node.name, ()):
             value = _value(local.expr, values)
             up = upstream[node.name]
             incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, up * value))
@@ -288,27 +303,56 @@ def chain_paths(graph: Graph, locals_, target) -> tuple[tuple[sympy.Expr, ...], 
     ∂L/∂target is the sum over these paths of the product of their locals.
     None when there are more than MAX_PATHS paths (deep or wide graphs).
     """
+    if len(graph.nodes) > MAX_CLOSED_NODES:
+        return None  # a product of hundreds of locals explains nothing; the backward pass does
     paths = _paths_to(graph.loss, target, locals_, MAX_PATHS)
     return None if paths is None else tuple(tuple(p) for p in paths)
 
 
 def _paths_to(top, target, locals_, limit):
-    """Paths (lists of local exprs) from ``top`` down to ``target``; None past ``limit``."""
+    """Paths (lists of local exprs) from ``top`` down to ``target``; None past ``limit``.
+
+    Paths are counted first (a DAG can have exponentially many), and only
+    edges that lead to ``target`` are followed.
+    """
     children: dict[sympy.Symbol, list[Local]] = {}
     for local in locals_:
         children.setdefault(local.node.name, []).append(local)
+    counts = _path_counts(top, target, children, limit)
+    if counts.get(top, 0) > limit:
+        return None
     found: list[list[sympy.Expr]] = []
     stack = [(top, [])]
     while stack:
         name, path = stack.pop()
         if name == target:
             found.append(path)
-            if len(found) > limit:
-                return None
             continue
         for local in reversed(children.get(name, ())):
-            stack.append((local.child, path + [local.expr]))
+            if counts.get(local.child, 0):
+                stack.append((local.child, path + [local.expr]))
     return found
+
+
+def _path_counts(top, target, children, limit) -> dict:
+    """Number of paths from each node down to ``target`` (capped at limit + 1)."""
+    counts = {target: 1}
+    order, seen, stack = [], set(), [top]
+    while stack:  # iterative post-order: deep graphs must not hit the recursion limit
+        name = stack[-1]
+        pending = [l.child for l in children.get(name, ()) if l.child not in seen and l.child != target]
+        if name not in seen and pending:
+            seen.add(name)
+            stack.extend(pending)
+            continue
+        stack.pop()
+        seen.add(name)
+        order.append(name)
+    for name in order:
+        if name != target:
+            total = sum(counts.get(l.child, 0) for l in children.get(name, ()))
+            counts[name] = min(total, limit + 1)
+    return counts
 
 
 def closed_form(graph: Graph, locals_, param) -> sympy.Expr | None:
@@ -336,9 +380,13 @@ def closed_form(graph: Graph, locals_, param) -> sympy.Expr | None:
 
 
 def tidy(expr: sympy.Expr, seconds: float = 0.5) -> sympy.Expr:
-    """The shortest of: expr with common factors pulled out, and that form with
-    fractions cancelled and factored (time-bounded; trigonometric simplification
-    is left out on purpose: it is slow and rarely shorter)."""
+    """The shorter of: expr with common factors pulled out, and that form with
+    fractions cancelled and factored (only when it has fractions, and only
+    time-bounded; trigonometric simplification is left out on purpose: it is
+    slow and rarely shorter)."""
     plain = sympy.factor_terms(expr)
+    has_fraction = any(p.exp.is_negative for p in plain.atoms(sympy.Pow))
+    if not has_fraction or sympy.count_ops(plain) > TIDY_MAX_OPS:
+        return plain
     cancelled = within(seconds, lambda: sympy.factor(sympy.cancel(plain)), plain)
     return min([plain, cancelled], key=sympy.count_ops)

@@ -36,7 +36,7 @@ def document(derivation, words) -> Document:
         Section(words("explain.forward"), (Para((Text(words("explain.forward_lead")),)), forward_chains(d)), 1),
         Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)), local_chains(d, words)), 2),
         Section(words("explain.backward"), (Para((Text(words("explain.backward_lead")),)), backward_chains(d, words)), 3),
-        Section(words("explain.closed"), (Para((Text(words("explain.closed_lead")),)), closed_chains(d, words)), 4),
+        Section(words("explain.closed"), closed_blocks(d, words), 4),
         update_section(d, words, phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after)), 5),
     ]
     return Document(words("explain.title"), tuple(sections), words.code)
@@ -138,6 +138,14 @@ def backward_chains(d, words) -> Chains:
                           label=phrase(words, "explain.at", node=Math(u)),
                           note=phrase(words, "explain.fanout", node=Math(u), n=Text(str(len(terms))))))
     return Chains(tuple(rows))
+
+
+def closed_blocks(d, words) -> tuple:
+    """The lead, a word on closed forms left unexpanded (deep models), the chains."""
+    lead = (Para((Text(words("explain.closed_lead")),)),)
+    if any(g.closed is None for g in d.gradients):
+        lead += (Para((Text(words("explain.not_expanded") + "."),)),)
+    return lead + (closed_chains(d, words),)
 
 
 def closed_chains(d, words) -> Chains:
