@@ -384,9 +384,20 @@ def tidy(expr: sympy.Expr, seconds: float = 0.5) -> sympy.Expr:
     fractions cancelled and factored (only when it has fractions, and only
     time-bounded; trigonometric simplification is left out on purpose: it is
     slow and rarely shorter)."""
-    plain = sympy.factor_terms(expr)
+    plain = _absorb_sign(sympy.factor_terms(expr))
     has_fraction = any(p.exp.is_negative for p in plain.atoms(sympy.Pow))
     if not has_fraction or sympy.count_ops(plain) > TIDY_MAX_OPS:
         return plain
-    cancelled = within(seconds, lambda: sympy.factor(sympy.cancel(plain)), plain)
+    cancelled = within(seconds, lambda: _absorb_sign(sympy.factor(sympy.cancel(plain))), plain)
     return min([plain, cancelled], key=sympy.count_ops)
+
+
+def _absorb_sign(expr: sympy.Expr) -> sympy.Expr:
+    """−x·(y − σ) -> x·(σ − y): a leading minus goes into a sum factor."""
+    if not (expr.is_Mul and expr.could_extract_minus_sign()):
+        return expr
+    sums = [f for f in expr.args if f.is_Add]
+    if len(sums) != 1:
+        return expr
+    rest = [f for f in expr.args if f is not sums[0]]
+    return sympy.Mul(-sympy.Mul(*rest), -sums[0])
