@@ -66,9 +66,9 @@ def main(argv=None):
 
 
 def _register():
-    from . import explain
+    from . import check, explain
 
-    for module in (explain,):
+    for module in (explain, check):
         cli.add_command(module.command)
 
 

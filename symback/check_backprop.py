@@ -1,0 +1,145 @@
+"""The backward pass of one derivation, recomputable with changes, and comparisons at random points.
+
+:class:`Backprop` computes ∂a/∂b for any node a and variable b below it by
+reverse accumulation from the graph's local derivatives,
+
+    adj(a) = 1,   adj(u) = Σ over nodes v that use u of adj(v) · ∂v/∂u,   ∂a/∂b = adj(b),
+
+symbolically (in node names) or numerically at a point, optionally with some
+local derivatives or node definitions replaced: that is how symback check
+computes both the truth and each candidate mistake. Formulas are compared at
+random points: one point where two differ proves they differ.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Mapping
+
+import sympy
+
+from .derive import Derivation, Local
+from .errors import MathError
+from .numeric import evaluate
+
+#: how many random points decide that two formulas agree
+POINTS = 8
+FAILURES = (MathError, ValueError, OverflowError, ZeroDivisionError, TypeError, KeyError)
+
+
+class Backprop:
+    """The backward pass of one derivation, recomputable with changes."""
+
+    def __init__(self, derivation: Derivation):
+        self.graph = derivation.graph
+        self.below: dict[sympy.Symbol, list[Local]] = {}
+        for local in derivation.locals:
+            self.below.setdefault(local.node.name, []).append(local)
+
+    def edges(self, top, bottom) -> tuple[Local, ...]:
+        """The edges on some path from ``top`` down to ``bottom``, from the top down."""
+        reaches = {bottom}
+        for node in self.graph.nodes:
+            if any(local.child in reaches for local in self.below.get(node.name, ())):
+                reaches.add(node.name)
+        seen, out = {top}, []
+        for node in reversed(self.graph.nodes):
+            if node.name not in seen or node.name not in reaches:
+                continue
+            for local in self.below.get(node.name, ()):
+                if local.child in reaches:
+                    out.append(local)
+                    seen.add(local.child)
+        return tuple(out)
+
+    def symbolic(self, top, bottom, locals_: Mapping = None) -> sympy.Expr:
+        """∂top/∂bottom in node names: the reverse accumulation, symbolically."""
+        return self._accumulate(top, bottom, lambda local: _pick(local, locals_), sympy.Integer(0))
+
+    def numeric(self, env: Mapping, top, bottom, locals_: Mapping = None, values: Mapping = None) -> float:
+        """∂top/∂bottom at the point ``env`` (parameters, inputs, y), numerically."""
+        point = self.forward(env, values)
+        return self._accumulate(top, bottom, lambda local: evaluate(_pick(local, locals_), point), 0.0)
+
+    def forward(self, env: Mapping, values: Mapping = None) -> dict:
+        """Every node's value at ``env``, with some definitions replaced by ``values``."""
+        point = dict(env)
+        for node in self.graph.nodes:
+            point[node.name] = evaluate((values or {}).get(node.name, node.expr), point)
+        return point
+
+    def base(self, expr: sympy.Expr, values: Mapping = None) -> sympy.Expr:
+        """``expr`` with node names replaced by their definitions, down to parameters and inputs."""
+        for node in reversed(self.graph.nodes):
+            if node.name in expr.free_symbols:
+                expr = expr.xreplace({node.name: (values or {}).get(node.name, node.expr)})
+        return expr
+
+    def paths(self, bottom) -> dict:
+        """{variable: the number of paths from it down to ``bottom``} (variables that reach it)."""
+        count = {bottom: 1}
+        for node in self.graph.nodes:
+            total = sum(count.get(local.child, 0) for local in self.below.get(node.name, ()))
+            if total:
+                count[node.name] = total
+        return count
+
+    def paths_from(self, top) -> dict:
+        """{variable: the number of paths from ``top`` down to it} (variables below it)."""
+        count = {top: 1}
+        for node in reversed(self.graph.nodes):
+            for local in self.below.get(node.name, ()):
+                if node.name in count:
+                    count[local.child] = count.get(local.child, 0) + count[node.name]
+        return count
+
+    def _accumulate(self, top, bottom, local_value, zero):
+        adjoint = {top: 1}
+        for node in reversed(self.graph.nodes):
+            up = adjoint.get(node.name)
+            if up is None:
+                continue
+            for local in self.below.get(node.name, ()):
+                adjoint[local.child] = adjoint.get(local.child, zero) + up * local_value(local)
+        return adjoint.get(bottom, zero)
+
+
+def _pick(local: Local, changed: Mapping | None) -> sympy.Expr:
+    return (changed or {}).get((local.node.name, local.child), local.expr)
+
+
+def random_points(bp: Backprop, top, bottom, symbols, seed: int = 20240) -> list[dict]:
+    """Up to POINTS random points (values of ``symbols``) where ∂top/∂bottom is finite.
+
+    Values avoid 0 and ±1, where a missing factor x or x² would go unnoticed.
+    """
+    rng, points = random.Random(seed), []
+    for _ in range(POINTS * 25):
+        env = {s: rng.choice((1, -1)) * rng.uniform(0.15, 1.85) for s in symbols}
+        try:
+            if math.isfinite(bp.numeric(env, top, bottom)):
+                points.append(env)
+        except FAILURES:
+            continue
+        if len(points) == POINTS:
+            break
+    return points
+
+
+def values_at(compute, points) -> list[float | None]:
+    """compute(env) at each point; None where it is undefined or not finite."""
+    out = []
+    for env in points:
+        try:
+            number = float(compute(env))
+        except FAILURES:
+            number = None
+        out.append(number if number is not None and math.isfinite(number) else None)
+    return out
+
+
+def agree(mine: list, theirs: list, at_least: int = 3) -> bool:
+    """Equal (to rounding) wherever both are defined, at ``at_least`` points or more."""
+    pairs = [(a, b) for a, b in zip(mine, theirs) if a is not None and b is not None]
+    return len(pairs) >= at_least and all(math.isclose(a, b, rel_tol=1e-7, abs_tol=1e-9) for a, b in pairs)
