@@ -62,8 +62,9 @@ def chains(block: Chains, env: str = "align*", notes: bool = True) -> str:
         head = (label + r"\colon\quad " if label else "") + sides[0]
         rel = [r"\leftarrow" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
         body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
-        note = items(chain.note, True) if notes else ""
-        lines.append(body + (rf" && {note}" if note else ""))
+        # \tag* sets the note at the right margin, or on the next line if it does not fit
+        note = items(chain.note, False) if notes else ""
+        lines.append(body + (rf" \tag*{{{note}}}" if note else ""))
     return f"\\begin{{{env}}}\n  " + " \\\\\n  ".join(lines) + f"\n\\end{{{env}}}"
 
 
