@@ -66,9 +66,9 @@ def main(argv=None):
 
 
 def _register():
-    from . import check, explain
+    from . import check, explain, train
 
-    for module in (explain, check):
+    for module in (explain, train, check):
         cli.add_command(module.command)
 
 

@@ -1,0 +1,226 @@
+"""symback train: gradient descent with the derived gradient, as the original program ran it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .options import build_problem, lang_option, lesson_of, output_option, problem_options
+
+MODES = ("sgd", "batch", "minibatch")
+#: a run of at least this many updates shows a progress bar on a terminal
+LONG_RUN = 200_000
+
+
+class WholeNumber(click.ParamType):
+    """A positive whole number; 1e3 and 100.0 are accepted, 2.5, 0 and -1 are not."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not number.is_integer() or number < 1 or number > 1e12:
+            self.fail(f"{value!r} is not a positive whole number (e.g. 100)", param, ctx)
+        return int(number)
+
+
+@click.command("train")
+@problem_options
+@click.option("--epochs", type=WholeNumber(), default=None, help="Passes over the data (default 100).")
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help="sgd: one update per sample, in data order (default, as the original); batch: one update per "
+                   "epoch on the mean loss; minibatch: --batch-size samples per update, shuffled with --seed.")
+@click.option("--batch-size", type=WholeNumber(), default=None,
+              help="Samples per update with --mode minibatch (default 32, or all if fewer).")
+@click.option("--seed", type=int, default=None, help="Seed of the minibatch shuffle (default 0).")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+              help="float64 (default), or float32: every operation rounded to float32, as PyTorch computes "
+                   "with its default tensors (needs NumPy).")
+@click.option("--predict", "predict", multiple=True, metavar="NAME=V,...",
+              help="Predict y_hat at these inputs before and after training; repeatable "
+                   "(default x=4 with the lesson's data).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Save the loss curve, and for 1 or 2 parameters the loss surface with the path taken: "
+                   ".png, .svg or .pdf (needs matplotlib: pip install 'symback[plot]').")
+@click.option("--history", "history_file", type=click.Path(dir_okay=False), default=None,
+              help="Save every epoch's loss and parameters: .csv or .json.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per update (sample, gradient, new parameters), "
+                                                     "like the original program.")
+@lang_option
+@output_option
+def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_size, seed, dtype, predict, plot,
+            history_file, fmt, verbose, lang, output):
+    """Train the model by gradient descent, with the gradient that backpropagation derives.
+
+    The gradient is the symbolic derivation of 'symback explain', compiled once
+    to plain Python (NumPy for big batches). With no options this is the
+    original lesson's PyTorch program: w = 1, 100 epochs of one update per
+    sample, lr 0.01; x = 4 predicts 4.0 before and 7.9999999999996945 after.
+    --dtype float32 reproduces PyTorch's float32 printout to the last bit.
+
+    \b
+    Examples:
+      symback train
+      symback train -v --dtype float32
+      symback train --model "w*x + b" --param w=0 --param b=0 --mode batch --epochs 500 --plot loss.png
+      symback train --model "sigmoid(w*x + b)" --loss bce --data pass.csv --param w=0 --param b=0 --lr 0.5
+    """
+    from ..errors import TrainingDiverged
+    from ..lang import wording
+    from ..train import settings, train
+
+    if verbose and fmt == "json":
+        raise click.UsageError("-v prints a text log; leave it out with --format json")
+    lesson = lesson_of(problem_file)
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
+    chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100), mode=_pick(mode, lesson, "mode", "sgd"),
+                      batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
+                      dtype=_pick(dtype, lesson, "dtype", "float64"))
+    points = _points(problem, predict, lesson, default=data is None and "data" not in lesson)
+    _check_file(history_file, (".csv", ".json"), "--history")
+    _check_file(plot, (".png", ".svg", ".pdf"), "--plot")
+    if plot:
+        from ..plots import require
+
+        require()
+    words = wording(lang)
+    report = Report(words, points, output, verbose and fmt == "text")
+    with _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming, chosen.epochs,
+                   words("train.progressbar")) as bar:
+        history = train(problem, chosen, on_start=report.start, on_update=report.update if verbose else None,
+                        on_epoch=report.epoch if verbose else bar)
+    preds = report.finish(history, fmt)
+    _save(history, preds, history_file, plot, lang)
+    if history.diverged:
+        from ..train_report import divergence_text
+
+        raise TrainingDiverged(divergence_text(history, words), history)
+
+
+def _pick(value, lesson, key, default):
+    return value if value is not None else lesson.get(key, default)
+
+
+def _points(problem, predict, lesson, default: bool) -> list[dict]:
+    """The --predict points (each NAME=V,...), else the lesson's, else x=4 for the lesson's own data."""
+    from ..spec import parse_assignments
+    from ..train import check_point
+
+    if predict:
+        points = [parse_assignments(item, "prediction input") for item in predict]
+    elif "predict" in lesson:
+        points = [{k: float(v) for k, v in lesson["predict"].items()}]
+    else:
+        points = [{"x": 4.0}] if default and problem.inputs == ("x",) else []
+    for point in points:
+        check_point(problem, point)
+    return points
+
+
+def _check_file(path, suffixes, option) -> None:
+    from ..errors import SpecError
+
+    if not path:
+        return
+    if os.path.splitext(path)[1].lower() not in suffixes:
+        raise SpecError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise SpecError(f"{option} {path}: the directory {directory} does not exist")
+
+
+class _NoBar:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(show: bool, epochs: int, label: str):
+    """A progress bar on stderr, for long runs on a terminal only."""
+    if not (show and sys.stderr.isatty()):
+        return _NoBar()
+    bar = click.progressbar(length=epochs, label=label, file=sys.stderr)
+
+    class _Bar:
+        def __enter__(self):
+            bar.__enter__()
+            return lambda entry: bar.update(1)
+
+        def __exit__(self, *exc):
+            return bar.__exit__(*exc)
+
+    return _Bar()
+
+
+class Report:
+    """Text as training goes (-v streams; otherwise all at the end), or JSON at the end."""
+
+    def __init__(self, words, points, output, streaming: bool):
+        self.words, self.points, self.output, self.streaming = words, points, output, streaming
+        self.lines: list[str] = []
+        self.names = ()
+
+    def _emit(self, line: str) -> None:
+        if self.output:
+            self.lines.append(line)
+        else:
+            click.echo(line)
+
+    def start(self, begin) -> None:
+        from ..train_report import header, predict_lines, predictions
+
+        self.names = tuple(n for n, _ in begin.initial_params)
+        if self.streaming:
+            for line in header(begin, self.words) + predict_lines(predictions(begin, self.points), self.words, "before"):
+                self._emit(line)
+
+    def update(self, update) -> None:
+        from ..train_report import update_line
+
+        self._emit(update_line(update, self.names, self.words))
+
+    def epoch(self, entry) -> None:
+        from ..train_report import progress_line
+
+        self._emit(progress_line(entry, self.words))
+
+    def finish(self, history, fmt: str):
+        from .. import train_report as tr
+
+        preds = tr.predictions(history, self.points)
+        if fmt == "json":
+            self._emit(tr.to_json(history, preds))
+        elif self.streaming:
+            for line in tr.footer(history, preds, self.words):
+                self._emit(line)
+        else:
+            self._emit(tr.text(history, preds, self.words))
+        if self.output:
+            from ..io import write_atomic
+
+            write_atomic(self.output, "\n".join(self.lines) + "\n")
+        return preds
+
+
+def _save(history, preds, history_file, plot, lang) -> None:
+    """--history and --plot, written even when training diverged (the partial history)."""
+    from ..io import write_atomic
+    from .. import train_report as tr
+
+    if history_file:
+        csv = history_file.lower().endswith(".csv")
+        write_atomic(history_file, tr.to_csv(history) if csv else tr.to_json(history, preds) + "\n")
+    if plot:
+        from ..plots import plot_history
+
+        for note in plot_history(history, plot, lang):
+            click.echo("symback: note: " + note, err=True)

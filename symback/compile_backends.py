@@ -1,0 +1,179 @@
+"""Printers and run-time functions for the code :mod:`symback.compile` generates.
+
+Three kinds of numbers: Python floats (float64, no NumPy needed), NumPy
+float32 scalars (every operation rounded to float32, as PyTorch's float32
+tensors do) and NumPy arrays with one element per sample. The printers are
+SymPy's own code printers with a few hooks:
+
+- ``r**2`` prints as ``(r*r)``: one rounding, as PyTorch's pow(r, 2), and fast;
+  ``u**-1`` as ``(1/u)``, other integer powers as ``**``, anything else as a
+  power function that fails (or gives nan) instead of a complex number;
+- in float32 code every constant is a float32, so no operation widens;
+- batch reductions print as dot products (Σ_i a_i·b_i, Σ_i r_i² = r·r).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import sympy
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.pycode import PythonCodePrinter
+
+
+class _Hooks:
+    """Printing hooks shared by every backend."""
+
+    def _print_Add(self, expr, order=None):
+        # Positive terms first, then subtractions: v - t rather than -t + v
+        # (one operation fewer, and PyTorch's order for p - lr*g).
+        terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+        level = PRECEDENCE["Add"]
+        first = terms[0]
+        text = self.parenthesize(first, level) if not first.could_extract_minus_sign() else self._print(first)
+        for term in terms[1:]:
+            if term.could_extract_minus_sign():
+                text += " - " + self.parenthesize(-term, level, strict=True)
+            else:
+                text += " + " + self.parenthesize(term, level)
+        return text
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.args
+        one = self._print(sympy.S.One)
+        if exp == 2 and base.is_Symbol:
+            return f"({self._print(base)}*{self._print(base)})"
+        if exp == -1:
+            return f"({one}/{self.parenthesize(base, PRECEDENCE['Mul'], strict=True)})"
+        if abs(exp) == sympy.S.Half:
+            root = f"sqrt({self._print(base)})"
+            return root if exp > 0 else f"({one}/{root})"
+        if exp.is_Integer:
+            return f"{self.parenthesize(base, PRECEDENCE['Pow'], strict=True)}**({int(exp)})"
+        return f"fpow({self._print(base)}, {self._print(exp)})"
+
+    def _print_Heaviside(self, expr):
+        # relu'(z) = H(z) with H(0) given by the second argument (0, as PyTorch)
+        h0 = expr.args[1] if len(expr.args) > 1 else sympy.S.Half
+        return f"heaviside({self._print(expr.args[0])}, {self._print(h0)})"
+
+    def _print_Mean(self, expr):
+        e, n = expr.args
+        if e.is_Pow and e.exp == 2 and e.base.is_Symbol:
+            return f"mean_square({self._print(e.base)}, {self._print(n)})"
+        return f"mean({self._print(e)}, {self._print(n)})"
+
+    def _print_SumProd(self, expr):
+        return "sumprod({}, {}, {})".format(*(self._print(a) for a in expr.args))
+
+
+class _PythonPrinter(_Hooks, PythonCodePrinter):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _numpy_printers() -> tuple[type, type]:
+    """(float64 printer, float32 printer) for NumPy code; made on first use (a slow import)."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    class _NumPyPrinter(_Hooks, NumPyPrinter):
+        pass
+
+    class _Float32Printer(_NumPyPrinter):
+        """Every number a float32: f(x) = float32(2)*x, never a float64 2.0."""
+
+        def _number(self, expr):
+            return f"float32({float(expr)!r})"
+
+        _print_Integer = _print_Rational = _print_Float = _print_NumberSymbol = _print_Pi = _print_Exp1 = _number
+        _print_Zero = _print_One = _print_NegativeOne = _print_Half = _number
+
+    return _NumPyPrinter, _Float32Printer
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What lambdify needs for one kind of number, and how to make such a number."""
+
+    printer_class: type
+    modules: list
+    number: Callable
+
+    def printer(self):
+        """A printer as lambdify makes its own: short names, unknown functions by name."""
+        names = {k: k for k in self.modules[0]}
+        return self.printer_class({"fully_qualified_modules": False, "inline": True,
+                                   "allow_unknown_functions": True, "user_functions": names})
+
+
+def _python_functions() -> dict:
+    exp, log1p = math.exp, math.log1p
+
+    def sigmoid(z):
+        # two branches, so exp never overflows
+        if z >= 0:
+            return 1.0 / (1.0 + exp(-z))
+        e = exp(z)
+        return e / (1.0 + e)
+
+    def log_sigmoid(z):
+        # log σ(z) = min(z, 0) − log(1 + e^−|z|)
+        return (z if z < 0 else 0.0) - log1p(exp(-abs(z)))
+
+    def heaviside(z, h0=0.5):
+        return 1.0 if z > 0 else (0.0 if z < 0 else float(h0))
+
+    return {"sigmoid": sigmoid, "relu": lambda z: 0.0 if z < 0 else z, "LogSigmoid": log_sigmoid,
+            "heaviside": heaviside, "fpow": math.pow}
+
+
+def _numpy_functions(np, dtype) -> dict:
+    one = dtype(1)
+
+    def sigmoid(z):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, one / (one + e), e / (one + e))
+
+    def log_sigmoid(z):
+        return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+
+    def mean(e, n):
+        # a value the same for every sample is its own mean
+        return e.mean() if np.ndim(e) else e
+
+    def mean_square(r, n):
+        return np.dot(r, r) / n if np.ndim(r) else r * r
+
+    def sumprod(a, b, n):
+        if np.ndim(a) and np.ndim(b):
+            return np.dot(a, b)
+        if np.ndim(a) or np.ndim(b):
+            return a.sum() * b if np.ndim(a) else a * b.sum()
+        return a * b * n
+
+    return {"sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0), "LogSigmoid": log_sigmoid,
+            "heaviside": np.heaviside, "fpow": np.power, "float32": np.float32, "mean": mean,
+            "mean_square": mean_square, "sumprod": sumprod}
+
+
+def scalar_backend(dtype: str) -> Backend:
+    """Per-sample code: Python floats for float64, NumPy float32 scalars for float32."""
+    if dtype == "float64":
+        return Backend(_PythonPrinter, [_python_functions(), "math"], float)
+    from .compile import numpy_module
+
+    np = numpy_module()
+    return Backend(_numpy_printers()[1], [_numpy_functions(np, np.float32), "numpy"], np.float32)
+
+
+def array_backend(dtype: str) -> Backend:
+    """Batch code on NumPy arrays of ``dtype``."""
+    from .compile import numpy_module
+
+    np = numpy_module()
+    number = np.float32 if dtype == "float32" else np.float64
+    printer = _numpy_printers()[dtype == "float32"]
+    return Backend(printer, [_numpy_functions(np, number), "numpy"], number)

@@ -1,0 +1,193 @@
+"""A training History as text, JSON and CSV.
+
+Numbers print in their shortest round-trip form, as Python (and the original
+PyTorch program, through ``.item()``) prints floats: 1.02, -2.0,
+7.999998569488525. JSON numbers are plain numbers; a non-finite value is null.
+Epochs are numbered from 0, as the original program's loop numbers them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+
+from .numeric import format_float
+from .train import Epoch, History, Update
+
+#: the table shows every epoch up to this many, then thins
+FULL_TABLE = 20
+#: at most this many parameter columns in the text table
+MAX_COLUMNS = 6
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """ŷ at ``point`` before and after training."""
+
+    point: tuple[tuple[str, float], ...]
+    before: float
+    after: float
+
+
+def predictions(history: History, points) -> tuple[Prediction, ...]:
+    """ŷ at each point ({input: value}) with the starting and the final parameters."""
+    return tuple(
+        Prediction(tuple(p.items()), history.predict(p, history.initial_params), history.predict(p))
+        for p in points
+    )
+
+
+def num(value) -> str:
+    """Shortest round-trip text of a float: 1.02, -2.0, 4.0."""
+    return repr(float(value))
+
+
+def _params(pairs) -> str:
+    return ", ".join(f"{n} = {num(v)}" for n, v in pairs)
+
+
+def _point(pairs) -> str:
+    return ", ".join(f"{n}={format_float(v)}" for n, v in pairs)
+
+
+def header(history: History, words) -> list[str]:
+    """The problem and settings, and the state before training."""
+    from .render.printers import unicode
+
+    p, s = history.problem, history.settings
+    model = "; ".join(f"{unicode(n)} = {unicode(e)}" for n, e in p.definitions)
+    mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
+    return [
+        words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
+              epochs=s.epochs, dtype=s.dtype),
+        words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
+    ]
+
+
+def predict_lines(preds, words, when: str) -> list[str]:
+    return [words(f"train.predict_{when}", point=_point(p.point), value=num(getattr(p, when))) for p in preds]
+
+
+def update_line(update: Update, names, words) -> str:
+    """One update of ``-v``: like the original program's '\\tgrad: x y dL/dw', then the new parameters."""
+    gradient = " ".join(num(g) for g in update.gradient)
+    params = ", ".join(f"{n} = {num(v)}" for n, v in zip(names, update.params))
+    if update.sample is not None:
+        return words("train.update", sample=" ".join(num(v) for v in update.sample), gradient=gradient, params=params)
+    return words("train.update_batch", index=update.index, loss=num(update.loss), gradient=gradient, params=params)
+
+
+def progress_line(entry: Epoch, words) -> str:
+    """The end of an epoch in ``-v``: the original program's 'progress: epoch loss'."""
+    if entry.last_sample_loss is not None:
+        return words("train.progress", epoch=entry.epoch, last=num(entry.last_sample_loss), loss=num(entry.loss))
+    return words("train.progress_batch", epoch=entry.epoch, loss=num(entry.loss))
+
+
+def shown_epochs(count: int) -> tuple[list[int], int]:
+    """Which epochs the table shows: all of up to FULL_TABLE; else 0–9, every step-th, the last."""
+    if count <= FULL_TABLE:
+        return list(range(count)), 1
+    step = next(k * 10**e for e in range(12) for k in (1, 2, 5) if count / (k * 10**e) <= 10)
+    return [e for e in range(count) if e < 10 or (e + 1) % step == 0 or e == count - 1], step
+
+
+def table(history: History, words) -> list[str]:
+    """The per-epoch table: epoch, mean loss, (last-sample loss), parameters."""
+    names = [n for n, _ in history.initial_params][:MAX_COLUMNS]
+    sgd = history.settings.mode == "sgd"
+    head = [words("train.column.epoch"), words("train.column.loss")] + ([words("train.column.last")] if sgd else [])
+    rows = [head + names]
+    shown, step = shown_epochs(len(history.epochs))
+    for i in shown:
+        e = history.epochs[i]
+        row = [str(e.epoch), num(e.loss)] + ([num(e.last_sample_loss)] if sgd else [])
+        rows.append(row + [num(v) for _, v in e.params[:MAX_COLUMNS]])
+    widths = [max(_width(r[c]) for r in rows) for c in range(len(head + names))]
+    lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    if step > 1:
+        lines.append(words("train.thinned", step=step))
+    if len(history.initial_params) > MAX_COLUMNS:
+        lines.append(words("train.more_params", n=len(history.initial_params) - MAX_COLUMNS))
+    return lines
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
+def footer(history: History, preds, words) -> list[str]:
+    """Why training stopped (if it did), the final state and the predictions after training."""
+    lines = []
+    if history.diverged:
+        lines.append(words("train.stopped", reason=divergence_text(history, words)))
+    lines.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
+    return lines + predict_lines(preds, words, "after")
+
+
+def divergence_text(history: History, words) -> str:
+    d = history.diverged
+    value = num(d.value) if d.value is not None else "nan"
+    return words(f"train.diverged.{d.cause}", epoch=d.epoch, value=value, lr=format_float(history.problem.lr / 10))
+
+
+def text(history: History, preds, words) -> str:
+    """The whole default report (without ``-v``)."""
+    lines = header(history, words) + predict_lines(preds, words, "before") + [""] + table(history, words) + [""]
+    return "\n".join(lines + footer(history, preds, words))
+
+
+def number(value):
+    """A JSON-safe number: the float, or None when it is not finite."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def as_dict(history: History, preds=()) -> dict:
+    """The JSON contract of DESIGN.md (with the settings and the starting state)."""
+    from .render.printers import claim
+
+    p, s = history.problem, history.settings
+    entries = []
+    for e in history.epochs:
+        entry = {"epoch": e.epoch, "loss": number(e.loss), "params": {n: number(v) for n, v in e.params}}
+        if e.last_sample_loss is not None:
+            entry["last_sample_loss"] = number(e.last_sample_loss)
+        entries.append(entry)
+    d = history.diverged
+    return {
+        "model": "; ".join(f"{n} = {claim(e)}" for n, e in p.definitions),
+        "loss_name": p.loss_name,
+        "loss_expr": claim(p.loss),
+        "lr": p.lr,
+        "settings": {"epochs": s.epochs, "mode": s.mode, "batch_size": s.batch_size, "seed": s.seed,
+                     "dtype": s.dtype, "samples": len(p.data)},
+        "initial": {"loss": number(history.initial_loss), "params": {n: number(v) for n, v in history.initial_params}},
+        "history": entries,
+        "final_params": {n: number(v) for n, v in history.final_params},
+        "final_loss": number(history.final_loss),
+        "predictions": [{"inputs": {n: v for n, v in q.point}, "before": number(q.before), "after": number(q.after)}
+                        for q in preds],
+        "diverged": None if d is None else {"epoch": d.epoch, "cause": d.cause, "reason": d.reason},
+    }
+
+
+def to_json(history: History, preds=()) -> str:
+    return json.dumps(as_dict(history, preds), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def to_csv(history: History) -> str:
+    """One row per epoch: epoch, loss, each parameter (and last_sample_loss in sgd mode)."""
+    names = [n for n, _ in history.initial_params]
+    sgd = history.settings.mode == "sgd"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["epoch", "loss"] + names + (["last_sample_loss"] if sgd else []))
+    for e in history.epochs:
+        extra = [num(e.last_sample_loss)] if sgd else []
+        writer.writerow([e.epoch, num(e.loss)] + [num(v) for _, v in e.params] + extra)
+    return out.getvalue()
