@@ -89,3 +89,13 @@ def finite_difference(f: Callable[[Mapping[str, float]], float], point: Mapping[
     up[name] += h
     down[name] -= h
     return (f(up) - f(down)) / (2 * h)
+
+
+def directional_difference(f: Callable[[Mapping[str, float]], float], point: Mapping[str, float],
+                           direction: Mapping[str, float], step: float = 1e-6) -> float:
+    """Central difference of f along ``direction``: (f(p + h·d) − f(p − h·d)) / 2h."""
+    scale = max([1.0] + [abs(point[k]) for k in direction])
+    h = step * scale
+    up = {**point, **{k: point[k] + h * d for k, d in direction.items()}}
+    down = {**point, **{k: point[k] - h * d for k, d in direction.items()}}
+    return (f(up) - f(down)) / (2 * h)

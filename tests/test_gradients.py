@@ -99,3 +99,44 @@ def test_seed_gradient_is_minus_two_and_w_becomes_1_02(seed):
     assert d.gradient == {"w": -2.0}
     assert d.params_after == {"w": 1.02}
     assert d.loss == 1.0
+
+
+def _tanh_chain(n):
+    from symback import problem
+
+    defs = ["z1 = tanh(w1*x + b1)"] + [f"z{i} = tanh(w{i}*z{i - 1} + b{i})" for i in range(2, n + 1)]
+    params = {**{f"w{i}": 0.9 for i in range(1, n + 1)}, **{f"b{i}": 0.1 for i in range(1, n + 1)}}
+    return problem("; ".join(defs + [f"y_hat = z{n}"]), params=params, data=(["x", "y"], [(0.5, -0.3)]))
+
+
+def test_deep_chain_gradient_equals_finite_difference():
+    p = _tanh_chain(40)
+    d = explain(p)
+    base = {**p.param_values, **p.sample(0)}
+
+    def loss(point):
+        from symback.derive import loss_at
+
+        return loss_at(d.graph, point)
+
+    for name in ("w1", "b1", "w20", "w40", "b40"):
+        assert math.isclose(d.gradient[name], finite_difference(loss, base, name), rel_tol=1e-5, abs_tol=1e-9)
+
+
+def test_deep_chain_is_checked_numerically_not_expanded():
+    d = explain(_tanh_chain(40))
+    assert all(g.closed is None and g.check.ok for g in d.gradients)
+    assert {g.check.method for g in d.gradients} == {"finite differences"}
+
+
+def test_very_deep_chain_is_checked_along_a_direction():
+    d = explain(_tanh_chain(300))
+    assert {g.check.method for g in d.gradients} == {"directional finite difference"}
+    assert all(g.check.ok for g in d.gradients)
+
+
+def test_graph_grows_linearly_with_depth():
+    from symback.graph import build_graph
+
+    sizes = [len(build_graph(_tanh_chain(n)).nodes) for n in (10, 20, 40)]
+    assert sizes[2] - sizes[1] == 2 * (sizes[1] - sizes[0])

@@ -179,6 +179,8 @@ def check_text(check, words) -> str:
         return words("explain.agrees_numeric", n=check.points)
     if check.method == "finite differences":
         return words("explain.agrees_fd")
+    if check.method == "directional finite difference":
+        return words("explain.agrees_fd_direction")
     return words("explain.not_expanded")
 
 
