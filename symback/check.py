@@ -47,6 +47,8 @@ class Verdict:
 
     ``chain`` is the true derivative in node names (the backward pass's sum
     of path products), ``expected`` the same in parameters, inputs and y.
+    ``method`` says how the grade was reached: 'symbolic', 'numeric' (at
+    random points) or 'value' (a number against the value at the sample).
     ``at_sample`` holds (answer, truth) at the sample; ``elsewhere`` a point
     where they differ, when they happen to agree at the sample.
     """

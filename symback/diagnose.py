@@ -38,7 +38,7 @@ _WRONG_RULES = {
     sigmoid: lambda s: (s, 1 - s, s * (1 + s)),
 }
 _NONLINEAR = {"function", "power", "sqrt", "exponential", "general_power"}
-#: mistakes that say the same thing in other words (only one of them is reported)
+#: kinds that say the same thing in other words (only one of them is reported)
 _FAMILIES = {"missing_inner_derivative": "factor", "missing_outer_derivative": "factor",
              "missing_factor": "factor", "extra_factor": "factor"}
 
@@ -245,12 +245,15 @@ def _ratios(top, bottom, answer_values, truth_values, formulas) -> Iterator[Mist
         return
     answer, truth = formulas
     factor = within(0.5, lambda: sympy.cancel(answer / truth), None)
-    if factor is not None and not factor.is_number and _monomial(factor):
-        numerator, denominator = sympy.fraction(factor)
-        why, shown = ("extra_factor", numerator) if denominator == 1 else (
-            ("missing_factor", denominator) if numerator == 1 else ("missing_factor", None))
-        yield Mistake(why, why if shown is not None else "factor_off",
-                      fields={"factor": shown if shown is not None else factor}, expr=truth * factor)
+    if factor is None or factor.is_number or not _monomial(factor):
+        return
+    numerator, denominator = sympy.fraction(factor)  # answer = truth · numerator / denominator
+    if denominator == 1:
+        yield Mistake("extra_factor", "extra_factor", top, bottom, {"factor": numerator}, expr=truth * factor)
+    elif numerator == 1:
+        yield Mistake("missing_factor", "missing_factor", top, bottom, {"factor": denominator}, expr=truth * factor)
+    else:
+        yield Mistake("missing_factor", "factor_off", top, bottom, {"factor": factor}, expr=truth * factor)
 
 
 def _monomial(expr) -> bool:
@@ -260,6 +263,7 @@ def _monomial(expr) -> bool:
 
 
 def _family(mistake: Mistake) -> str:
+    """Kinds that say the same thing in other words share a family; one of each is reported."""
     return _FAMILIES.get(mistake.kind, mistake.kind)
 
 

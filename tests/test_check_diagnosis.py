@@ -188,3 +188,19 @@ def test_number_with_wrong_sign_is_a_sign_error():
 def test_another_sample_is_used_for_values():
     verdict = check_answer(lesson("seed"), "2*x*(w*x - y)", sample={"x": 2, "y": 4})
     assert verdict.at_sample == (-8.0, -8.0)
+
+
+def deep_lesson(layers=70):
+    """A tanh chain too deep to expand into one formula (more nodes than derive's closed-form limit)."""
+    defs = ["h1 = tanh(w1*x)"] + [f"h{i} = tanh(w{i}*h{i - 1})" for i in range(2, layers)]
+    defs.append(f"y_hat = w{layers}*h{layers - 1}")
+    return problem("; ".join(defs), params={f"w{i}": 0.5 for i in range(1, layers + 1)})
+
+
+def test_deep_model_is_graded_by_numbers():
+    verdict = check_answer(deep_lesson(), "2*r*h69", "w70")
+    assert verdict.correct and verdict.method == "numeric"
+
+
+def test_deep_model_still_gets_whole_answer_diagnoses():
+    assert check_answer(deep_lesson(), "-2*r*h69", "w70").diagnosis.kind == "sign"
