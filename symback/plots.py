@@ -166,9 +166,8 @@ def loss_line(ax, history, words) -> None:
     mean_loss = _surface(history)
     curve = [mean_loss(w) for w in ws]
     ax.plot(ws, curve, color="0.35")
+    # A linear scale: the parabola of the lecture, with the steps walking down it.
     _mark_path(ax, [p[0] for p in points], losses, words)
-    if _wants_log([v for v in curve if not math.isnan(v)] + losses):
-        ax.set_yscale("log")
     ax.set_xlabel(name)
     ax.set_ylabel(words("train.plot.loss"))
     ax.set_title(words("train.plot.curve_title", param=name))
@@ -188,12 +187,13 @@ def loss_contours(ax, history, words) -> None:
     grid = np.array([[mean_loss(x, y) for x in xs] for y in ys])
     finite = grid[np.isfinite(grid)]
     if finite.size and finite.min() > 0 and finite.max() > 100 * finite.min():
-        levels = np.geomspace(finite.min(), finite.max(), 20)
+        # log-spaced levels, but not crowded into the last 10^-6 of the valley
+        levels = np.geomspace(max(finite.min(), finite.max() * 1e-6), finite.max(), 20)
     else:
         levels = 20
     if finite.size:
         contours = ax.contour(xs, ys, grid, levels=levels, cmap="viridis", linewidths=0.8)
-        ax.figure.colorbar(contours, ax=ax, label=words("train.plot.loss"))
+        ax.figure.colorbar(contours, ax=ax, label=words("train.plot.loss"), format="%.3g")
     _mark_path(ax, [p[0] for p in points], [p[1] for p in points], words)
     ax.set_xlabel(n1)
     ax.set_ylabel(n2)
