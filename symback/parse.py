@@ -110,10 +110,8 @@ def _syntax_tree(text: str, what: str, limits: Limits) -> ast.Expression:
     if not isinstance(text, str):
         raise ParseError(f"the {what} must be text, not {type(text).__name__}")
     if len(text) > limits.max_chars:
-        raise LimitError(
-            f"the {what} is {len(text)} characters long; at most {limits.max_chars} are allowed "
-            "(split a long model into definitions separated by ';')"
-        )
+        hint = " (split a long model into definitions separated by ';')" if what == "model" else ""
+        raise LimitError(f"the {what} is {len(text)} characters long; at most {limits.max_chars} are allowed{hint}")
     if not text.strip():
         raise ParseError(f"the {what} is empty")
     source = text.replace("^", "**")  # '^' is how people write powers
@@ -129,7 +127,7 @@ def _syntax_message(text: str, what: str, err: Exception) -> str:
     hint = ""
     if re.search(r"(?<![A-Za-z_0-9.])\d+(\.\d*)?[A-Za-z_(]", text):
         hint = "; write multiplication explicitly, e.g. 2*x"
-    elif "=" in text:
+    elif "=" in text and ("model" in what or "definition" in what):
         hint = "; '=' only separates a name from its definition (h = tanh(w*x))"
     where = ""
     if isinstance(err, SyntaxError) and err.offset:

@@ -18,7 +18,9 @@ class SymbackGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            return super().main(args, prog_name or "symback", complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name or "symback", complete_var, standalone_mode=False, **extra)
+            # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
+            sys.exit(code if isinstance(code, int) else 0)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
         except click.Abort:

@@ -149,11 +149,12 @@ class UnicodePrinter(_Values, StrPrinter):
     def _join(self, factors) -> str:
         parts = [self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
         text = parts[0]
-        for prev, factor, part in zip(factors, factors[1:], parts[1:]):
-            # "2r" and "2x(wx − y)" read as in a textbook; everything else gets a "·".
+        for i, (prev, factor, part) in enumerate(zip(factors, factors[1:], parts[1:])):
+            # "2r" and "2x(wx − y)" read as in a textbook: a leading integer coefficient
+            # or a name before a bracket; everything else gets a "·".
             plain = prev not in self.values and factor not in self.values
-            glue = "" if plain and ((prev.is_Integer and (factor.is_Symbol or factor.is_Add))
-                                    or (prev.is_Symbol and factor.is_Add)) else "·"
+            coefficient = i == 0 and prev.is_Integer and prev != 1 and (factor.is_Symbol or factor.is_Add)
+            glue = "" if plain and (coefficient or (prev.is_Symbol and factor.is_Add)) else "·"
             text += glue + part
         return text
 
