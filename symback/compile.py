@@ -181,24 +181,54 @@ def _internal_names(graph: Graph) -> dict:
 
 
 def _tidy(args, lines, result, batch: bool) -> Code:
-    """Propagate copies (a = b, a = 2), drop lines nothing needs, and in batch code
-    delete each array after its last use."""
-    subs, kept = {}, []
-    for var, expr in lines:
-        expr = expr.xreplace(subs)
-        if expr.is_Symbol or expr.is_Number:
-            subs[var] = expr
-        else:
-            kept.append((var, expr))
-    result = _map(result, lambda e: e.xreplace(subs))
+    """Propagate copies, drop lines nothing needs; in batch code also let NumPy reuse
+    temporaries and delete each array after its last use."""
+    lines, result = _propagate(lines, result, batch)
     needed = set().union(*(e.free_symbols for e in _flat(result)))
     live = []
-    for var, expr in reversed(kept):
+    for var, expr in reversed(lines):
         if var in needed:
             live.append((var, expr))
             needed |= expr.free_symbols
     live.reverse()
-    return Code(args, tuple(_with_deletes(live, result) if batch else live), result)
+    if batch:
+        live = _with_deletes(_inline_single_use(live, result), result)
+    return Code(args, tuple(live), result)
+
+
+def _propagate(lines, result, batch: bool):
+    """Substitute copies (a = b) and constants (a = 2) into later lines; in batch code
+    also scalings (a = 2*b), so that Σ_i 2·r_i·x_i becomes 2·(r·x) with no array 2·r."""
+    subs, kept = {}, []
+    for var, expr in lines:
+        expr = expr.xreplace(subs)
+        coeff, rest = expr.as_coeff_Mul()
+        if expr.is_Symbol or expr.is_Number or (batch and coeff.is_Number and rest.is_Symbol):
+            subs[var] = expr
+        else:
+            kept.append((var, expr))
+    return kept, _map(result, lambda e: e.xreplace(subs))
+
+
+def _inline_single_use(lines, result):
+    """Write an array used once straight into its consumer (r = w*x + b - y, not
+    u = w*x + b; r = u - y): NumPy then reuses the temporary instead of allocating."""
+    users: dict = {}
+    for i, (_, expr) in enumerate(lines):
+        for s in expr.free_symbols:
+            users.setdefault(s, []).append(i)
+    kept = set().union(*(e.free_symbols for e in _flat(result)))
+    out, dropped = list(lines), set()
+    for j, (var, _) in enumerate(lines):
+        expr, who = out[j][1], users.get(var, [])
+        if var in kept or len(who) != 1:
+            continue
+        target, consumer = out[who[0]]
+        # a direct operand only; and no sum into a product, which SymPy would multiply out
+        if var in consumer.args and not (consumer.is_Mul and expr.is_Add) and not consumer.is_Pow:
+            out[who[0]] = (target, consumer.xreplace({var: expr}))
+            dropped.add(j)
+    return [line for i, line in enumerate(out) if i not in dropped]
 
 
 def _with_deletes(lines, result):

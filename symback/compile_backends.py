@@ -67,7 +67,13 @@ class _Hooks:
         return f"mean({self._print(e)}, {self._print(n)})"
 
     def _print_SumProd(self, expr):
-        return "sumprod({}, {}, {})".format(*(self._print(a) for a in expr.args))
+        # Σ_i (c·a_i)(d·b_i) = c·d·Σ_i a_i·b_i: the numbers stay out of the arrays
+        (ca, a), (cb, b), n = expr.args[0].as_coeff_Mul(), expr.args[1].as_coeff_Mul(), expr.args[2]
+        total = f"sumprod({self._print(a)}, {self._print(b)}, {self._print(n)})"
+        coeff = ca * cb
+        if coeff == 1 or coeff == -1:
+            return total if coeff == 1 else f"-{total}"
+        return f"{self.parenthesize(coeff, PRECEDENCE['Mul'])}*{total}"
 
 
 class _PythonPrinter(_Hooks, PythonCodePrinter):

@@ -105,10 +105,18 @@ def test_float32_step_rounds_every_operation():
     assert float(grads[0]) == -7.840000152587891
 
 
-def test_batch_code_sums_with_dot_products_and_frees_arrays():
+def test_batch_code_is_the_residual_then_dot_products():
     pytest.importorskip("numpy")
     source = compile_problem(problem("w*x + b", params={"w": 1, "b": 0}), arrays=True).source("batch")
-    assert "sumprod(" in source and "mean_square(" in source and "del " in source
+    assert "v1 = p1 + c0*p0 - t" in source
+    assert "2*sumprod(v1, c0, n)" in source and "mean_square(v1, n)" in source
+
+
+def test_batch_code_frees_each_array_after_its_last_use():
+    pytest.importorskip("numpy")
+    p = problem("h = tanh(w1*x + b1); y_hat = v*h + c", params={"w1": 1, "b1": 0, "v": 1, "c": 0})
+    source = compile_problem(p, arrays=True).source("batch")
+    assert "del a4" in source and "del v1" in source
 
 
 def test_log_of_sigmoid_is_fused():
