@@ -26,13 +26,12 @@ use, so its extra memory stays within twice one column.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import sympy
 
-from .derive import local_derivatives
 from .errors import MissingExtra, SymbackError
 from .functions import sigmoid
 from .graph import Graph, build_graph
@@ -74,8 +73,7 @@ def fuse_log_sigmoid(graph: Graph) -> Graph:
     return replace(graph, nodes=tuple(nodes))
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """Straight-line code: ``lines`` are (variable, expression) in order, None meaning ``del``."""
 
     args: tuple
@@ -170,6 +168,24 @@ class Program:
         used = any(self.loss in e.free_symbols for _, e in lines)
         expr = self.loss if used else dict(self.forward)[self.loss]
         return Mean(expr, COUNT)
+
+
+class Local(NamedTuple):
+    """∂node/∂child = expr, in the node's operands."""
+
+    node: object
+    child: sympy.Symbol
+    expr: sympy.Expr
+
+
+def local_derivatives(graph: Graph) -> tuple[Local, ...]:
+    """∂v/∂u for every edge, as SymPy's diff of v's one-operation equation.
+
+    The same expressions as :func:`symback.derive.local_derivatives` (a test
+    keeps them equal), without the names of the rules, which training does not
+    need; so training does not import the explanation machinery at start-up.
+    """
+    return tuple(Local(node, child, sympy.diff(node.expr, child)) for node in graph.nodes for child in node.children)
 
 
 def _internal_names(graph: Graph) -> dict:

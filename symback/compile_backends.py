@@ -15,9 +15,8 @@ SymPy's own code printers with a few hooks:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import sympy
 from sympy.printing.precedence import PRECEDENCE
@@ -100,8 +99,7 @@ def _numpy_printers() -> tuple[type, type]:
     return _NumPyPrinter, _Float32Printer
 
 
-@dataclass(frozen=True)
-class Backend:
+class Backend(NamedTuple):
     """What lambdify needs for one kind of number, and how to make such a number."""
 
     printer_class: type

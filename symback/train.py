@@ -21,7 +21,7 @@ import math
 import random
 from itertools import repeat
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 from .compile import DTYPES, Compiled, compile_problem, numpy_module
 from .errors import DataError, MissingExtra, SpecError
@@ -34,8 +34,7 @@ EXPLODE = 1e10
 DEFAULT_BATCH = 32
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """How to train: epochs, mode, batch size (minibatch only), shuffle seed, number type."""
 
     epochs: int = 100
@@ -45,8 +44,7 @@ class Settings:
     dtype: str = "float64"
 
 
-@dataclass(frozen=True)
-class Epoch:
+class Epoch(NamedTuple):
     """The state after one epoch: mean loss over all samples and the parameters.
 
     ``last_sample_loss`` (sgd only) is the loss of the epoch's last sample before
@@ -59,8 +57,7 @@ class Epoch:
     last_sample_loss: float | None = None
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """One gradient step: the loss it saw, its gradient and the parameters after it."""
 
     epoch: int
@@ -71,8 +68,7 @@ class Update:
     params: tuple[float, ...]
 
 
-@dataclass(frozen=True)
-class Divergence:
+class Divergence(NamedTuple):
     """Why training stopped early: ``cause`` is nonfinite, explode, overflow, domain or zero_division."""
 
     epoch: int

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .numeric import format_float
 from .train import Epoch, History, Update
@@ -23,8 +23,7 @@ FULL_TABLE = 20
 MAX_COLUMNS = 6
 
 
-@dataclass(frozen=True)
-class Prediction:
+class Prediction(NamedTuple):
     """ŷ at ``point`` before and after training."""
 
     point: tuple[tuple[str, float], ...]

@@ -46,6 +46,16 @@ def test_batch_gradient_is_the_mean_of_sample_gradients(row):
         assert math.isclose(g, expected, rel_tol=1e-11, abs_tol=1e-14)
 
 
+@pytest.mark.parametrize("row", MODELS, ids=MODEL_IDS)
+def test_local_derivatives_are_the_derivations(row):
+    from symback import compile as compiled_module
+    from symback import derive
+
+    graph = build_graph(make_problem(row))
+    ours = [(l.node.name, l.child, l.expr) for l in compiled_module.local_derivatives(graph)]
+    assert ours == [(l.node.name, l.child, l.expr) for l in derive.local_derivatives(graph)]
+
+
 def test_step_applies_the_update_rule():
     compiled = compile_problem(problem())
     params, loss, grads = compiled.step_gradient((1.0,), (1.0, 2.0), 0.01)

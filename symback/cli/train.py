@@ -148,7 +148,7 @@ def _progress(show: bool, epochs: int, label: str):
     """A progress bar on stderr, for long runs on a terminal only."""
     if not (show and sys.stderr.isatty()):
         return _NoBar()
-    bar = click.progressbar(length=epochs, label=label, file=sys.stderr)
+    bar = click.progressbar(length=epochs, label=label, file=sys.stderr, update_min_steps=max(1, epochs // 500))
 
     class _Bar:
         def __enter__(self):
