@@ -153,9 +153,10 @@ class Program:
         return _tidy(args, list(self.forward) + lines, result, batch)
 
     def loss_only(self, batch: bool = False) -> Code:
-        """(params, row) -> loss; batch: (params, columns, n) -> mean loss."""
+        """(p0, p1, …, c0, …, t) -> loss, flat so that map() can feed it columns;
+        batch: (params, columns, n) -> mean loss."""
         loss = self._mean_loss([]) if batch else self.loss
-        args = (self.params, self.row) + ((COUNT,) if batch else ())
+        args = (self.params, self.row, COUNT) if batch else self.params + self.row
         return _tidy(args, list(self.forward), loss, batch)
 
     def predict(self) -> Code:
@@ -299,7 +300,7 @@ class Compiled:
 
     - ``step(params, row, lr) -> (params', loss)``: one update on one sample;
     - ``step_gradient(params, row, lr) -> (params', loss, gradient)``: the same, with ∂L/∂p;
-    - ``loss(params, row) -> loss`` and ``predict(params, inputs) -> y_hat``;
+    - ``loss(*params, *row) -> loss`` and ``predict(params, inputs) -> y_hat``;
     - ``batch(params, columns, lr, n) -> (params', mean loss, mean gradient)`` and
       ``batch_loss(params, columns, n)`` on arrays (only with ``arrays=True``).
 

@@ -197,6 +197,7 @@ class _Run:
         self.number = number = self.compiled.number
         self.rows = [tuple(number(v) for v in row) for row in problem.data.rows]
         self.n = len(self.rows)
+        self.lists = tuple(map(list, zip(*self.rows)))
         self.lr = number(problem.lr)
         self.np = numpy_module() if arrays else None
         if self.np is not None:
@@ -210,7 +211,8 @@ class _Run:
         """(1/n) Σ_i L_i at ``params``, over all samples."""
         if self.np is not None:
             return self.compiled.batch_loss(params, self.columns, self.number(self.n))
-        return math.fsum(map(self.compiled.loss, repeat(params, self.n), self.rows)) / self.n
+        # map() over columns: no tuple is built or unpacked per sample
+        return math.fsum(map(self.compiled.loss, *(repeat(p, self.n) for p in params), *self.lists)) / self.n
 
     def mean_step(self, params, index=None):
         """One update on the mean loss over the samples ``index`` (default all)."""
@@ -293,7 +295,7 @@ def _initial_loss(run: _Run, start) -> float:
     for i, row in enumerate(run.rows, start=1):
         with run.quiet():
             try:
-                bad = not math.isfinite(float(run.compiled.loss(start, row)))
+                bad = not math.isfinite(float(run.compiled.loss(*start, *row)))
             except (ArithmeticError, ValueError):
                 bad = True
         if bad:
