@@ -61,7 +61,7 @@ def header(history: History, words) -> list[str]:
     mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
     return [
         words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
-              epochs=s.epochs, dtype=s.dtype),
+              epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs), dtype=s.dtype),
         words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
     ]
 
