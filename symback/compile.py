@@ -1,6 +1,6 @@
 """Code generation: the loss and its gradient as straight-line code, compiled once.
 
-The graph's forward equations and the reverse pass of :mod:`symback.derive`
+The graph's forward equations and the reverse pass (as in :mod:`symback.derive`)
 become the assignments that ``sympy.lambdify`` receives as its common
 subexpressions (its ``cse`` argument), so the generated function is
 
@@ -10,8 +10,8 @@ subexpressions (its ``cse`` argument), so the generated function is
 
 It is linear in the size of the graph, computes every node (the residual r
 among them) once and keeps it as one variable, and expands nothing. The local
-∂v/∂u is the derivation's own, with v's value reused where it reappears
-(σ' = σ(1 − σ) becomes y_hat·(1 − y_hat)). User names never reach the code:
+∂v/∂u is the derivation's, SymPy's diff of v's one operation, with v's value
+reused where it reappears (σ' = σ(1 − σ) becomes y_hat·(1 − y_hat)). User names never reach the code:
 every symbol is renamed first (parameters p0, p1, …; inputs c0, …; target t).
 
 One rewrite keeps binary cross-entropy finite (see :func:`fuse_log_sigmoid`):
@@ -19,8 +19,8 @@ log σ(z) and log(1 − σ(z)) become LogSigmoid(z) and LogSigmoid(−z), the sa
 numbers computed without forming σ(z), which rounds to 1 for large z.
 
 Batch code (NumPy arrays, one element per sample) sums parameter gradients
-with dot products, takes the mean loss, and deletes each array after its last
-use, so its extra memory stays within twice one column.
+with dot products, takes the mean loss and frees each array after its last
+use (see :mod:`symback.compile_code`): for w*x + b it allocates one column.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Callable, NamedTuple
 
 import sympy
 
+from .compile_code import Code, tidy
 from .errors import MissingExtra, SymbackError
 from .functions import sigmoid
 from .graph import Graph, build_graph
@@ -71,26 +72,6 @@ def fuse_log_sigmoid(graph: Graph) -> Graph:
             node = replace(node, expr=LogSigmoid(z), kind="generic", children=tuple(z.free_symbols), shown=None)
         nodes.append(node)
     return replace(graph, nodes=tuple(nodes))
-
-
-class Code(NamedTuple):
-    """Straight-line code: ``lines`` are (variable, expression) in order, None meaning ``del``."""
-
-    args: tuple
-    lines: tuple
-    result: tuple
-
-    def function(self, backend) -> Callable:
-        """The compiled function (sympy.lambdify with these lines as its cse)."""
-        extra = {"docstring_limit": 0} if "docstring_limit" in _LAMBDIFY_PARAMS else {}
-        try:
-            return sympy.lambdify(self.args, self.result, modules=backend.modules, printer=backend.printer(),
-                                  cse=lambda _: (list(self.lines), self.result), **extra)
-        except (TypeError, ValueError, NameError, SyntaxError) as err:  # an operation no backend prints
-            raise SymbackError(f"cannot compile this model for training: {err}") from None
-
-
-_LAMBDIFY_PARAMS = inspect.signature(sympy.lambdify).parameters
 
 
 class Program:
@@ -150,18 +131,18 @@ class Program:
         loss = self._mean_loss(lines) if batch else self.loss
         args = (self.params, self.row, ETA) + ((COUNT,) if batch else ())
         result = (updated, loss, tuple(grads)) if gradient else (updated, loss)
-        return _tidy(args, list(self.forward) + lines, result, batch)
+        return tidy(args, list(self.forward) + lines, result, batch)
 
     def loss_only(self, batch: bool = False) -> Code:
         """(p0, p1, …, c0, …, t) -> loss, flat so that map() can feed it columns;
         batch: (params, columns, n) -> mean loss."""
         loss = self._mean_loss([]) if batch else self.loss
         args = (self.params, self.row, COUNT) if batch else self.params + self.row
-        return _tidy(args, list(self.forward), loss, batch)
+        return tidy(args, list(self.forward), loss, batch)
 
     def predict(self) -> Code:
         """(params, inputs) -> y_hat."""
-        return _tidy((self.params, self.inputs), list(self.forward), self.output, False)
+        return tidy((self.params, self.inputs), list(self.forward), self.output, False)
 
     def _mean_loss(self, lines) -> sympy.Expr:
         # The loss value itself is rarely reused: then Mean takes its expression
@@ -195,80 +176,6 @@ def _internal_names(graph: Graph) -> dict:
         names.update({s: sympy.Symbol(f"{prefix}{i}", real=True) for i, s in enumerate(symbols)})
     names[graph.target] = sympy.Symbol("t", real=True)
     return names
-
-
-def _tidy(args, lines, result, batch: bool) -> Code:
-    """Propagate copies, drop lines nothing needs; in batch code also let NumPy reuse
-    temporaries and delete each array after its last use."""
-    lines, result = _propagate(lines, result, batch)
-    needed = set().union(*(e.free_symbols for e in _flat(result)))
-    live = []
-    for var, expr in reversed(lines):
-        if var in needed:
-            live.append((var, expr))
-            needed |= expr.free_symbols
-    live.reverse()
-    if batch:
-        live = _with_deletes(_inline_single_use(live, result), result)
-    return Code(args, tuple(live), result)
-
-
-def _propagate(lines, result, batch: bool):
-    """Substitute copies (a = b) and constants (a = 2) into later lines; in batch code
-    also scalings (a = 2*b), so that Σ_i 2·r_i·x_i becomes 2·(r·x) with no array 2·r."""
-    subs, kept = {}, []
-    for var, expr in lines:
-        expr = expr.xreplace(subs)
-        coeff, rest = expr.as_coeff_Mul()
-        if expr.is_Symbol or expr.is_Number or (batch and coeff.is_Number and rest.is_Symbol):
-            subs[var] = expr
-        else:
-            kept.append((var, expr))
-    return kept, _map(result, lambda e: e.xreplace(subs))
-
-
-def _inline_single_use(lines, result):
-    """Write an array used once straight into its consumer (r = w*x + b - y, not
-    u = w*x + b; r = u - y): NumPy then reuses the temporary instead of allocating."""
-    users: dict = {}
-    for i, (_, expr) in enumerate(lines):
-        for s in expr.free_symbols:
-            users.setdefault(s, []).append(i)
-    kept = set().union(*(e.free_symbols for e in _flat(result)))
-    out, dropped = list(lines), set()
-    for j, (var, _) in enumerate(lines):
-        expr, who = out[j][1], users.get(var, [])
-        if var in kept or len(who) != 1:
-            continue
-        target, consumer = out[who[0]]
-        # a direct operand only; and no sum into a product, which SymPy would multiply out
-        if var in consumer.args and not (consumer.is_Mul and expr.is_Add) and not consumer.is_Pow:
-            out[who[0]] = (target, consumer.xreplace({var: expr}))
-            dropped.add(j)
-    return [line for i, line in enumerate(out) if i not in dropped]
-
-
-def _with_deletes(lines, result):
-    """``del v`` right after the line that uses v for the last time (arrays are large)."""
-    last = {}
-    for i, (_, expr) in enumerate(lines):
-        last.update(dict.fromkeys(expr.free_symbols, i))
-    for expr in _flat(result):
-        last.update(dict.fromkeys(expr.free_symbols, len(lines)))
-    assigned = {var for var, _ in lines}
-    out = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        out += [(s, None) for s in sorted(assigned, key=str) if last.get(s) == i]
-    return out
-
-
-def _map(result, f):
-    return tuple(_map(r, f) for r in result) if isinstance(result, tuple) else f(result)
-
-
-def _flat(result):
-    return [e for r in result for e in _flat(r)] if isinstance(result, tuple) else [result]
 
 
 def numpy_module():

@@ -18,14 +18,13 @@ or a loss more than ``EXPLODE`` times its start, stops there and says why.
 from __future__ import annotations
 
 import math
-import random
-from itertools import repeat
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple
 
-from .compile import DTYPES, Compiled, compile_problem, numpy_module
-from .errors import DataError, MissingExtra, SpecError
+from .compile import DTYPES, Compiled
+from .errors import DataError, SpecError
 from .spec import Problem
+from .train_loops import LOOPS, Run, Update  # noqa: F401 - Update is part of this module's interface
 
 MODES = ("sgd", "batch", "minibatch")
 MAX_EPOCHS = 10_000_000
@@ -55,17 +54,6 @@ class Epoch(NamedTuple):
     loss: float
     params: tuple[tuple[str, float], ...]
     last_sample_loss: float | None = None
-
-
-class Update(NamedTuple):
-    """One gradient step: the loss it saw, its gradient and the parameters after it."""
-
-    epoch: int
-    index: int
-    sample: tuple[float, ...] | None
-    loss: float
-    gradient: tuple[float, ...]
-    params: tuple[float, ...]
 
 
 class Divergence(NamedTuple):
@@ -157,134 +145,42 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
     there with ``diverged`` set.
     """
     settings_ = settings_ or Settings()
-    run = _Run(problem, settings_)
+    run = Run(problem, settings_)
     start = tuple(run.number(v) for v in problem.param_values.values())
     initial = _initial_loss(run, start)
-    names = problem.param_names
-    limit = EXPLODE * max(initial, 1.0)
-    begin = History(problem, settings_, tuple(zip(names, map(float, start))), initial, (), None, run.compiled)
+    begin = History(problem, settings_, tuple(zip(problem.param_names, map(float, start))), initial, (), None,
+                    run.compiled)
     if on_start:
         on_start(begin)
-    entries, diverged = [], None
-    steps = _MODES[settings_.mode](run, start, on_update)
     with run.quiet():
-        while diverged is None:
-            try:
-                epoch, params, last, loss = next(steps)
-            except StopIteration:
-                break
-            except (ArithmeticError, ValueError) as err:  # Python floats raise where NumPy gives inf/nan
-                diverged = _failure(len(entries), err, problem.lr)
-                break
-            entry = Epoch(epoch, float(loss), tuple(zip(names, map(float, params))),
-                          None if last is None else float(last))
-            diverged = _check(entry, limit, problem.lr)
-            if diverged is None:
-                entries.append(entry)
-                if on_epoch:
-                    on_epoch(entry)
+        entries, diverged = _epochs(LOOPS[settings_.mode](run, start, on_update), begin, on_epoch)
     return replace(begin, epochs=tuple(entries), diverged=diverged)
 
 
-class _Run:
-    """The compiled functions and the data, in the working number type."""
-
-    def __init__(self, problem: Problem, settings_: Settings):
-        self.settings = settings_
-        self.lr_value = problem.lr
-        arrays = settings_.dtype == "float32" or (settings_.mode != "sgd" and _has_numpy())
-        self.compiled = compile_problem(problem, settings_.dtype, arrays)
-        self.number = number = self.compiled.number
-        self.rows = [tuple(number(v) for v in row) for row in problem.data.rows]
-        self.n = len(self.rows)
-        self.lists = tuple(map(list, zip(*self.rows)))
-        self.lr = number(problem.lr)
-        self.np = numpy_module() if arrays else None
-        if self.np is not None:
-            self.columns = tuple(self.np.array(c, dtype=number) for c in zip(*problem.data.rows))
-
-    def quiet(self):
-        """NumPy reports overflow as inf or nan, which the loop checks: no warnings."""
-        return self.np.errstate(all="ignore") if self.np is not None else _Nothing()
-
-    def mean_loss(self, params) -> float:
-        """(1/n) Σ_i L_i at ``params``, over all samples."""
-        if self.np is not None:
-            return self.compiled.batch_loss(params, self.columns, self.number(self.n))
-        # map() over columns: no tuple is built or unpacked per sample
-        return math.fsum(map(self.compiled.loss, *(repeat(p, self.n) for p in params), *self.lists)) / self.n
-
-    def mean_step(self, params, index=None):
-        """One update on the mean loss over the samples ``index`` (default all)."""
-        if self.np is not None:
-            columns = self.columns if index is None else tuple(c[index] for c in self.columns)
-            return self.compiled.batch(params, columns, self.lr, self.number(len(columns[0])))
-        rows = self.rows if index is None else [self.rows[i] for i in index]
-        return _python_mean_step(self.compiled.step_gradient, params, rows, self.lr)
+def _epochs(steps, begin: History, on_epoch) -> tuple[list, Divergence | None]:
+    """Record each epoch the loop yields, until it ends or the loss is no longer a number."""
+    names, lr = begin.problem.param_names, begin.problem.lr
+    limit = EXPLODE * max(begin.initial_loss, 1.0)
+    entries = []
+    while True:
+        try:
+            epoch, params, last, loss = next(steps)
+        except StopIteration:
+            return entries, None
+        except (ArithmeticError, ValueError) as err:  # Python floats raise where NumPy gives inf/nan
+            return entries, _failure(len(entries), err, lr)
+        entry = Epoch(epoch, float(loss), tuple(zip(names, map(float, params))), None if last is None else float(last))
+        diverged = _check(entry, limit, lr)
+        if diverged:
+            return entries, diverged
+        entries.append(entry)
+        if on_epoch:
+            on_epoch(entry)
 
 
-def _python_mean_step(step, params, rows, lr):
-    total, sums = 0.0, [0.0] * len(params)
-    for row in rows:
-        _, loss, grads = step(params, row, 0.0)
-        total += loss
-        sums = [s + g for s, g in zip(sums, grads)]
-    grads = tuple(s / len(rows) for s in sums)
-    return tuple(p - lr * g for p, g in zip(params, grads)), total / len(rows), grads
-
-
-def _sgd(run: _Run, params, on_update) -> Iterator:
-    rows, lr = run.rows, run.lr
-    step = run.compiled.step if on_update is None else run.compiled.step_gradient
-    for epoch in range(run.settings.epochs):
-        if on_update is None:
-            for row in rows:
-                params, last = step(params, row, lr)
-        else:
-            for i, row in enumerate(rows):
-                params, last, grads = step(params, row, lr)
-                on_update(_update(epoch, i, row, last, grads, params))
-        yield epoch, params, last, run.mean_loss(params)
-
-
-def _batch(run: _Run, params, on_update) -> Iterator:
-    # The loss an update sees is the mean loss at the parameters before it, so
-    # epoch k's loss after its update comes free with epoch k+1's step.
-    new, loss, grads = run.mean_step(params)
-    for epoch in range(run.settings.epochs):
-        if on_update:
-            on_update(_update(epoch, 0, None, loss, grads, new))
-        params = new
-        if epoch + 1 < run.settings.epochs:
-            new, loss, grads = run.mean_step(params)
-        else:
-            loss = run.mean_loss(params)
-        yield epoch, params, None, loss
-
-
-def _minibatch(run: _Run, params, on_update) -> Iterator:
-    order, size = list(range(run.n)), run.settings.batch_size
-    shuffle = random.Random(run.settings.seed).shuffle
-    for epoch in range(run.settings.epochs):
-        shuffle(order)
-        for k, start in enumerate(range(0, run.n, size)):
-            index = order[start:start + size]
-            params, loss, grads = run.mean_step(params, run.np.array(index) if run.np is not None else index)
-            if on_update:
-                on_update(_update(epoch, k, None, loss, grads, params))
-        yield epoch, params, None, run.mean_loss(params)
-
-
-_MODES = {"sgd": _sgd, "batch": _batch, "minibatch": _minibatch}
-
-
-def _update(epoch, index, sample, loss, grads, params) -> Update:
-    floats = lambda values: tuple(map(float, values))  # noqa: E731
-    return Update(epoch, index, None if sample is None else floats(sample), float(loss), floats(grads), floats(params))
-
-
-def _initial_loss(run: _Run, start) -> float:
+def _initial_loss(run: Run, start) -> float:
     """The mean loss at the starting parameters; bad input if it is not a number."""
+    _check_range(run, start)
     with run.quiet():
         try:
             value = float(run.mean_loss(start))
@@ -302,7 +198,18 @@ def _initial_loss(run: _Run, start) -> float:
             sample = ", ".join(f"{n}={float(v):g}" for n, v in zip(run.compiled.inputs + ("y",), row))
             raise DataError(f"the loss is not defined at the starting parameters for data row {i} ({sample}); "
                             "change that row or the starting values (--param)")
-    raise DataError(f"the mean loss at the starting parameters is {value}; the data are too large for {run.settings.dtype}")
+    raise DataError(f"the mean loss at the starting parameters is {value}: too large for {run.settings.dtype}; "
+                    "scale the data down")
+
+
+def _check_range(run: Run, start) -> None:
+    """Every number must fit the working type (float32 ends near 3.4e38)."""
+    for i, row in enumerate(run.rows, start=1):
+        if not all(math.isfinite(float(v)) for v in row):
+            raise DataError(f"data row {i} has a number too large for {run.settings.dtype}; "
+                            "use --dtype float64 or scale the data down")
+    if not all(math.isfinite(float(v)) for v in start):
+        raise DataError(f"a starting parameter is too large for {run.settings.dtype}; use --dtype float64")
 
 
 def _check(entry: Epoch, limit: float, lr: float) -> Divergence | None:
@@ -330,17 +237,3 @@ def _failure(epoch: int, err: Exception, lr: float) -> Divergence:
                       "or sigmoid(...) as the output with --loss bce")
 
 
-def _has_numpy() -> bool:
-    try:
-        numpy_module()
-    except MissingExtra:
-        return False
-    return True
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

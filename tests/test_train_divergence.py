@@ -115,3 +115,11 @@ def _big_target(tmp_path) -> str:
     path = tmp_path / "big.csv"
     path.write_text("x,y\n1,1000\n", encoding="utf-8")
     return str(path)
+
+
+def test_data_beyond_float32_is_bad_input(tmp_path):
+    pytest.importorskip("numpy")
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,1e300\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--data", str(path), "--dtype", "float32"])
+    assert result.exit_code == 2 and "too large for float32" in result.stderr

@@ -84,12 +84,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
                       batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
                       dtype=_pick(dtype, lesson, "dtype", "float64"))
     points = _points(problem, predict, lesson, default=data is None and "data" not in lesson)
-    _check_file(history_file, (".csv", ".json"), "--history")
-    _check_file(plot, (".png", ".svg", ".pdf"), "--plot")
-    if plot:
-        from ..plots import require
-
-        require()
+    _check_outputs(history_file, plot)
     words = wording(lang)
     report = Report(words, points, output, verbose and fmt == "text")
     with _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming, chosen.epochs,
@@ -122,6 +117,16 @@ def _points(problem, predict, lesson, default: bool) -> list[dict]:
     for point in points:
         check_point(problem, point)
     return points
+
+
+def _check_outputs(history_file, plot) -> None:
+    """Refuse, before training, files that could not be written (and --plot without matplotlib)."""
+    _check_file(history_file, (".csv", ".json"), "--history")
+    _check_file(plot, (".png", ".svg", ".pdf"), "--plot")
+    if plot:
+        from ..plots import require
+
+        require()
 
 
 def _check_file(path, suffixes, option) -> None:
