@@ -70,7 +70,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
       symback train
       symback train -v --dtype float32
       symback train --model "w*x + b" --param w=0 --param b=0 --mode batch --epochs 500 --plot loss.png
-      symback train --model "sigmoid(w*x + b)" --loss bce --data pass.csv --param w=0 --param b=0 --lr 0.5
+      symback train --model "sigmoid(w*x + b)" --loss bce --data hours_pass.csv --param w=0 --param b=0 --lr 0.5
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
