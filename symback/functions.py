@@ -75,6 +75,9 @@ FUNCTIONS = {
     "abs": Abs,
 }
 
+#: the one-argument functions the graph makes nodes of (each has a named rule in steps)
+UNARY = frozenset({exp, log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh, sigmoid, relu, Abs})
+
 #: names that stand for constants
 CONSTANTS = {"pi": sympy.pi}
 

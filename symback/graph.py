@@ -22,11 +22,10 @@ from typing import Mapping
 import sympy
 
 from .errors import MathError
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, UNARY
 from .numeric import evaluate, format_float
 from .parse import symbol
 from .spec import OUTPUT, TARGET, Problem, Y, Y_HAT
-from .steps import FUNCTION_RULES
 
 
 @dataclass(frozen=True)
@@ -225,7 +224,7 @@ class _Builder:
             return self._product(expr, name)
         if expr.is_Pow:
             return self._power(expr, name)
-        if expr.func in FUNCTION_RULES:
+        if expr.func in UNARY:
             child = self.operand(expr.args[0])
             return self._add(name, expr.func(child), "function", (child,))
         children = [self.operand(arg) for arg in expr.args]

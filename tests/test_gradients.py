@@ -140,3 +140,10 @@ def test_graph_grows_linearly_with_depth():
 
     sizes = [len(build_graph(_tanh_chain(n)).nodes) for n in (10, 20, 40)]
     assert sizes[2] - sizes[1] == 2 * (sizes[1] - sizes[0])
+
+
+def test_every_graph_function_has_a_named_rule():
+    from symback.functions import UNARY
+    from symback.steps import FUNCTION_RULES
+
+    assert set(FUNCTION_RULES) == set(UNARY)
