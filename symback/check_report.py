@@ -21,6 +21,7 @@ from sympy import Derivative, Eq
 from .check_backprop import POINTS, Backprop
 from .lang import wording
 from .render.printers import claim, unicode
+from .render.written import as_written
 from .steps import Rule
 
 #: more paths than this are not printed one by one
@@ -105,8 +106,9 @@ def _expected_text(verdict) -> str:
 
 def _heading(verdict, t) -> str:
     problem = verdict.derivation.problem
-    model = "; ".join(unicode(Eq(name, expr, evaluate=False)) for name, expr in problem.definitions)
-    loss = unicode(Eq(verdict.derivation.graph.loss, problem.loss, evaluate=False))
+    model = "; ".join(unicode(Eq(name, as_written(expr, problem.orders), evaluate=False))
+                      for name, expr in problem.definitions)
+    loss = unicode(Eq(verdict.derivation.graph.loss, as_written(problem.loss, problem.orders), evaluate=False))
     return f"{t('check.title', question=unicode(verdict.question))}   ({t('check.problem', model=model, loss=loss)})"
 
 
