@@ -1,0 +1,100 @@
+"""Lecture notes: one lesson about a problem, as LaTeX/PDF, Markdown, HTML or a notebook.
+
+    from symback.notes import build_lesson, write_notes
+    lesson = build_lesson()                      # the original lesson, trained
+    write_notes(lesson, "lesson.html", "en")     # or .tex .pdf .md .ipynb
+
+:func:`build_lesson` computes everything once (Derivation, History,
+predictions, the update-map analysis); :func:`notes_document` decides what
+the notes say; each format prints that Document. Heavy work (TeX) happens
+only for .pdf.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import SpecError
+
+#: file suffix -> format
+SUFFIXES = {".tex": "tex", ".pdf": "pdf", ".md": "md", ".html": "html", ".ipynb": "ipynb"}
+
+
+def notes_format(path: str) -> str:
+    """The format a file name asks for; a SpecError names the choices."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in SUFFIXES:
+        raise SpecError(f"notes are written as .tex, .pdf, .md, .html or .ipynb; '{os.path.basename(path)}' "
+                        "ends in none of these")
+    return SUFFIXES[suffix]
+
+
+def render_files(lesson, path: str, lang: str = "en") -> dict[str, str | bytes]:
+    """{file path: content} for the notes at ``path``: the file, and the SVG figures beside a .md."""
+    from ..lang import wording
+    from .content import notes_document
+
+    fmt = notes_format(path)
+    words = wording(lang)
+    doc = notes_document(lesson, words)
+    if fmt in ("tex", "pdf"):
+        from .latex import engine, render_notes_tex
+
+        tex = render_notes_tex(doc)
+        if fmt == "tex":
+            return {path: tex}
+        from .pdf import compile_pdf
+
+        return {path: compile_pdf(tex, engine(doc))}
+    if fmt == "html":
+        from .html import render_notes_html
+
+        return {path: render_notes_html(doc)}
+    if fmt == "ipynb":
+        from .notebook import render_notebook
+
+        return {path: render_notebook(doc, lesson, words)}
+    return _markdown_files(doc, path)
+
+
+def _markdown_files(doc, path: str) -> dict:
+    from .blocks import Figure
+    from .markdown import figure_files, render_notes_markdown
+    from .svg import curve_svg, graph_svg
+
+    directory, stem = os.path.split(path)
+    stem = os.path.splitext(stem)[0]
+    names = figure_files(doc, stem)
+    files = {}
+    for section in doc.sections:
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                svg = graph_svg(block.data) if block.kind == "graph" else curve_svg(block.data)
+                files[os.path.join(directory, names[block.name])] = svg
+    files[path] = render_notes_markdown(doc, stem)  # last: the page appears once its figures are there
+    return files
+
+
+def write_notes(lesson, path: str, lang: str = "en") -> list[str]:
+    """Write the notes (each file atomically); return the paths written."""
+    from ..io import write_atomic
+
+    files = render_files(lesson, path, lang)
+    for name, content in files.items():
+        write_atomic(name, content)
+    return list(files)
+
+
+def __getattr__(name):
+    if name == "build_lesson":
+        from .lesson import build_lesson
+
+        return build_lesson
+    if name == "notes_document":
+        from .content import notes_document
+
+        return notes_document
+    raise AttributeError(name)
+
+
+__all__ = ["build_lesson", "notes_document", "render_files", "write_notes", "notes_format", "SUFFIXES"]

@@ -1,0 +1,98 @@
+"""Blocks the notes add to :mod:`symback.render.document`.
+
+* ``Equals(sides)``: ``side₀ = side₁ = …`` inside a sentence or a table cell;
+* ``Grid``: a table whose cells are tuples of items (words and maths mixed);
+* ``Figure``: the computational graph or the loss curve, with a caption.
+
+``say(words, key, **items)`` turns a catalogue sentence into items, each
+{placeholder} becoming an item or a tuple of items, so every format can
+typeset the maths inside the sentence.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from ..parse import symbol
+from ..render.document import Math, Num, Text
+
+
+@dataclass(frozen=True)
+class Equals:
+    """``side₀ = side₁ = …``; sides are items."""
+
+    sides: tuple
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table: a header and rows of cells, each cell a tuple of items.
+
+    ``align`` has one letter per column: ``l``/``r`` (left, right) or ``w``
+    (words that may wrap).
+    """
+
+    header: tuple
+    rows: tuple
+    align: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """``kind`` "graph" (data: a layout.Picture) or "curve" (data: a figures.Curve)."""
+
+    kind: str
+    data: Any
+    caption: tuple
+    name: str
+    label: tuple = ()
+
+
+def say(words, key: str, **items) -> tuple:
+    """The sentence ``key`` as items; a placeholder's value is an item or a tuple of items."""
+    out: list = []
+    for literal, field, _spec, _conv in string.Formatter().parse(words(key)):
+        if literal:
+            out.append(Text(literal))
+        if field is not None:
+            value = items[field]
+            out.extend(value if isinstance(value, tuple) else (value,))
+    return tuple(out)
+
+
+def joined(items, separator: str = ", ") -> tuple:
+    """items with ``separator`` words between them."""
+    out: list = []
+    for i, item in enumerate(items):
+        out += ([Text(separator)] if i else []) + [item]
+    return tuple(out)
+
+
+def rounded(value: float, digits: int = 6) -> Num:
+    """A number rounded to ``digits`` significant digits, for reading."""
+    return Num(float(f"{value:.{digits}g}"))
+
+
+def eq(lhs, rhs) -> sympy.Eq:
+    return sympy.Eq(lhs, rhs, evaluate=False)
+
+
+def exact(value: float) -> sympy.Expr:
+    """A float as a SymPy number that prints the way Python does (2, not 2.0)."""
+    return sympy.Integer(int(value)) if float(value).is_integer() and abs(value) < 1e16 else sympy.Float(value)
+
+
+def point_items(point) -> tuple:
+    """x = 4, x₂ = 1: a point's values as maths, separated by commas."""
+    return joined([Math(eq(symbol(n), exact(v))) for n, v in dict(point).items()])
+
+
+def plain(items) -> str:
+    """Items as plain Unicode text (alt text of figures, titles of drawings)."""
+    from ..render.text import item
+
+    return "".join(" = ".join(plain((s,)) for s in x.sides) if isinstance(x, Equals) else item(x) for x in items)

@@ -1,0 +1,177 @@
+"""What the notes say, in which order: a Lesson -> a Document.
+
+The order of the lesson: the question; the model and the loss; the
+computational graph (a figure); the forward table; the backward table with
+the rules; the closed form and its check; the first update; training (a
+table of epochs, the loss curve); what was learned and the prediction; for
+one parameter, why the learning rate converges. Wording comes from the
+catalogue (``notes.*``, reusing ``explain.*`` and ``train.*``); every number
+from the Lesson's values. The formats (LaTeX, Markdown, HTML, notebook)
+print this one Document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sympy import Derivative
+
+from ..parse import symbol
+from ..spec import Y, Y_HAT
+from ..render.document import Chain, Chains, Document, Math, Num, Para, Section, Seq, Table, Text
+from ..render.explanation import backward_order, closed_blocks, problem_section, prose, update_section
+from .blocks import Equals, Figure, Grid, point_items, rounded, say
+from .figures import graph_figure
+from .results import result_sections
+
+#: the question's data table lists at most this many rows (the first and the last ones)
+MAX_DATA_ROWS = 12
+
+
+def notes_document(lesson, words) -> Document:
+    """The whole lesson as one Document; sections after the question are numbered."""
+    d = lesson.derivation
+    sections = [model_section(lesson, words), graph_section(d, words), forward_section(d, words),
+                backward_section(d, words), Section(words("explain.closed"), closed_blocks(d, words)),
+                first_update_section(lesson, words)] + result_sections(lesson, words)
+    sections = number_figures([replace(s, number=i) for i, s in enumerate(sections, start=1)], words)
+    intro = (Para((Text(lesson.texts["description"]),)),) if lesson.texts.get("description") else ()
+    head = Section("", intro + (Para((Text(words("notes.intro")),)),))
+    title = lesson.texts.get("title") or words("notes.title")
+    return Document(title, (head, question_section(lesson, words), *sections), words.code)
+
+
+def number_figures(sections, words) -> list:
+    """Prefix each figure's caption with "Figure n.", counting in order."""
+    count, out = 0, []
+    for section in sections:
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                count += 1
+                block = replace(block, label=say(words, "notes.figure", n=Text(str(count))))
+            blocks.append(block)
+        out.append(replace(section, blocks=tuple(blocks)))
+    return out
+
+
+def question_section(lesson, words) -> Section:
+    """The teacher's question (or the original one), and the data with the points to predict."""
+    points = [dict(p.point) for p in lesson.predictions]
+    if lesson.texts.get("question"):
+        lead = (Text(lesson.texts["question"]),)
+    elif lesson.seed_data and points:
+        lead = say(words, "notes.question_seed", point=point_items(points[0]), x=Math(symbol("x")), y=Math(Y))
+    else:
+        lead = say(words, "notes.question_fit")
+        if points:
+            listed = tuple(x for i, p in enumerate(points) for x in ((Text("; "),) if i else ()) + point_items(p))
+            lead += (Text(" "),) + say(words, "notes.question_predict", points=listed, y_hat=Math(Y_HAT))
+    blocks = (Para(lead), data_grid(lesson.problem, points, words))
+    return Section(words("notes.question"), blocks)
+
+
+def data_grid(problem, points, words) -> Grid:
+    """The data as a table; each point to predict is a last row with y = ?."""
+    names = problem.data.names
+    n = len(problem.data)
+    shown = list(range(n)) if n <= MAX_DATA_ROWS else list(range(MAX_DATA_ROWS - 3)) + [None] + list(range(n - 3, n))
+    rows = [tuple((Text("…"),) for _ in names) if i is None else tuple((Num(v),) for v in problem.data.rows[i])
+            for i in shown]
+    for point in points:
+        rows.append(tuple((Num(point[c]),) if c in point else (Text(words("notes.unknown")),) for c in names))
+    return Grid(tuple((Math(symbol(c)),) for c in names), tuple(rows), "r" * len(names))
+
+
+def model_section(lesson, words) -> Section:
+    facts = problem_section(lesson.problem, words, lesson.derivation.point)
+    lead = say(words, "notes.model_lead", y_hat=Math(Y_HAT), L=Math(lesson.derivation.graph.loss), y=Math(Y))
+    return Section(words("notes.model"), (Para(lead),) + facts.blocks)
+
+
+def graph_section(d, words) -> Section:
+    lead = Para((Text(words("notes.graph_lead")),))
+    picture = graph_figure(d, words)
+    if picture is None:
+        return Section(words("notes.graph"), (lead, Para((Text(words("notes.graph_too_big", n=len(d.graph.nodes))),))),
+                       )
+    caption = say(words, "notes.graph_caption", sample=point_items(d.point))
+    return Section(words("notes.graph"), (lead, Figure("graph", picture, caption, "graph")))
+
+
+def forward_section(d, words) -> Section:
+    """node | operation | with the numbers | value, from the parameters to the loss."""
+    header = tuple((Text(words(f"notes.col_{k}")),) for k in ("node", "operation", "numbers", "value"))
+    rows = tuple(((Math(n.name),), (Math(n.shown),), (Math(n.shown, d.values),), (Num(d.values[n.name]),))
+                 for n in d.graph.nodes)
+    lead = Para((Text(words("notes.forward_lead")),))
+    return Section(words("notes.forward"), (lead, Grid(header, rows, "lwwr")))
+
+
+def backward_section(d, words) -> Section:
+    """One row per edge, from L down: upstream × local = the gradient; fan-out rows add."""
+    header = tuple((Text(words(f"notes.col_{k}")),) for k in ("upstream", "local", "rule", "product"))
+    L = d.graph.loss
+    rows = [((Text("—"),), (Text("—"),), (Text(words("explain.seed")),), (Equals((Math(Derivative(L, L)), Num(1.0))),))]
+    local_of = {(l.node.name, l.child): l for l in d.locals}
+    for adjoint in d.adjoints[1:]:
+        u = adjoint.node
+        for c in adjoint.contributions:
+            rows.append(_edge_row(L, u, c, local_of[(c.via, u)], words))
+        if len(adjoint.contributions) > 1:
+            total = Equals((Math(Derivative(L, u)), Seq("+", tuple(Num(c.value) for c in adjoint.contributions)),
+                            Num(adjoint.value)))
+            rows.append(((), (), (Text(words("notes.sum_row", n=len(adjoint.contributions))),), (total,)))
+    blocks = (Para((Text(words("notes.backward_lead")),)), Grid(header, tuple(rows), "wwnw"),
+              Para((Text(words("notes.rules_used")),)), rules_chains(d, words))
+    return Section(words("notes.backward"), blocks)
+
+
+def _edge_row(L, u, c, local, words) -> tuple:
+    upstream = Equals((Math(Derivative(L, c.via)), Num(c.upstream)))
+    sides = [Math(Derivative(c.via, u))] + ([] if local.expr.is_Number else [Math(local.expr)]) + [Num(c.local)]
+    gradient = Equals((Math(Derivative(L, u)), Seq("×", (Num(c.upstream), Num(c.local))), Num(c.value)))
+    return ((upstream,), (Equals(tuple(sides)),), (Text(words("explain.rule." + local.rule.key)),), (gradient,))
+
+
+def rules_chains(d, words) -> Chains:
+    """Each rule the backward table uses, once, with its formula."""
+    seen, rows = set(), []
+    for local in backward_order(d.locals):
+        formula = local.rule.formula()
+        if (local.rule.key, formula) in seen:
+            continue
+        seen.add((local.rule.key, formula))
+        rows.append(Chain((Math(formula.lhs), Math(formula.rhs)),
+                          label=(Text(words("explain.rule." + local.rule.key)),)))
+    return Chains(tuple(rows))
+
+
+def first_update_section(lesson, words) -> Section:
+    """w ← w − η·∂L/∂w with the numbers: one sample (SGD) or the mean over the batch."""
+    first = lesson.first_update
+    if first is lesson.derivation:
+        sentence = say(words, "explain.loss_after", before=prose(first.loss), after=prose(first.loss_after))
+        return Section(words("notes.first_update"), update_section(first, words, sentence, None).blocks)
+    from ..render.batch_sections import _means, _table  # the batch explanation's own table and means
+
+    sentence = say(words, "explain.loss_after_batch", before=prose(first.loss), after=prose(first.loss_after))
+    update = update_section(first, words, sentence, None)
+    table = grid_of(_table(first, words))
+    blocks = (Para((Text(words("explain.batch_lead")),)), table, _means(first, words)) + update.blocks
+    return Section(words("notes.first_update_batch"), blocks)
+
+
+def grid_of(table: Table, full_columns: int = 5) -> Grid:
+    """A render Table as a Grid; numbers rounded to six digits when there are many columns."""
+    keep = len(table.header) <= full_columns
+    cell = lambda x: (x if keep or not isinstance(x, Num) else rounded(x.value),)  # noqa: E731
+    return Grid(tuple((c,) for c in table.header), tuple(tuple(cell(x) for x in row) for row in table.rows),
+                "r" * len(table.header))
+
+
+def figure_caption_text(figure) -> str:
+    """The caption as plain words (for alt text)."""
+    from ..render.text import item
+
+    return "".join(item(x) for x in figure.caption)

@@ -1,0 +1,83 @@
+"""A lesson: everything the notes show, computed once.
+
+    Lesson = Problem + Derivation (one sample, in full) + the first update
+             + History (training) + predictions + the update-map analysis
+
+Every number in the notes comes from these values: the forward and backward
+pass and the first update from :func:`symback.derive.explain` (or, for
+full-batch training, :func:`symback.batch.explain_batch`), the epochs and
+predictions from :func:`symback.train.train`, the convergence argument from
+:func:`.convergence.convergence`. The formats only print them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ..batch import explain_batch
+from ..data import seed_dataset
+from ..derive import Derivation, explain
+from ..spec import Problem, problem as make_problem
+from ..train import History, Settings, check_point, train
+from ..train_report import Prediction, predictions
+from .convergence import Convergence, convergence
+
+#: the point the original lesson asks about
+SEED_POINT = {"x": 4.0}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """The values behind one set of notes; ``texts`` holds the teacher's own words.
+
+    ``texts`` may have ``title``, ``question`` and ``description``;
+    ``source`` the model and loss as the user wrote them (for the notebook).
+    """
+
+    problem: Problem
+    derivation: Derivation
+    first_update: object
+    history: History
+    predictions: tuple[Prediction, ...]
+    convergence: Convergence | None
+    texts: Mapping[str, str] = field(default_factory=dict)
+    source: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Lesson({self.problem!r}, {self.history!r})"
+
+    @property
+    def seed_data(self) -> bool:
+        """Whether the data are the original lesson's study hours and points."""
+        return self.problem.data == seed_dataset()
+
+
+def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | int = 0,
+                 settings: Settings | None = None, points=None, texts: Mapping[str, str] | None = None,
+                 source: Mapping[str, str] | None = None) -> Lesson:
+    """Derive, train and analyse ``problem``; ``points`` are inputs to predict at.
+
+    Without ``points``, the original lesson's data are asked about x = 4
+    (when x is the only input), other data about nothing.
+    """
+    problem = problem or make_problem()
+    settings = settings or Settings()
+    derivation = explain(problem, sample)
+    first = explain_batch(problem) if settings.mode == "batch" else derivation
+    history = train(problem, settings)
+    points = list(points) if points is not None else default_points(problem)
+    for point in points:
+        check_point(problem, point)
+    analysis = None
+    if len(problem.params) == 1:  # a diverged run is explained too: its map expands
+        analysis = convergence(derivation, settings.mode, history.final_params[0][1])
+    return Lesson(problem, derivation, first, history, predictions(history, points), analysis,
+                  dict(texts or {}), dict(source or {}))
+
+
+def default_points(problem: Problem) -> list[dict]:
+    """x = 4 for the original lesson's data (the question it asks), else none."""
+    if problem.data == seed_dataset() and problem.inputs == ("x",):
+        return [dict(SEED_POINT)]
+    return []

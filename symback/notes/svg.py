@@ -1,0 +1,135 @@
+"""The figures as SVG, written by hand (no plotting library needed).
+
+Both are plain SVG 1.1 with presentation attributes only (no <style>, no
+scripts), so they can be inlined in HTML, written beside Markdown, or put
+in a notebook. Every piece of text is XML-escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from ..render.printers import unicode
+from .geometry import log_ticks, nice_ticks, place, short
+
+EM = 14  # px per em
+FONT = "DejaVu Sans, Helvetica, Arial, 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
+STYLE = {  # role: (fill, stroke, dash)
+    "param": ("#fff4cc", "#b7860b", ""),
+    "data": ("#f2f2f2", "#8a8a8a", "4 3"),
+    "node": ("#e8f0fb", "#3b6ea5", ""),
+}
+VALUE, GRAD, INK = "#1d4f91", "#b3261e", "#222222"
+SERIES = ("#1d4f91", "#d9822b")
+
+
+def box_lines(box, picture) -> list[str]:
+    """The text of a box: its label, its value and (not for data) its gradient."""
+    lines = [unicode(box.label), f"{picture.value_word} {short(box.value)}"]
+    if box.grad is not None:
+        lines.append(f"{picture.grad_word} {short(box.grad)}")
+    return lines
+
+
+def graph_svg(picture, title: str = "") -> str:
+    """The computational graph: one box per parameter, data value and node; arrows operand -> node."""
+    rects, arrows, width, height = place(picture, lambda b: box_lines(b, picture))
+    margin = 0.5
+    parts = [_open((width + 2 * margin) * EM, (height + 2 * margin) * EM, title),
+             '<defs><marker id="symback-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+             f'<g transform="translate({margin * EM},{margin * EM})" font-family="{FONT}" font-size="{EM}">']
+    for points in arrows:
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x * EM:.1f},{y * EM:.1f}" for i, (x, y) in enumerate(points))
+        parts.append(f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.3" stroke-linejoin="round" '
+                     'marker-end="url(#symback-arrow)"/>')
+    for box in picture.boxes:
+        parts.append(_box(box, rects[box.key], box_lines(box, picture)))
+    parts.append("</g></svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _open(width: float, height: float, title: str) -> str:
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" role="img">')
+    return head + (f"<title>{escape(title)}</title>" if title else "")
+
+
+def _box(box, r, lines) -> str:
+    fill, stroke, dash = STYLE[box.role]
+    x0, y0 = (r.x - r.w / 2) * EM, (r.y - r.h / 2) * EM
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    out = [f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{r.w * EM:.1f}" height="{r.h * EM:.1f}" rx="6" '
+           f'fill="{fill}" stroke="{stroke}" stroke-width="1.3"{dashed}/>']
+    top = r.y - (len(lines) * 1.35) / 2 + 1.0
+    for i, (line, color) in enumerate(zip(lines, (INK, VALUE, GRAD))):
+        weight = ' font-weight="bold"' if i == 0 else ""
+        out.append(f'<text x="{r.x * EM:.1f}" y="{(top + i * 1.35) * EM:.1f}" text-anchor="middle" '
+                   f'fill="{color}"{weight}>{escape(line)}</text>')
+    return "\n".join(out)
+
+
+# -- the loss curve ---------------------------------------------------------
+
+W, H = 640, 380
+LEFT, RIGHT, TOP, BOTTOM = 78, 16, 14, 96
+
+
+def curve_svg(curve, title: str = "") -> str:
+    """The loss curve: axes with ticks, one polyline per series, a legend below."""
+    x0, x1, y0, y1 = curve.bounds()
+    if curve.log:
+        lo, hi, exps = log_ticks(y0, y1)
+        fy = lambda v: math.log10(v)  # noqa: E731
+        yticks = [(e, _power(e)) for e in exps]
+    else:
+        ticks = nice_ticks(min(0.0, y0), y1)
+        lo, hi = ticks[0], ticks[-1]
+        fy = lambda v: v  # noqa: E731
+        yticks = [(t, short(t)) for t in ticks]
+    xticks = nice_ticks(x0, max(x1, x0 + 1))
+    sx = lambda v: LEFT + (v - xticks[0]) / (xticks[-1] - xticks[0]) * (W - LEFT - RIGHT)  # noqa: E731
+    sy = lambda v: TOP + (hi - fy(v)) / ((hi - lo) or 1) * (H - TOP - BOTTOM)  # noqa: E731
+    parts = [_open(W, H, title), f'<g font-family="{FONT}" font-size="13" fill="{INK}">']
+    parts += _axes(xticks, yticks, sx, lambda t: TOP + (hi - t) / ((hi - lo) or 1) * (H - TOP - BOTTOM), curve)
+    for k, series in enumerate(curve.series):
+        points = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in series.points)
+        dash = ' stroke-dasharray="6 4"' if series.dashed else ""
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{SERIES[k % 2]}" stroke-width="2"{dash}/>')
+    parts += _legend(curve)
+    parts.append("</g></svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _power(exponent: int) -> str:
+    return "10" + str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
+def _axes(xticks, yticks, sx, sy_tick, curve) -> list[str]:
+    bottom = H - BOTTOM
+    out = [f'<rect x="{LEFT}" y="{TOP}" width="{W - LEFT - RIGHT}" height="{bottom - TOP}" fill="none" stroke="#444"/>']
+    for t in xticks:
+        x = sx(t)
+        out.append(f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 5}" stroke="#444"/>')
+        out.append(f'<text x="{x:.1f}" y="{bottom + 19}" text-anchor="middle">{escape(short(t))}</text>')
+    for value, label in yticks:
+        y = sy_tick(value)
+        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#e3e3e3"/>')
+        out.append(f'<text x="{LEFT - 7}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
+    out.append(f'<text x="{(LEFT + W - RIGHT) / 2}" y="{bottom + 38}" text-anchor="middle">{escape(curve.xlabel)}</text>')
+    mid = (TOP + bottom) / 2
+    out.append(f'<text x="16" y="{mid}" text-anchor="middle" transform="rotate(-90 16 {mid})">'
+               f"{escape(curve.ylabel)}</text>")
+    return out
+
+
+def _legend(curve) -> list[str]:
+    out = []
+    for k, series in enumerate(curve.series):
+        y = H - BOTTOM + 58 + 20 * k
+        dash = ' stroke-dasharray="6 4"' if series.dashed else ""
+        out.append(f'<line x1="{LEFT}" y1="{y - 4}" x2="{LEFT + 30}" y2="{y - 4}" stroke="{SERIES[k % 2]}" '
+                   f'stroke-width="2"{dash}/>')
+        out.append(f'<text x="{LEFT + 38}" y="{y}">{escape(series.label)}</text>')
+    return out
