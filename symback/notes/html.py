@@ -1,0 +1,96 @@
+"""The notes as one self-contained HTML page.
+
+Maths is native MathML (:mod:`symback.render.mathml`), the figures are
+inline SVG, the style sheet is a few lines written here: the page needs no
+network, no scripts and no other file, and prints well.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..render import html as base
+from .blocks import Equals, Figure, Grid, plain
+from .svg import curve_svg, graph_svg
+
+STYLE = """
+:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d0d7de; --accent: #1d4f91; }
+body { margin: 0; background: #fff; color: var(--ink);
+  font: 17px/1.6 "Noto Serif", "DejaVu Serif", Georgia, "Noto Serif CJK SC", "WenQuanYi Micro Hei", serif; }
+main { max-width: 50rem; margin: 0 auto; padding: 2.5rem 1.25rem 4rem; }
+h1 { font-size: 1.9rem; line-height: 1.25; margin: 0 0 1rem; }
+h2 { font-size: 1.3rem; margin: 2.4rem 0 0.6rem; padding-bottom: 0.2rem; border-bottom: 1px solid var(--rule); }
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math; font-size: 1.05em; }
+math[display="block"] { margin: 0.6rem 0; }
+table { border-collapse: collapse; margin: 0.8rem 0; }
+.wide { overflow-x: auto; }
+table.grid, table.data { font-size: 0.92rem; }
+table.grid th, table.data th { text-align: left; font-weight: 600; border-bottom: 1.5px solid var(--ink); padding: 0.3rem 0.7rem; }
+table.grid td, table.data td { border-bottom: 1px solid var(--rule); padding: 0.3rem 0.7rem; vertical-align: top; }
+table.grid td.r, table.grid th.r, table.data td { text-align: right; }
+table.fields th { text-align: left; font-weight: normal; color: var(--muted); padding: 0.15rem 1.2rem 0.15rem 0; }
+table.chains { margin: 0.8rem 0 0.8rem 1.2rem; }
+table.chains td { padding: 0.25rem 0.3rem; vertical-align: baseline; }
+table.chains td.label { color: var(--muted); padding-right: 0.8rem; white-space: nowrap; }
+table.chains td.lhs { text-align: right; white-space: nowrap; }
+.note { color: var(--muted); margin-left: 1.2rem; white-space: nowrap; }
+figure { margin: 1.2rem 0; text-align: center; }
+figure .drawing { overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.92rem; color: var(--muted); text-align: left; margin-top: 0.4rem; }
+@media print { body { font-size: 11pt; } main { max-width: none; padding: 0; } h2 { break-after: avoid; }
+  figure, table { break-inside: avoid; } }
+"""
+
+
+def item(x) -> str:
+    if isinstance(x, Equals):
+        sides = [f"<math>{base.fragment(s)}</math>" for s in x.sides]
+        return " <math><mo>=</mo></math> ".join(sides)
+    return base.item(x)
+
+
+def items(xs) -> str:
+    return "".join(item(x) for x in xs)
+
+
+def grid(block: Grid) -> str:
+    cls = lambda j: ' class="r"' if block.align[j] == "r" else ""  # noqa: E731
+    head = "".join(f"<th{cls(j)}>{items(c)}</th>" for j, c in enumerate(block.header))
+    body = "\n".join("<tr>" + "".join(f"<td{cls(j)}>{items(c)}</td>" for j, c in enumerate(row)) + "</tr>"
+                     for row in block.rows)
+    return (f'<div class="wide"><table class="grid">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+            "</tbody>\n</table></div>")
+
+
+def figure(block: Figure) -> str:
+    alt = plain(block.caption)
+    svg = graph_svg(block.data, alt) if block.kind == "graph" else curve_svg(block.data, alt)
+    return f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>{items(block.label)}</strong> {items(block.caption)}</figcaption>\n</figure>'
+
+
+def block_html(block) -> str:
+    if isinstance(block, Grid):
+        return grid(block)
+    if isinstance(block, Figure):
+        return figure(block)
+    if isinstance(block, base.Para):
+        return f"<p>{items(block.items)}</p>"
+    return base.block_html(block)
+
+
+def render_notes_html(doc) -> str:
+    """The Document as a whole HTML page."""
+    parts = ["<!DOCTYPE html>", f'<html lang="{escape(doc.lang)}">', "<head>", '<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>", "<main>",
+             f"<h1>{escape(doc.title)}</h1>"]
+    for section in doc.sections:
+        parts.append("<section>")
+        if section.title:
+            number = f"{section.number}. " if section.number else ""
+            parts.append(f"<h2>{escape(number + section.title)}</h2>")
+        parts += [block_html(b) for b in section.blocks]
+        parts.append("</section>")
+    parts += ["</main>", "</body>", "</html>"]
+    return "\n".join(parts) + "\n"

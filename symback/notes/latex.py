@@ -1,0 +1,259 @@
+"""The notes as a standalone LaTeX document.
+
+English compiles with pdflatex, Chinese with xelatex and a CJK font (the
+font choice of :func:`symback.render.latex.preamble`, which needs no
+xeCJK); a document whose own text (a teacher's title, say) needs more than
+pdflatex's Latin characters is sent to xelatex too (:func:`engine`). Every
+word is escaped; the few mathematical characters the wording uses (∂, ₁,
+K̄, |, <, >) become maths. Packages: only those of texlive-latex-base,
+-latex-recommended, -pictures and -xetex.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..render import latex as base
+from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text
+from sympy import Indexed, Sum
+from sympy.printing.precedence import PRECEDENCE
+
+from ..render.printers import TexPrinter
+from ..render.text import item as plain_item
+from .blocks import Equals, Figure, Grid
+from .geometry import text_width
+from .tikz import COLOURS, curve_pgfplots, graph_tikz
+
+_EXTRA = {
+    "∂": r"$\partial$", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "·": r"$\cdot$",
+    "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ₙ": r"\textsubscript{n}", "≈": r"$\approx$",
+    "∞": r"$\infty$", "—": "---", "–": "--", "\u00a0": "~",
+}
+#: characters pdflatex typesets without a Unicode engine (Latin and the escapes above)
+_LATIN_END = 0x024F
+#: an equation chain longer than this many characters is broken, one "=" per line
+LONG_CHAIN = 70
+
+
+def escape(text: str) -> str:
+    """Words safe in LaTeX text mode (a letter with a combining bar, K̄, becomes maths)."""
+    out, chars = [], list(text)
+    for i, ch in enumerate(chars):
+        if ch == "\u0304":
+            continue
+        if i + 1 < len(chars) and chars[i + 1] == "\u0304":
+            out.append(rf"$\bar{{{ch}}}$")
+        else:
+            out.append(_EXTRA.get(ch) or base.escape(ch))
+    return "".join(out)
+
+
+def engine(doc) -> str:
+    """xelatex for Chinese, or for any text pdflatex cannot set; else pdflatex."""
+    if doc.lang == "zh":
+        return "xelatex"
+    return "xelatex" if any(_needs_unicode(ch) for ch in _all_text(doc)) else "pdflatex"
+
+
+def _needs_unicode(ch: str) -> bool:
+    known = ch in _EXTRA or ch in base._ESCAPES or ch == "\u0304"
+    return ord(ch) > _LATIN_END and not known and unicodedata.category(ch) != "Zs"
+
+
+def _all_text(doc) -> str:
+    texts = [doc.title]
+    for section in doc.sections:
+        texts.append(section.title)
+        for block in section.blocks:
+            texts.append(repr(block))  # words are inside; over-inclusion only means xelatex
+    return "".join(texts)
+
+
+class SlashTexPrinter(TexPrinter):
+    """∂L/∂r written with a slash, for table cells, where stacked fractions crowd the rows."""
+
+    def _print_Derivative(self, expr):
+        inner, (var, _count) = expr.expr, expr.variable_count[0]
+        if inner.is_Symbol or isinstance(inner, Indexed):
+            return rf"\partial {self._print(inner)}/\partial {self._print(var)}"
+        return super()._print_Derivative(expr)
+
+
+def item(x, math: bool = False, slash: bool = False) -> str:
+    """One item in math mode (``math``) or text mode; ``slash`` for table cells."""
+    if isinstance(x, Text):
+        if not x.text:
+            return ""
+        return rf"\text{{{escape(x.text)}}}" if math else escape(x.text)
+    if isinstance(x, Equals):
+        text = " = ".join(item(s, True, slash) for s in x.sides)
+        return text if math else f"${text}$"
+    if slash and isinstance(x, Math):
+        text = SlashTexPrinter(x.values).doprint(x.expr)
+        return text if math else f"${text}$"
+    return base.item(x, math)
+
+
+def items(xs, math: bool = False, slash: bool = False) -> str:
+    return "".join(item(x, math, slash) for x in xs)
+
+
+def chains(block: Chains) -> str:
+    """An align* group; if a chain is too long for one line, every chain of the group
+    becomes a paragraph that may break (so the group stays alike)."""
+    if all(_width(chain) <= LONG_CHAIN for chain in block.rows):
+        return _align([_aligned_row(chain) for chain in block.rows])
+    return "\n".join(_broken_row(chain) for chain in block.rows)
+
+
+def _align(rows) -> str:
+    return "\\begin{align*}\n  " + " \\\\\n  ".join(rows) + "\n\\end{align*}"
+
+
+def _sides(chain, render) -> list[str]:
+    sides = [render(s) for s in chain.sides]
+    return [s for i, s in enumerate(sides) if i == 0 or s != sides[i - 1]]
+
+
+def _relations(chain, count: int) -> list[str]:
+    return [r"\leftarrow" if chain.arrow and j == 0 else "=" for j in range(count)]
+
+
+def _aligned_row(chain) -> str:
+    sides = _sides(chain, lambda s: item(s, True))
+    label = items(chain.label, True)
+    head = (label + r"\colon\quad " if label else "") + sides[0]
+    body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(_relations(chain, len(sides) - 1), sides[1:]))
+    note = items(chain.note, True)
+    return body + (rf" && {note}" if note else "")
+
+
+def _broken_row(chain) -> str:
+    """The chain as display-style maths in a paragraph: TeX breaks it after "=",
+    "+", "−" and between the factors of a product, and indents what follows."""
+    sides = _sides(chain, breakable)
+    rel = _relations(chain, len(sides) - 1)
+    maths = sides[0] + "".join(f" {r} \\allowbreak {s}" for r, s in zip(rel, sides[1:]))
+    label = items(chain.label)
+    note = items(chain.note)
+    indent = r"\hspace*{3em}" if not sides[0] else ""  # a continuation of the chain above
+    return ("\\begin{flushleft}\\hangindent=3em\\hangafter=1 " + indent + (label + ": " if label else "")
+            + f"$\\displaystyle {maths}$" + (rf"\quad {note}" if note else "") + "\n\\end{flushleft}")
+
+
+def breakable(x) -> str:
+    """Maths that may break: between the factors of a top-level product and the
+    terms of a written-out sum (a SymPy sum breaks after its operators anyway)."""
+    if isinstance(x, Seq):
+        return _breakable_seq(x)
+    expr = getattr(x, "expr", None)
+    if not isinstance(x, Math) or not getattr(expr, "is_Mul", False) or expr.could_extract_minus_sign() \
+            or any((f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer) or isinstance(f, Sum)
+                   for f in expr.args):
+        return item(x, True)
+    printer = TexPrinter(x.values)
+    printer._depth = 0  # each factor stands inside a product: negative numbers get parentheses
+    glue = r" \cdot \penalty700 " if x.values else r" \penalty700 "  # a break here only if it must
+    return glue.join(printer.parenthesize(f, PRECEDENCE["Mul"]) for f in expr.args)
+
+
+def _breakable_seq(x: Seq) -> str:
+    if x.op == "/" and len(x.items) == 2 and isinstance(x.items[0], Seq):
+        return r"\bigl(" + _breakable_seq(x.items[0]) + r"\bigr) / " + item(x.items[1], True)
+    if x.op == "+":
+        parts = [base.item(i, True, nested=isinstance(i, Num)) for i in x.items]
+        return r" + \allowbreak ".join(parts)
+    return item(x, True)
+
+
+def _width(chain) -> float:
+    """Rough printed width of a chain, in characters of its Unicode form."""
+    return _length(tuple(chain.label) + tuple(chain.sides) + tuple(chain.note)) + 3 * len(chain.sides)
+
+
+def grid(block: Grid) -> str:
+    """A longtable (it may break across pages), header repeated on each page."""
+    spec = _columns(block)
+    head = " & ".join(items(c, slash=True) for c in block.header) + r" \\ \midrule"
+    body = "\n".join(" & ".join(items(c, slash=True) for c in row) + r" \\" for row in block.rows)
+    return ("{\\small\n\\begin{longtable}{@{}" + spec + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
+            + body + "\n\\bottomrule\n\\end{longtable}}")
+
+
+#: fraction of the line one character of a \small table cell takes, and the gap between columns
+CHAR, GAP = 0.0112, 0.027
+
+
+def _length(cell) -> float:
+    """Characters a cell prints (its Unicode form; a Chinese character counts as two)."""
+    return sum(_length(x.sides) + 3 * len(x.sides) if isinstance(x, Equals) else text_width(plain_item(x)) / 0.56
+               for x in cell)
+
+
+def _columns(block: Grid) -> str:
+    """l and r as they are; w (wrapping) columns share what the others leave; n is narrow."""
+    table = (block.header,) + tuple(block.rows)
+    natural = [CHAR * max(_length(row[j]) for row in table) if a in "lr" else 0.0 for j, a in enumerate(block.align)]
+    narrow = 0.15
+    free = 0.97 - GAP * (len(block.align) - 1) - narrow * block.align.count("n") - sum(natural)
+    share = max(free / max(1, block.align.count("w")), 0.12)
+    spec = []
+    for a in block.align:
+        if a in "lr":
+            spec.append(a)
+        else:
+            spec.append(rf">{{\raggedright\arraybackslash}}p{{{narrow if a == 'n' else share:.3f}\linewidth}}")
+    return "".join(spec)
+
+
+def figure(block: Figure) -> str:
+    drawing = graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
+    return ("\\begin{center}\n\\symbackfit{" + drawing + "}\n\n\\begin{minipage}{0.92\\linewidth}\\small "
+            + r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption) + "\\end{minipage}\n\\end{center}")
+
+
+def block_tex(block) -> str:
+    if isinstance(block, Para):
+        return items(block.items)
+    if isinstance(block, Chains):
+        return chains(block)
+    if isinstance(block, Grid):
+        return grid(block)
+    if isinstance(block, Figure):
+        return figure(block)
+    if isinstance(block, Fields):
+        return base.fields(block)
+    raise TypeError(f"cannot print {block!r}")
+
+
+_FIT = (r"\newsavebox{\symbackbox}" "\n"
+        r"\newcommand{\symbackfit}[1]{\sbox{\symbackbox}{#1}\ifdim\wd\symbackbox>\linewidth"
+        r"\resizebox{\linewidth}{!}{\usebox{\symbackbox}}\else\usebox{\symbackbox}\fi}" "\n")
+
+
+def preamble(doc) -> str:
+    """Packages, colours and the fit-to-width box; CJK fonts where the engine is xelatex."""
+    head = "\\documentclass[11pt,a4paper]{article}\n"
+    if engine(doc) == "xelatex":
+        zh = base.preamble("zh")  # fontspec and the CJK font choice, without xeCJK
+        head = "% Compile with xelatex.\n" + head + zh[zh.index("\\usepackage{fontspec}"):]
+        head = head.replace("\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n", "")
+    return head + (
+        "\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2.2cm]{geometry}\n"
+        "\\usepackage{graphicx,longtable,booktabs,array,xcolor}\n"
+        "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}\n\\usepackage{pgfplots}\n\\pgfplotsset{compat=1.18}\n"
+        "\\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.55em}\n\\setlength{\\LTpre}{0.3em}\n\\renewcommand{\\arraystretch}{1.45}\n"
+        "\\allowdisplaybreaks\n" + COLOURS + "\n" + _FIT
+    )
+
+
+def render_notes_tex(doc) -> str:
+    """The Document as a whole LaTeX file."""
+    parts = [preamble(doc), "\\begin{document}", rf"{{\raggedright\LARGE\bfseries {escape(doc.title)}\par}}", ""]
+    for section in doc.sections:
+        if section.title:
+            number = f"{section.number}.\\ " if section.number else ""
+            parts.append(rf"\section*{{{number}{escape(section.title)}}}")
+        parts += [block_tex(b) + "\n" for b in section.blocks]
+    parts.append("\\end{document}\n")
+    return "\n".join(parts)

@@ -1,0 +1,98 @@
+"""HTML for the blocks of a Document, with maths as native MathML.
+
+Words are HTML-escaped; maths comes from :mod:`.mathml`. An equation chain
+is a table row: its label, the left side, then the rest as inline maths
+that may wrap, so the first "=" of every chain lines up and a long chain
+still fits a narrow screen. Nothing here loads anything from a network.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
+from .mathml import MathMLPrinter
+
+_OPS = {"×": "×", "·": "·", "+": "+", "/": "/", " ": "\u2009"}
+
+
+def fragment(x, nested: bool = False) -> str:
+    """One item as MathML inside a <math> element (no <math> around it)."""
+    printer = MathMLPrinter(getattr(x, "values", None))
+    if isinstance(x, Text):
+        return f"<mtext>{escape(x.text)}</mtext>" if x.text else ""
+    if isinstance(x, Num):
+        inner = printer._number(x.value).toxml()
+        return _paren(inner) if nested and x.value < 0 else inner
+    if isinstance(x, Math):
+        inner = printer.doprint(x.expr)
+        return _paren(inner) if nested and _needs_parens(x) else inner
+    if isinstance(x, Seq):
+        parts = [fragment(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items]
+        inner = "<mrow>" + f"<mo>{_OPS[x.op]}</mo>".join(parts) + "</mrow>"
+        return _paren(inner) if nested and x.op == "+" else inner
+    raise TypeError(f"cannot print {x!r}")
+
+
+def _paren(inner: str) -> str:
+    stretchy = "" if "<mfrac" in inner else ' stretchy="false"'
+    return f"<mrow><mo{stretchy}>(</mo>{inner}<mo{stretchy}>)</mo></mrow>"
+
+
+def _needs_parens(x: Math) -> bool:
+    from .text import needs_parens
+
+    return needs_parens(x)
+
+
+def item(x) -> str:
+    """An item in running text: words escaped, anything else an inline <math>."""
+    if isinstance(x, Text):
+        return escape(x.text)
+    return f"<math>{fragment(x)}</math>"
+
+
+def items(xs) -> str:
+    return "".join(item(x) for x in xs)
+
+
+def chains(block: Chains) -> str:
+    """label | left side | = the other sides … note, one row per chain."""
+    rows = []
+    for chain in block.rows:
+        sides = [fragment(s) for s in chain.sides]
+        sides = [s for i, s in enumerate(sides) if i == 0 or s != sides[i - 1]]
+        rel = ["←" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
+        rest = " ".join(f"<math><mo>{r}</mo>{s}</math>" for r, s in zip(rel, sides[1:]))
+        note = f' <span class="note">{items(chain.note)}</span>' if chain.note else ""
+        lhs = f"<math>{sides[0]}</math>" if sides[0] else ""
+        rows.append(f'<tr><td class="label">{items(chain.label)}</td><td class="lhs">{lhs}</td>'
+                    f'<td class="rhs">{rest}{note}</td></tr>')
+    return '<table class="chains">\n' + "\n".join(rows) + "\n</table>"
+
+
+def fields(block: Fields) -> str:
+    rows = []
+    for label, values in block.rows:
+        maths = ", ".join(item(v) for v in values if isinstance(v, Math))
+        words = " ".join(item(v) for v in values if not isinstance(v, Math) and item(v))
+        rows.append(f"<tr><th>{escape(label)}</th><td>{maths} {words}</td></tr>".replace(" </td>", "</td>"))
+    return '<table class="fields">\n' + "\n".join(rows) + "\n</table>"
+
+
+def table(block: Table) -> str:
+    head = "".join(f"<th>{item(c)}</th>" for c in block.header)
+    body = "\n".join("<tr>" + "".join(f"<td>{item(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+    return f'<table class="data">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def block_html(block) -> str:
+    if isinstance(block, Para):
+        return f"<p>{items(block.items)}</p>"
+    if isinstance(block, Chains):
+        return chains(block)
+    if isinstance(block, Fields):
+        return fields(block)
+    if isinstance(block, Table):
+        return table(block)
+    raise TypeError(f"cannot print {block!r}")

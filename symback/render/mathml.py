@@ -1,0 +1,247 @@
+"""Presentation MathML from SymPy, matching symback's LaTeX printer.
+
+``MathMLPrinter`` subclasses SymPy's ``MathMLPresentationPrinter`` and adds
+what :class:`symback.render.printers.TexPrinter` does: terms and factors in
+the stored order (as the user wrote them), parts listed in ``values``
+printed as numbers (negative ones parenthesised inside larger expressions),
+ŷ and η, ∂L/∂w as a fraction of partials, σ for the sigmoid, ln for log,
+and numbers in their shortest round-trip form. The output uses only MathML
+Core elements (no <mfenced>), which browsers render natively.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+
+from ..functions import relu, sigmoid
+from ..numeric import format_float
+
+#: symbols drawn with an accent: name -> (base letter, accent)
+ACCENTS = {"y_hat": ("y", "^"), "Kbar": ("K", "¯")}
+LETTERS = {"eta": "η", "pi": "π"}
+FUNCTION_NAMES = {sigmoid: "σ", relu: "relu", sympy.log: "ln", sympy.Heaviside: "H"}
+
+
+class MathMLPrinter(MathMLPresentationPrinter):
+    """MathML with symback's conventions; ``values`` prints those parts as numbers."""
+
+    printmethod = "_symback_mathml"
+
+    def __init__(self, values: Mapping | None = None):
+        super().__init__({"order": "none", "ln_notation": True})
+        self.values = dict(values or {})
+        self._depth = -1
+
+    def doprint(self, expr) -> str:
+        return self._print(expr).toxml()
+
+    def _print(self, expr, **kwargs):
+        if self.values and not isinstance(expr, (str, int, float)) and _hashable(expr) and expr in self.values:
+            number = self._number(self.values[expr])
+            return self._paren(number) if self.values[expr] < 0 and self._depth >= 0 else number
+        self._depth += 1
+        try:
+            return super()._print(expr, **kwargs)
+        finally:
+            self._depth -= 1
+
+    # -- building blocks ----------------------------------------------------
+
+    def _el(self, tag: str, *children, text: str | None = None):
+        element = self.dom.createElement(tag)
+        if text is not None:
+            element.appendChild(self.dom.createTextNode(_xml(text)))
+        for child in children:
+            element.appendChild(child)
+        return element
+
+    def _mo(self, text: str):
+        return self._el("mo", text=text)
+
+    def _paren(self, inner):
+        """(inner); the parentheses stretch only around something tall (browsers space
+        stretchy parentheses around plain text too widely)."""
+        tall = any(tag in inner.toxml() for tag in ("<mfrac", "<munderover", "<msqrt"))
+        left, right = self._mo("("), self._mo(")")
+        if not tall:
+            left.setAttribute("stretchy", "false")
+            right.setAttribute("stretchy", "false")
+        return self._el("mrow", left, inner, right)
+
+    def _number(self, value: float):
+        text = format_float(value)
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            power = self._el("msup", self._el("mn", text="10"), self._el("mn", text=str(int(exponent)).replace("-", "−")))
+            return self._el("mrow", self._el("mn", text=mantissa.replace("-", "−")), self._mo("·"), power)
+        return self._el("mn", text=text.replace("-", "−"))
+
+    def parenthesize(self, item, level, strict=False):
+        if item in self.values or _is_gradient(item):
+            return self._print(item)
+        value = precedence_traditional(item)
+        if value < level or (not strict and value <= level):
+            return self._paren(self._print(item))
+        return self._print(item)
+
+    # -- atoms --------------------------------------------------------------
+
+    def _print_Symbol(self, sym, style="plain"):
+        if sym.name in ACCENTS:
+            base, accent = ACCENTS[sym.name]
+            return self._el("mover", self._el("mi", text=base), self._mo(accent), )
+        if sym.name in LETTERS:
+            return self._el("mi", text=LETTERS[sym.name])
+        return super()._print_Symbol(sym, style)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Integer(self, expr):
+        return self._number(float(expr)) if abs(expr.p) < 10**16 else self._el("mn", text=str(expr.p))
+
+    def _print_Float(self, expr):
+        return self._number(float(expr))
+
+    def _print_Rational(self, expr):
+        fraction = self._el("mfrac", self._el("mn", text=str(abs(expr.p))), self._el("mn", text=str(expr.q)))
+        return self._el("mrow", self._mo("−"), fraction) if expr.p < 0 else fraction
+
+    def _print_Pi(self, expr):
+        return self._el("mi", text="π")
+
+    # -- operations ---------------------------------------------------------
+
+    def _print_Add(self, expr, order=None):
+        terms = list(expr.args)
+        first = [t for t in terms if t in self.values or not t.could_extract_minus_sign()]
+        terms = first + [t for t in terms if t not in first]
+        row = self._el("mrow")
+        for i, term in enumerate(terms):
+            negative = term.could_extract_minus_sign() and term not in self.values
+            if i or negative:
+                row.appendChild(self._mo("−" if negative else "+"))
+            shown = -term if negative else term
+            row.appendChild(self.parenthesize(shown, PRECEDENCE["Add"], strict=True) if i else self._print(shown))
+        return row
+
+    def _print_Mul(self, expr):
+        factors = list(expr.args)
+        if factors[0].is_Number and factors[0].is_negative and factors[0] not in self.values and len(factors) > 1:
+            rest = ([-factors[0]] if factors[0] != -1 else []) + factors[1:]
+            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            return self._el("mrow", self._mo("−"), self.parenthesize(inner, PRECEDENCE["Mul"]))
+        top = [f for f in factors if not _reciprocal(f)]
+        bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _reciprocal(f)]
+        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values \
+                and not any(isinstance(f, sympy.Sum) for f in top):
+            # ½·w reads better as w/2
+            p, q = top[0].p, top[0].q
+            top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
+            bottom = [sympy.Integer(q)] + bottom
+        numerator = self._product(top) if top else self._el("mn", text="1")
+        if not bottom:
+            return numerator
+        return self._el("mfrac", numerator, self._product(bottom))
+
+    def _product(self, factors):
+        row = self._el("mrow")
+        for i, factor in enumerate(factors):
+            if i:
+                numbers = factors[i - 1].is_Number and factor.is_Number
+                row.appendChild(self._mo("·" if self.values or numbers else "\u2062"))
+            row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
+        return row if len(factors) > 1 else row.firstChild
+
+    def _print_Pow(self, expr):
+        base, exp = expr.args
+        if exp == sympy.Rational(1, 2):
+            return self._el("msqrt", self._print(base))
+        if exp.is_Number and exp.is_negative and exp not in self.values:
+            return self._el("mfrac", self._el("mn", text="1"), self._print(base ** -exp))
+        if isinstance(base, sympy.Function) and base not in self.values:
+            # tanh²(u), as LaTeX writes it
+            name = self._function_name(base)
+            return self._el("mrow", self._el("msup", name, self._print(exp)), self._arguments(base))
+        return self._el("msup", self.parenthesize(base, PRECEDENCE["Pow"], strict=True), self._print(exp))
+
+    def _print_Derivative(self, expr):
+        inner, (var, _count) = expr.expr, expr.variable_count[0]
+        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
+            return self._el("mfrac", self._el("mrow", self._mo("∂"), self._print(inner)),
+                            self._el("mrow", self._mo("∂"), self._print(var)))
+        d = self._el("mfrac", self._el("mi", text="d"), self._el("mrow", self._el("mi", text="d"), self._print(var)))
+        return self._el("mrow", d, self._paren(self._print(inner)))
+
+    def _function_name(self, expr):
+        name = FUNCTION_NAMES.get(expr.func, expr.func.__name__)
+        return self._el("mi", text=name)
+
+    def _arguments(self, expr):
+        args = expr.args[:1] if expr.func is sympy.Heaviside else expr.args
+        row = self._el("mrow", self._mo("("))
+        for i, arg in enumerate(args):
+            if i:
+                row.appendChild(self._mo(","))
+            row.appendChild(self._print(arg))
+        row.appendChild(self._mo(")"))
+        return row
+
+    def _print_Function(self, expr):
+        return self._el("mrow", self._function_name(expr), self._arguments(expr))
+
+    _print_sigmoid = _print_relu = _print_Heaviside = _print_log = _print_Function
+    _print_tanh = _print_sin = _print_cos = _print_tan = _print_sign = _print_Function
+
+    def _print_exp(self, expr):
+        return self._el("msup", self._el("mi", text="e"), self._print(expr.args[0]))
+
+    def _print_Abs(self, expr, exp=None):
+        return self._el("mrow", self._mo("|"), self._print(expr.args[0]), self._mo("|"))
+
+    def _print_Relational(self, expr):
+        op = {"==": "=", "<": "<", ">": ">", "<=": "≤", ">=": "≥", "!=": "≠"}[expr.rel_op]
+        return self._el("mrow", self._print(expr.lhs), self._mo(op), self._print(expr.rhs))
+
+    _print_Equality = _print_StrictLessThan = _print_StrictGreaterThan = _print_Relational
+
+    def _print_Sum(self, expr):
+        (index, low, high), = expr.limits
+        sigma = self._el("munderover", self._mo("∑"), self._el("mrow", self._print(index), self._mo("="),
+                                                              self._print(low)), self._print(high))
+        return self._el("mrow", sigma, self.parenthesize(expr.function, PRECEDENCE["Mul"]))
+
+    def _print_Indexed(self, expr):
+        return self._el("msub", self._print(expr.base.label), self._print(expr.indices[0]))
+
+
+def _hashable(expr) -> bool:
+    try:
+        hash(expr)
+        return True
+    except TypeError:
+        return False
+
+
+def _is_gradient(expr) -> bool:
+    """∂L/∂w of two symbols: a fraction, which needs no parentheses."""
+    return isinstance(expr, sympy.Derivative) and (expr.expr.is_Symbol or isinstance(expr.expr, sympy.Indexed))
+
+
+def _reciprocal(factor) -> bool:
+    return factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative
+
+
+def _xml(text: str) -> str:
+    """Text for the raw text nodes of SymPy's DOM (which does not escape)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mathml(expr, values=None, display: bool = False) -> str:
+    """``expr`` as a <math> element (inline, or a block with ``display``)."""
+    inner = MathMLPrinter(values).doprint(expr)
+    block = ' display="block"' if display else ""
+    return f"<math{block}>{inner}</math>"

@@ -1,0 +1,110 @@
+"""The notes compile to PDF in English (pdflatex) and Chinese (xelatex), and say the right numbers.
+
+Each language is compiled once per session. Without TeX these tests skip,
+unless SYMBACK_REQUIRE_TEX is set (as CI does): then they fail.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from symback.errors import MissingExtra
+from symback.lang import wording
+from symback.notes import pdf
+from symback.notes.content import notes_document
+from symback.notes.latex import engine, render_notes_tex
+from symback.notes.lesson import build_lesson
+
+TITLE = r"Week 1: 50% & $x_1$ #1 {a}\ ~^ <b> |c|"
+
+
+def need(*tools):
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("SYMBACK_REQUIRE_TEX"):
+            pytest.fail(f"{', '.join(missing)} missing but SYMBACK_REQUIRE_TEX is set")
+        pytest.skip(f"{', '.join(missing)} not installed")
+
+
+def _compile(lang, texts):
+    doc = notes_document(build_lesson(texts=texts), wording(lang))
+    need("latexmk", engine(doc), "pdftotext")
+    data, log = pdf.compile_with_log(render_notes_tex(doc), engine(doc))
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return data, log, text.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def english():
+    return _compile("en", {"title": TITLE})
+
+
+@pytest.fixture(scope="module")
+def chinese():
+    return _compile("zh", {})
+
+
+def test_english_pdf_is_a_pdf(english):
+    assert english[0].startswith(b"%PDF")
+
+
+def test_english_pdf_says_1_02_and_the_prediction(english):
+    text = english[2]
+    assert "1.02" in text and "7.9999999999996945" in text and "x = 4" in text
+
+
+def test_english_pdf_prints_the_teachers_title_literally(english):
+    # (OT1 draws _ ~ ^ as rules and accents, which pdftotext reads otherwise)
+    assert all(part in english[2] for part in ("Week 1: 50% & $x", "$ #1 {a}\\", "<b> |c|"))
+
+
+def test_english_pdf_has_nothing_overfull(english):
+    assert "Overfull" not in english[1]
+
+
+def test_chinese_pdf_is_typeset_in_chinese(chinese):
+    text = chinese[2]
+    assert "反向传播" in text and "模型如何学习" in text
+
+
+def test_chinese_pdf_says_1_02_and_the_prediction(chinese):
+    assert "1.02" in chinese[2] and "7.9999999999996945" in chinese[2]
+
+
+def test_chinese_pdf_has_nothing_overfull(chinese):
+    assert "Overfull" not in chinese[1]
+
+
+def test_without_tex_the_error_names_the_packages(monkeypatch):
+    monkeypatch.setattr(pdf.shutil, "which", lambda tool: None)
+    with pytest.raises(MissingExtra, match="texlive-latex-base.*latexmk"):
+        pdf.require_tex("pdflatex")
+
+
+def test_without_a_chinese_font_the_error_names_the_font_package(monkeypatch):
+    monkeypatch.setattr(pdf.shutil, "which", lambda tool: "/usr/bin/" + tool)
+    monkeypatch.setattr(pdf, "has_cjk_font", lambda: False)
+    with pytest.raises(MissingExtra, match="fonts-wqy-microhei"):
+        pdf.require_tex("xelatex")
+
+
+def test_a_latex_error_is_one_line():
+    need("latexmk", "pdflatex")
+    from symback.errors import SymbackError
+
+    with pytest.raises(SymbackError) as failure:
+        pdf.compile_pdf("\\documentclass{article}\\begin{document}\\undefinedcommand\\end{document}")
+    assert "Undefined control sequence" in failure.value.message and "\n" not in failure.value.message
+
+
+def test_shell_escape_is_off():
+    need("latexmk", "pdflatex")
+    from symback.errors import SymbackError
+
+    source = "\\documentclass{article}\\begin{document}\\immediate\\write18{touch pwned}x\\end{document}"
+    _data, log = pdf.compile_with_log(source)
+    assert "runsystem(touch pwned)...disabled" in log
+    with pytest.raises(SymbackError):
+        pdf.compile_pdf("\\documentclass{article}\\begin{document}\\input{/etc/passwd}\\end{document}")
