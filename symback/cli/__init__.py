@@ -68,9 +68,9 @@ def main(argv=None):
 
 
 def _register():
-    from . import check, explain, train
+    from . import check, explain, notes, train
 
-    for module in (explain, train, check):
+    for module in (explain, train, check, notes):
         cli.add_command(module.command)
 
 

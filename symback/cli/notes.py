@@ -1,0 +1,108 @@
+"""symback notes: a whole lesson about the problem, as LaTeX/PDF, Markdown, HTML or a notebook."""
+
+from __future__ import annotations
+
+import click
+
+from .options import build_problem, lang_option, lesson_of, problem_options
+
+
+@click.command("notes")
+@problem_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="FILE.tex (LaTeX), .pdf (compiled with TeX), .md (with SVG figures beside it), "
+                   ".html (one offline page) or .ipynb (a notebook).")
+@click.option("--sample", default=None, metavar="NAME=V,...",
+              help="The sample the derivation follows (default: the first row of the data).")
+@click.option("--mode", type=click.Choice(["sgd", "batch", "minibatch"]), default=None,
+              help="How training updates: sgd (default, one sample at a time), batch or minibatch.")
+@click.option("--epochs", type=click.IntRange(1, 10_000_000), default=None, help="Epochs of training (default 100).")
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Samples per update with --mode minibatch.")
+@click.option("--predict", multiple=True, metavar="NAME=V,...",
+              help="Inputs to predict at after training; repeatable (default x=4 with the lesson's data).")
+@lang_option
+def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang):
+    """Write lecture notes: the whole lesson about the problem, in one file.
+
+    The question and the data; the model and the loss; the computational
+    graph as a figure, with every value and gradient; forward and backward
+    tables with the rules; the closed form checked by SymPy; the first update;
+    training (a table and the loss curve); the prediction; and, for one
+    parameter, why the learning rate converges. The format follows the file
+    name. A lesson file (--problem) may also give title, description and
+    question.
+
+    \b
+    Examples:
+      symback notes -o lesson.pdf
+      symback notes --lang zh -o lesson-zh.pdf
+      symback notes --problem examples/logistic.toml -o logistic.html
+      symback notes --model "w*x + b" --param w=0 --param b=0 -o linear.ipynb
+    """
+    from ..errors import TrainingDiverged
+    from ..lang import wording
+    from ..notes import notes_format, write_notes
+    from ..notes.lesson import build_lesson
+    from ..spec import parse_assignments
+    from ..train import settings
+    from ..train_report import divergence_text
+
+    fmt = notes_format(output)
+    _check_directory(output)
+    lesson_file = lesson_of(problem_file)
+    if fmt == "pdf":
+        _require_tex(lang)
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson_file)
+    point = parse_assignments(sample, "sample value") if sample else lesson_file.get("sample", 0)
+    chosen = settings(problem, epochs=_pick(epochs, lesson_file, "epochs", 100),
+                      mode=_train_mode(mode or lesson_file.get("mode", "sgd")),
+                      batch_size=_pick(batch_size, lesson_file, "batch_size", None),
+                      seed=lesson_file.get("seed", 0), dtype=lesson_file.get("dtype", "float64"))
+    points = _points(predict, lesson_file)
+    texts = {k: lesson_file[k] for k in ("title", "description", "question") if k in lesson_file}
+    source = {"model": model if model is not None else lesson_file.get("model"),
+              "loss": loss if loss is not None else lesson_file.get("loss")}
+    lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})
+    write_notes(lesson, output, lang)
+    if lesson.history.diverged:
+        words = wording(lang)
+        reason = divergence_text(lesson.history, words)
+        raise TrainingDiverged(words("notes.diverged_written", reason=reason, path=output), lesson.history)
+
+
+def _pick(value, lesson, key, default):
+    return value if value is not None else lesson.get(key, default)
+
+
+def _train_mode(mode: str) -> str:
+    """A lesson's mode is shared with explain, whose "sample" means one sample at a time."""
+    return "sgd" if mode == "sample" else mode
+
+
+def _points(predict, lesson):
+    """The --predict points, else the lesson's, else None (the notes' own default)."""
+    from ..spec import parse_assignments
+
+    if predict:
+        return [parse_assignments(item, "prediction input") for item in predict]
+    if "predict" in lesson:
+        return [{k: float(v) for k, v in lesson["predict"].items()}]
+    return None
+
+
+def _check_directory(path: str) -> None:
+    """Fail fast, before training, when the file cannot be written."""
+    import os
+
+    from ..errors import SpecError
+
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise SpecError(f"cannot write {path}: the directory {directory} does not exist")
+
+
+def _require_tex(lang: str) -> None:
+    """Fail fast, before training, when a PDF cannot be made here."""
+    from ..notes.pdf import require_tex
+
+    require_tex("xelatex" if lang == "zh" else "pdflatex")

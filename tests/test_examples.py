@@ -1,0 +1,98 @@
+"""Every lesson in examples/ turns into notes: explained, trained, written in each format, compiled.
+
+The PDFs are compiled in English (pdflatex), and the widest lesson, the tanh
+network, in Chinese too; nothing may overflow the page.
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from symback.cli import cli
+from symback.cli.options import build_problem, lesson_of
+from symback.lang import wording
+from symback.notes import render_files
+from symback.notes.content import notes_document
+from symback.notes.latex import engine, render_notes_tex
+from symback.notes.lesson import build_lesson
+from symback.train import settings
+
+EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+LESSONS = sorted(p.name for p in EXAMPLES.glob("*.toml"))
+#: what each lesson's notes must say: its prediction (the History's, to every digit)
+PREDICTIONS = {
+    "study-hours.toml": "7.9999999999996945",
+    "linear.toml": "9.000017565457727",
+    "quadratic.toml": "8.544170120967523",
+    "logistic.toml": "0.6543420567718532",
+    "tanh-network.toml": "0.471227604828593",
+}
+
+
+def lesson(name):
+    """The Lesson of an example file, as `symback notes --problem` builds it."""
+    path = str(EXAMPLES / name)
+    content = lesson_of(path)
+    problem = build_problem(None, None, (), None, None, path, content)
+    chosen = settings(problem, epochs=content["epochs"], mode=content["mode"])
+    texts = {k: content[k] for k in ("title", "question", "description") if k in content}
+    return build_lesson(problem, 0, chosen, [content["predict"]], texts)
+
+
+@pytest.fixture(scope="module", params=LESSONS)
+def example(request):
+    return request.param, lesson(request.param)
+
+
+def test_there_are_the_five_lessons():
+    assert set(LESSONS) == set(PREDICTIONS)
+
+
+def test_the_lesson_trains_without_diverging(example):
+    assert example[1].history.diverged is None
+
+
+@pytest.mark.parametrize("suffix", [".tex", ".md", ".html", ".ipynb"])
+def test_the_notes_hold_the_prediction(example, suffix):
+    name, value = example[0], PREDICTIONS[example[0]]
+    files = render_files(example[1], "n" + suffix)
+    assert value in files["n" + suffix]
+
+
+def test_the_command_line_writes_the_notes(tmp_path):
+    result = CliRunner().invoke(cli, ["notes", "--problem", str(EXAMPLES / "logistic.toml"), "-o",
+                                      str(tmp_path / "l.html")], catch_exceptions=False)
+    assert result.exit_code == 0 and PREDICTIONS["logistic.toml"] in (tmp_path / "l.html").read_text("utf-8")
+
+
+def _need(*tools):
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("SYMBACK_REQUIRE_TEX"):
+            pytest.fail(f"{', '.join(missing)} missing but SYMBACK_REQUIRE_TEX is set")
+        pytest.skip(f"{', '.join(missing)} not installed")
+
+
+def _pdf(lesson_value, lang):
+    from symback.notes.pdf import compile_with_log
+
+    doc = notes_document(lesson_value, wording(lang))
+    _need("latexmk", engine(doc), "pdftotext")
+    data, log = compile_with_log(render_notes_tex(doc), engine(doc))
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return log, text
+
+
+def test_the_pdf_compiles_fits_the_page_and_holds_the_prediction(example):
+    log, text = _pdf(example[1], "en")
+    assert "Overfull" not in log
+    assert PREDICTIONS[example[0]] in text
+
+
+def test_the_network_in_chinese_fits_the_page():
+    log, text = _pdf(lesson("tanh-network.toml"), "zh")
+    assert "Overfull" not in log and "反向传播" in text
