@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from .derive import Derivation, derive, local_derivatives, loss_at, symbolic_gradients
+from .derive import Derivation, Results, derive, local_derivatives, loss_at, symbolic_gradients
 from .errors import MathError
 from .graph import Graph, build_graph
 from .spec import Problem
@@ -36,7 +36,7 @@ class BatchGradient:
 
 
 @dataclass(frozen=True)
-class BatchDerivation:
+class BatchDerivation(Results):
     """Every sample's derivation, and the mean loss, gradient and update."""
 
     problem: Problem
@@ -51,21 +51,8 @@ class BatchDerivation:
         return f"BatchDerivation(samples={len(self.samples)}, loss={self.loss!r}, gradient={{{grads}}})"
 
     @property
-    def gradient(self) -> dict[str, float]:
-        return {g.param.name: g.value for g in self.gradients}
-
-    @property
-    def params_after(self) -> dict[str, float]:
-        return {g.param.name: g.after for g in self.gradients}
-
-    @property
     def locals(self):
         return self.samples[0].locals
-
-    def _repr_markdown_(self) -> str:
-        from .render import render
-
-        return render(self, "markdown")
 
 
 def explain_batch(problem: Problem) -> BatchDerivation:

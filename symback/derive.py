@@ -88,8 +88,27 @@ class Gradient:
     after: float
 
 
+class Results:
+    """What a derivation gives, by parameter name: the gradient and the parameters after the update."""
+
+    gradients: tuple
+
+    @property
+    def gradient(self) -> dict[str, float]:
+        return {g.param.name: g.value for g in self.gradients}
+
+    @property
+    def params_after(self) -> dict[str, float]:
+        return {g.param.name: g.after for g in self.gradients}
+
+    def _repr_markdown_(self) -> str:
+        from .render import render
+
+        return render(self, "markdown")
+
+
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Results):
     """Everything the explanation of one sample shows, in order."""
 
     problem: Problem
@@ -110,25 +129,12 @@ class Derivation:
     def loss(self) -> float:
         return self.values[self.graph.loss]
 
-    @property
-    def gradient(self) -> dict[str, float]:
-        return {g.param.name: g.value for g in self.gradients}
-
-    @property
-    def params_after(self) -> dict[str, float]:
-        return {g.param.name: g.after for g in self.gradients}
-
     def local_value(self, local: Local) -> float:
         return _value(local.expr, self.values)
 
     def adjoint(self, name) -> Adjoint:
         key = symbol(name) if isinstance(name, str) else name
         return next(a for a in self.adjoints if a.node == key)
-
-    def _repr_markdown_(self) -> str:
-        from .render import render
-
-        return render(self, "markdown")
 
     def _repr_latex_(self) -> str:
         from .render import render

@@ -93,3 +93,21 @@ class Document:
     title: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
     lang: str = "en"
+
+
+def shown_sides(chain: Chain, show) -> list[str]:
+    """The sides printed by ``show``, without a side equal to the one before it.
+
+    ("∂r/∂ŷ = 1 = 1" says nothing twice.)
+    """
+    out: list[str] = []
+    for side in chain.sides:
+        text = show(side)
+        if not out or text != out[-1] or not text:
+            out.append(text)
+    return out
+
+
+def relations(chain: Chain, count: int, arrow: str, equals: str) -> list[str]:
+    """The ``count`` relation signs between sides: "←" first for an update, else "="."""
+    return [arrow if chain.arrow and j == 0 else equals for j in range(count)]

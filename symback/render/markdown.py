@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import latex
-from .document import Chains, Fields, Math, Para, Table, Text
+from .document import Chains, Fields, Math, Para, Table, Text, relations, shown_sides
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
 
@@ -31,12 +31,8 @@ def items(xs) -> str:
 
 
 def chain_line(chain) -> str:
-    sides: list[str] = []
-    for side in chain.sides:
-        text = latex.item(side, True)
-        if not sides or text != sides[-1] or not text:
-            sides.append(text)
-    rel = [r"\leftarrow" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
+    sides = shown_sides(chain, lambda side: latex.item(side, True))
+    rel = relations(chain, len(sides) - 1, r"\leftarrow", "=")
     maths = (sides[0] + " " + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))).strip()
     if maths.startswith("="):
         maths = r"\phantom{x}" + maths
