@@ -7,6 +7,8 @@ tensors would, so the printed numbers agree with a PyTorch run.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from typing import Mapping
 
@@ -131,13 +133,49 @@ def _power(base: float, exponent: float) -> float:
         raise MathError("division by zero") from None
 
 
+#: significant digits for printed numbers (None: all, the shortest round-trip form)
+_DIGITS: contextvars.ContextVar = contextvars.ContextVar("symback_digits", default=None)
+#: where format_float notes that it rounded (a list), while a watch is active
+_ROUNDED: contextvars.ContextVar = contextvars.ContextVar("symback_rounded", default=None)
+
+
+@contextlib.contextmanager
+def significant_digits(digits: int | None):
+    """Print numbers with ``digits`` significant digits inside this block."""
+    token = _DIGITS.set(digits)
+    try:
+        yield
+    finally:
+        _DIGITS.reset(token)
+
+
+@contextlib.contextmanager
+def watch_rounding():
+    """Yields a list that is non-empty after a number printed in this block was rounded."""
+    marks: list = []
+    token = _ROUNDED.set(marks)
+    try:
+        yield marks
+    finally:
+        _ROUNDED.reset(token)
+
+
 def format_float(value: float) -> str:
     """Shortest text that reads back as ``value``: 1.02, -2, 7.999998569488525.
 
     Whole numbers drop the '.0' (they are printed inside maths, where '2' reads
-    better than '2.0'); everything else is Python's round-trip repr.
+    better than '2.0'); everything else is Python's round-trip repr. Inside
+    :func:`significant_digits` the value is first rounded, and the rounding is
+    reported to :func:`watch_rounding`, so printers can write ≈ instead of =.
     """
     value = float(value)
+    digits = _DIGITS.get()
+    if digits and math.isfinite(value):
+        rounded = float(f"{value:.{digits}g}")
+        marks = _ROUNDED.get()
+        if rounded != value and marks is not None:
+            marks.append(value)
+        value = rounded
     if value == 0:
         return "0"
     if value.is_integer() and abs(value) < 1e16:

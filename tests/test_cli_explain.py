@@ -139,3 +139,22 @@ def test_standalone_chinese_latex_compiles_with_xelatex(tmp_path):
     result = subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "seed.tex"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_digits_round_numbers_and_mark_them():
+    out = " ".join(run("explain", "--model", "tanh(w*x)", "--digits", "3").output.split())
+    assert "tanh(1) ≈ 0.762" in out
+    assert "= 1·1 = 1" in out  # exact results keep '='
+
+
+def test_digits_leave_exact_numbers_alone():
+    assert run("explain", "--digits", "5").output == run("explain").output
+
+
+def test_digits_do_not_change_json():
+    assert run("explain", "--format", "json", "--digits", "2").output == run("explain", "--format", "json").output
+
+
+def test_digits_out_of_range_is_an_error():
+    result = run("explain", "--digits", "0")
+    assert result.exit_code == 2

@@ -16,9 +16,11 @@ from .options import build_problem, emit, lang_option, lesson_of, output_option,
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--standalone", is_flag=True, help="With --format latex: a whole document that compiles with pdflatex.")
+@click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
+              help="Show numbers with N significant digits; '≈' marks a rounded result (default: every digit).")
 @lang_option
 @output_option
-def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, standalone, lang, output):
+def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, standalone, digits, lang, output):
     """Explain how backpropagation computes the gradient, step by step.
 
     Shows the problem, the computational graph with forward values, each
@@ -41,4 +43,4 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     else:
         point = parse_assignments(sample, "sample value") if sample else lesson.get("sample", 0)
         derivation = explain_sample(problem, point)
-    emit(render(derivation, fmt, lang=lang, standalone=standalone), output)
+    emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits), output)

@@ -12,16 +12,30 @@ from __future__ import annotations
 FORMATS = ("text", "latex", "markdown", "json")
 
 
-def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = False, summary: bool = False) -> str:
-    """The explanation of a Derivation or BatchDerivation in ``fmt``."""
+def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = False, summary: bool = False,
+           digits: int | None = None) -> str:
+    """The explanation of a Derivation or BatchDerivation in ``fmt``.
+
+    ``digits``: print numbers with that many significant digits (relations to
+    rounded numbers become ≈); JSON always keeps every digit.
+    """
     from ..errors import SpecError
 
     if fmt not in FORMATS:
         raise SpecError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if digits is not None and not 1 <= digits <= 17:
+        raise SpecError(f"digits must be between 1 and 17, not {digits}")
     if fmt == "json":
         from .jsonout import render_json
 
         return render_json(derivation)
+    from ..numeric import significant_digits
+
+    with significant_digits(digits):
+        return _render_document(derivation, fmt, lang, standalone, summary)
+
+
+def _render_document(derivation, fmt, lang, standalone, summary) -> str:
     from ..lang import wording
     from .explanation import document
 

@@ -95,19 +95,38 @@ class Document:
     lang: str = "en"
 
 
-def shown_sides(chain: Chain, show) -> list[str]:
-    """The sides printed by ``show``, without a side equal to the one before it.
+def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:
+    """The sides printed by ``show`` without a side equal to the one before it
+    ("∂r/∂ŷ = 1 = 1" says nothing twice), and for each whether it holds a rounded number."""
+    from ..numeric import watch_rounding
 
-    ("∂r/∂ŷ = 1 = 1" says nothing twice.)
-    """
-    out: list[str] = []
+    texts: list[str] = []
+    approx: list[bool] = []
     for side in chain.sides:
-        text = show(side)
-        if not out or text != out[-1] or not text:
-            out.append(text)
-    return out
+        with watch_rounding() as rounded:
+            text = show(side)
+        if not texts or text != texts[-1] or not text:
+            texts.append(text)
+            approx.append(bool(rounded))
+        else:
+            approx[-1] = approx[-1] or bool(rounded)
+    return texts, approx
 
 
-def relations(chain: Chain, count: int, arrow: str, equals: str) -> list[str]:
-    """The ``count`` relation signs between sides: "←" first for an update, else "="."""
-    return [arrow if chain.arrow and j == 0 else equals for j in range(count)]
+def shown_sides(chain: Chain, show) -> list[str]:
+    """The sides printed by ``show``, without a side equal to the one before it."""
+    return marked_sides(chain, show)[0]
+
+
+def relations(chain: Chain, count: int, arrow: str, equals: str, approx=None, about: str = "≈") -> list[str]:
+    """The ``count`` relation signs between sides: "←" first for an update, else "=";
+    ``about`` (≈) before a side whose numbers were rounded (``approx`` from marked_sides)."""
+    signs = []
+    for j in range(count):
+        if chain.arrow and j == 0:
+            signs.append(arrow)
+        elif approx is not None and approx[j + 1]:
+            signs.append(about)
+        else:
+            signs.append(equals)
+    return signs

@@ -11,6 +11,8 @@ from __future__ import annotations
 from html import escape
 
 from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
+from sympy.printing.precedence import PRECEDENCE
+
 from .mathml import MathMLPrinter
 
 _OPS = {"×": "×", "·": "·", "+": "+", "/": "/", " ": "\u2009"}
@@ -63,12 +65,57 @@ def chains(block: Chains) -> str:
         sides = [fragment(s) for s in chain.sides]
         sides = [s for i, s in enumerate(sides) if i == 0 or s != sides[i - 1]]
         rel = ["←" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
-        rest = " ".join(f"<math><mo>{r}</mo>{s}</math>" for r, s in zip(rel, sides[1:]))
+        shown = [s for i, s in enumerate(chain.sides) if i == 0 or fragment(s) != fragment(chain.sides[i - 1])]
+        rest = " ".join(_wrapping(r, side) for r, side in zip(rel, shown[1:]))
         note = f' <span class="note">{items(chain.note)}</span>' if chain.note else ""
         lhs = f"<math>{sides[0]}</math>" if sides[0] else ""
         rows.append(f'<tr><td class="label">{items(chain.label)}</td><td class="lhs">{lhs}</td>'
                     f'<td class="rhs">{rest}{note}</td></tr>')
     return '<table class="chains">\n' + "\n".join(rows) + "\n</table>"
+
+
+def _wrapping(relation: str, side) -> str:
+    """"= side" as several <math> elements, so a browser can wrap a long side between them."""
+    parts = pieces(side)
+    parts[0] = f"<mo>{relation}</mo>" + parts[0]
+    return " ".join(f"<math>{p}</math>" for p in parts)
+
+
+def pieces(x) -> list[str]:
+    """MathML fragments of ``x`` that read as one expression when set side by side:
+    the terms of a written-out sum, the factors of a product, else ``x`` whole.
+    Short ones stay whole."""
+    from .text import item as plain
+
+    if len(plain(x)) <= SHORT:
+        return [fragment(x)]
+    if isinstance(x, Seq) and x.op == "/" and len(x.items) == 2 and isinstance(x.items[0], Seq) \
+            and x.items[0].op == "+":
+        terms = _terms(x.items[0])
+        terms[0] = _OPEN + terms[0]
+        terms[-1] += _CLOSE + "<mo>/</mo>" + fragment(x.items[1])
+        return terms
+    if isinstance(x, Seq) and x.op == "+":
+        return _terms(x)
+    expr = getattr(x, "expr", None)
+    if isinstance(x, Math) and getattr(expr, "is_Mul", False) and not expr.could_extract_minus_sign() \
+            and not any((f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer) for f in expr.args):
+        printer = MathMLPrinter(x.values)
+        printer._depth = 0  # each factor stands inside a product
+        factors = [printer.parenthesize(f, PRECEDENCE["Mul"]).toxml() for f in expr.args]
+        glue = "<mo>·</mo>" if x.values else "<mo>\u2062</mo>"
+        return [f + glue for f in factors[:-1]] + factors[-1:]
+    return [fragment(x)]
+
+
+#: a side printing at most this many characters is never split
+SHORT = 40
+_OPEN, _CLOSE = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'
+
+
+def _terms(x: Seq) -> list[str]:
+    parts = [fragment(i, nested=isinstance(i, Num)) for i in x.items]
+    return [p + "<mo>+</mo>" for p in parts[:-1]] + parts[-1:]
 
 
 def fields(block: Fields) -> str:

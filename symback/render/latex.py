@@ -8,7 +8,7 @@ English document compiles with pdflatex; Chinese needs xelatex (xeCJK).
 
 from __future__ import annotations
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, relations, shown_sides
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
 from .printers import tex, tex_number
 from .text import needs_parens
 
@@ -53,10 +53,10 @@ def items(xs, math: bool) -> str:
 def chains(block: Chains, env: str = "align*", notes: bool = True) -> str:
     lines = []
     for chain in block.rows:
-        sides = shown_sides(chain, lambda side: item(side, True))
+        sides, approx = marked_sides(chain, lambda side: item(side, True))
         label = items(chain.label, True)
         head = (label + r"\colon\quad " if label else "") + sides[0]
-        rel = relations(chain, len(sides) - 1, r"\leftarrow", "=")
+        rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
         body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
         # \tag* sets the note at the right margin, or on the next line if it does not fit
         note = items(chain.note, False) if notes else ""

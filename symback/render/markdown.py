@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import latex
-from .document import Chains, Fields, Math, Para, Table, Text, relations, shown_sides
+from .document import Chains, Fields, Math, Para, Table, Text, marked_sides, relations
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
 
@@ -31,8 +31,8 @@ def items(xs) -> str:
 
 
 def chain_line(chain) -> str:
-    sides = shown_sides(chain, lambda side: latex.item(side, True))
-    rel = relations(chain, len(sides) - 1, r"\leftarrow", "=")
+    sides, approx = marked_sides(chain, lambda side: latex.item(side, True))
+    rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
     maths = (sides[0] + " " + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))).strip()
     if maths.startswith("="):
         maths = r"\phantom{x}" + maths

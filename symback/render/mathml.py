@@ -136,8 +136,7 @@ class MathMLPrinter(MathMLPresentationPrinter):
             return self._el("mrow", self._mo("−"), self.parenthesize(inner, PRECEDENCE["Mul"]))
         top = [f for f in factors if not _reciprocal(f)]
         bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _reciprocal(f)]
-        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values \
-                and not any(isinstance(f, sympy.Sum) for f in top):
+        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values:
             # ½·w reads better as w/2
             p, q = top[0].p, top[0].q
             top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
@@ -148,13 +147,15 @@ class MathMLPrinter(MathMLPresentationPrinter):
         return self._el("mfrac", numerator, self._product(bottom))
 
     def _product(self, factors):
+        if len(factors) == 1:
+            return self._print(factors[0])
         row = self._el("mrow")
         for i, factor in enumerate(factors):
             if i:
                 numbers = factors[i - 1].is_Number and factor.is_Number
                 row.appendChild(self._mo("·" if self.values or numbers else "\u2062"))
             row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
-        return row if len(factors) > 1 else row.firstChild
+        return row
 
     def _print_Pow(self, expr):
         base, exp = expr.args
@@ -182,13 +183,12 @@ class MathMLPrinter(MathMLPresentationPrinter):
 
     def _arguments(self, expr):
         args = expr.args[:1] if expr.func is sympy.Heaviside else expr.args
-        row = self._el("mrow", self._mo("("))
+        row = self._el("mrow")
         for i, arg in enumerate(args):
             if i:
                 row.appendChild(self._mo(","))
             row.appendChild(self._print(arg))
-        row.appendChild(self._mo(")"))
-        return row
+        return self._paren(row)
 
     def _print_Function(self, expr):
         return self._el("mrow", self._function_name(expr), self._arguments(expr))
@@ -200,7 +200,10 @@ class MathMLPrinter(MathMLPresentationPrinter):
         return self._el("msup", self._el("mi", text="e"), self._print(expr.args[0]))
 
     def _print_Abs(self, expr, exp=None):
-        return self._el("mrow", self._mo("|"), self._print(expr.args[0]), self._mo("|"))
+        bars = self._mo("|"), self._mo("|")
+        for bar in bars:
+            bar.setAttribute("stretchy", "false")
+        return self._el("mrow", bars[0], self._print(expr.args[0]), bars[1])
 
     def _print_Relational(self, expr):
         op = {"==": "=", "<": "<", ">": ">", "<=": "≤", ">=": "≥", "!=": "≠"}[expr.rel_op]

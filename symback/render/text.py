@@ -11,7 +11,7 @@ import textwrap
 import unicodedata
 
 from ..numeric import format_float
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, relations, shown_sides
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
 from .printers import unicode
 
 INDENT = "  "
@@ -80,14 +80,16 @@ def block_lines(block) -> list[str]:
 
 
 def chain_lines(block: Chains) -> list[str]:
-    rows = [(items(c.label), shown_sides(c, item), items(c.note), c) for c in block.rows]
+    rows = [(items(c.label), marked_sides(c, item), items(c.note), c) for c in block.rows]
+    rows = [(label, texts, note, (c, approx)) for label, (texts, approx), note, c in rows]
     label_w = max((width(r[0]) for r in rows), default=0)
     columns = max(len(r[1]) for r in rows)
     widths = [max((width(r[1][j]) for r in rows if len(r[1]) > j + 1), default=0) for j in range(columns)]
     body = []
-    for label, sides, _note, chain in rows:
+    for label, sides, _note, (chain, approx) in rows:
         text = sides[0] if len(sides) == 1 else pad(sides[0], widths[0])
-        for j, (rel, side) in enumerate(zip(relations(chain, len(sides) - 1, " ← ", " = "), sides[1:]), start=1):
+        signs = relations(chain, len(sides) - 1, " ← ", " = ", approx, " ≈ ")
+        for j, (rel, side) in enumerate(zip(signs, sides[1:]), start=1):
             text += rel + (pad(side, widths[j]) if j + 1 < len(sides) else side)
         body.append((pad(label, label_w) + "  " if label_w else "") + text)
     return _with_notes(body, [r[2] for r in rows], label_w)
