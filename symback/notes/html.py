@@ -44,9 +44,12 @@ figcaption { font-size: 0.92rem; color: var(--muted); text-align: left; margin-t
 
 
 def item(x) -> str:
+    """An item in running text; a long Equals is split at its "=" signs so it can wrap."""
     if isinstance(x, Equals):
-        sides = [f"<math>{base.fragment(s)}</math>" for s in x.sides]
-        return " <math><mo>=</mo></math> ".join(sides)
+        sides = [base.fragment(s) for s in x.sides]
+        if len(plain((x,))) <= base.SHORT:
+            return "<math>" + "<mo>=</mo>".join(sides) + "</math>"
+        return " <math><mo>=</mo></math> ".join(f"<math>{s}</math>" for s in sides)
     return base.item(x)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
 from sympy.printing.precedence import PRECEDENCE
 
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
 from .mathml import MathMLPrinter
 
 _OPS = {"×": "×", "·": "·", "+": "+", "/": "/", " ": "\u2009"}

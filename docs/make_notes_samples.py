@@ -1,0 +1,55 @@
+"""Regenerate the lecture-notes samples in docs/samples/ with the tool itself.
+
+    python docs/make_notes_samples.py
+
+Writes the original lesson in every format (the PDFs only where TeX is
+installed) and the tanh-network example as HTML. tests/test_notes_samples.py
+fails when a text sample no longer matches what the tool writes.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+HERE = pathlib.Path(__file__).parent / "samples"
+EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+
+#: file name -> symback notes arguments (the output file is added)
+SAMPLES = {
+    "notes-seed.tex": [],
+    "notes-seed.md": [],  # with notes-seed.graph.svg and notes-seed.loss.svg beside it
+    "notes-seed.html": [],
+    "notes-seed.zh.html": ["--lang", "zh"],
+    "notes-seed.ipynb": [],
+    "notes-network.html": ["--problem", str(EXAMPLES / "tanh-network.toml")],
+    "notes-seed.pdf": [],
+    "notes-seed.zh.pdf": ["--lang", "zh"],
+}
+#: the files each sample writes besides itself
+BESIDE = {"notes-seed.md": ["notes-seed.graph.svg", "notes-seed.loss.svg"]}
+
+
+def write_sample(name: str, directory: pathlib.Path) -> list[pathlib.Path]:
+    """Write one sample (and what it writes beside it) into ``directory``."""
+    from click.testing import CliRunner
+
+    from symback.cli import cli
+
+    result = CliRunner().invoke(cli, ["notes", *SAMPLES[name], "-o", str(directory / name)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return [directory / n for n in [name] + BESIDE.get(name, [])]
+
+
+def main() -> None:
+    HERE.mkdir(exist_ok=True)
+    for name in SAMPLES:
+        if name.endswith(".pdf") and not shutil.which("latexmk"):
+            print("skipped", name, "(no TeX)")
+            continue
+        for path in write_sample(name, HERE):
+            print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
