@@ -35,7 +35,7 @@ import sympy
 from .compile_code import Code, tidy
 from .errors import MissingExtra, SymbackError
 from .functions import sigmoid
-from .graph import Graph, build_graph
+from .graph import Graph, build_graph, local_derivative
 
 DTYPES = ("float64", "float32")
 ETA, COUNT = sympy.Symbol("lr", real=True), sympy.Symbol("n", positive=True)
@@ -80,6 +80,7 @@ class Program:
     def __init__(self, graph: Graph):
         self.graph = graph
         self.names = _internal_names(graph)
+        self._known = frozenset(self.names.values())
         self.params = tuple(self.names[p] for p in graph.params)
         self.row = tuple(self.names[c] for c in graph.inputs) + (self.names[graph.target],)
         self.inputs = self.row[:-1]
@@ -90,7 +91,7 @@ class Program:
 
     def _rename(self, expr: sympy.Expr) -> sympy.Expr:
         expr = expr.xreplace(self.names)
-        stray = expr.free_symbols - set(self.names.values())
+        stray = expr.free_symbols - self._known
         if stray:  # a bug, not a user error: every symbol must have an internal name
             raise SymbackError(f"internal error: {', '.join(map(str, stray))} has no value in the compiled code")
         return expr
@@ -133,6 +134,11 @@ class Program:
         result = (updated, loss, tuple(grads)) if gradient else (updated, loss)
         return tidy(args, list(self.forward) + lines, result, batch)
 
+    def gradient(self) -> Code:
+        """(params, row) -> (loss, gradient): the forward and reverse lines alone, no update."""
+        lines, grads = self.reverse(False)
+        return tidy((self.params, self.row), list(self.forward) + lines, (self.loss, tuple(grads)), False)
+
     def loss_only(self, batch: bool = False) -> Code:
         """(p0, p1, …, c0, …, t) -> loss, flat so that map() can feed it columns;
         batch: (params, columns, n) -> mean loss."""
@@ -167,7 +173,7 @@ def local_derivatives(graph: Graph) -> tuple[Local, ...]:
     keeps them equal), without the names of the rules, which training does not
     need; so training does not import the explanation machinery at start-up.
     """
-    return tuple(Local(node, child, sympy.diff(node.expr, child)) for node in graph.nodes for child in node.children)
+    return tuple(Local(node, child, local_derivative(node.expr, child)) for node in graph.nodes for child in node.children)
 
 
 def _internal_names(graph: Graph) -> dict:

@@ -34,6 +34,12 @@ class Code(NamedTuple):
             raise SymbackError(f"cannot compile this model for training: {err}") from None
 
 
+    def operations(self) -> int:
+        """Arithmetic operations and function calls in the lines and the result (SymPy's count_ops)."""
+        exprs = [e for _, e in self.lines if e is not None] + _flat(self.result)
+        return sum(sympy.count_ops(e) for e in exprs)
+
+
 _LAMBDIFY_PARAMS = inspect.signature(sympy.lambdify).parameters
 
 

@@ -24,7 +24,7 @@ import sympy
 
 from . import steps
 from .errors import MathError, SpecError
-from .graph import Graph, Node, build_graph, check_finite, forward
+from .graph import Graph, Node, build_graph, check_finite, forward, local_derivative
 from .parse import symbol
 from .spec import Problem
 from .timebox import within
@@ -175,7 +175,7 @@ def _point(problem: Problem, sample) -> dict[str, float]:
 def local_derivatives(graph: Graph) -> tuple[Local, ...]:
     """One Local per edge, in graph order."""
     return tuple(
-        Local(node, child, rule_for(node, child), sympy.diff(node.expr, child))
+        Local(node, child, rule_for(node, child), local_derivative(node.expr, child))
         for node in graph.nodes
         for child in node.children
     )

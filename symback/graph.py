@@ -111,6 +111,31 @@ def build_graph(problem: Problem) -> Graph:
     )
 
 
+def local_derivative(expr: sympy.Expr, child: sympy.Symbol) -> sympy.Expr:
+    """∂expr/∂child, exactly the expression ``sympy.diff`` returns, by its own rules:
+
+    - a sum: the sum of the terms' derivatives, Σ ∂t/∂u;
+    - a product in which u is one factor: the product of the other factors;
+    - f(u): f' at u (``fdiff``), which is diff's chain rule f'(u)·∂u/∂u with ∂u/∂u = 1.
+
+    These skip diff's per-call bookkeeping, which costs ten times the rule
+    itself and dominates on graphs of thousands of nodes. Anything else (a
+    power, Abs, whose derivative is its own) goes through diff.
+    """
+    if expr == child:
+        return sympy.S.One
+    if child not in expr.free_symbols:
+        return sympy.S.Zero
+    if expr.is_Add:
+        return sympy.Add(*[local_derivative(term, child) for term in expr.args])
+    if expr.is_Mul and sum(1 for f in expr.args if child in f.free_symbols) == 1 and child in expr.args:
+        return sympy.Mul(*[f for f in expr.args if f != child])
+    if (isinstance(expr, sympy.Function) and expr.args == (child,)
+            and type(expr)._eval_derivative is sympy.Function._eval_derivative):
+        return expr.fdiff(1)
+    return sympy.diff(expr, child)
+
+
 def forward(graph: Graph, point: Mapping) -> dict[sympy.Symbol, float]:
     """Forward values of every parameter, constant and node at ``point``.
 

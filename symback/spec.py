@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
 import sympy
 
@@ -150,12 +150,16 @@ def parse_model(text: str, orders: dict | None = None) -> list[tuple[sympy.Symbo
         raise ParseError("the model is empty; write an expression such as w*x")
     if len(parts) > MAX_DEFINITIONS:
         raise ParseError(f"the model has {len(parts)} definitions; at most {MAX_DEFINITIONS} are allowed")
+    # where each name is defined last, so a use before that is found in one lookup (linear in the model)
+    last_definition = {m.group(1): i for i, p in enumerate(parts) if (m := _DEF_RE.match(p))}
     definitions: list[tuple[sympy.Symbol, sympy.Expr]] = []
+    defined: set[str] = set()
     for i, part in enumerate(parts):
         name, body = _split_definition(part, last=i == len(parts) - 1)
         expr = parse(body, what=f"definition of {name}" if len(parts) > 1 else "model", orders=orders)
-        _check_uses(name, expr, definitions, parts[i + 1:])
+        _check_uses(name, expr, defined, i, last_definition)
         definitions.append((symbol(name), expr))
+        defined.add(name)
     return definitions
 
 
@@ -178,9 +182,9 @@ def _split_definition(part: str, last: bool) -> tuple[str, str]:
     return name, body
 
 
-def _check_uses(name: str, expr: sympy.Expr, earlier, later_parts: Sequence[str]) -> None:
+def _check_uses(name: str, expr: sympy.Expr, defined: set, index: int, last_definition: dict) -> None:
     used = {s.name for s in expr.free_symbols}
-    if any(n.name == name for n, _ in earlier):
+    if name in defined:
         raise ParseError(f"{name} is defined twice in the model; give each definition its own name")
     if name in used:
         raise ParseError(f"{name} is defined in terms of itself")
@@ -188,8 +192,7 @@ def _check_uses(name: str, expr: sympy.Expr, earlier, later_parts: Sequence[str]
         raise ParseError("the model uses y, the target; the model may use only parameters and inputs")
     if OUTPUT in used:
         raise ParseError("the model uses y_hat, its own output; y_hat may appear only in the loss")
-    later = {m.group(1) for p in later_parts if (m := _DEF_RE.match(p))}
-    early = sorted(used & later)
+    early = sorted(n for n in used if last_definition.get(n, -1) > index)
     if early:
         raise ParseError(f"{early[0]} is used before it is defined; define it earlier in the model")
 
