@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
+from conftest import MODELS, make_problem
 from symback.cli import cli
 from symback.cli.options import build_problem, lesson_of
 from symback.lang import wording
@@ -96,3 +97,17 @@ def test_the_pdf_compiles_fits_the_page_and_holds_the_prediction(example):
 def test_the_network_in_chinese_fits_the_page():
     log, text = _pdf(lesson("tanh-network.toml"), "zh")
     assert "Overfull" not in log and "反向传播" in text
+
+
+#: models whose notes stretch the page: a fan-out sum, a quotient, seven parameters, a curved update map
+WIDE = ["(w*x + b)/(1 + exp(-w))", "h1 = tanh(w1*x + b1); h2 = sigmoid(w2*x + b2); y_hat = v1*h1 + v2*h2 + c",
+        "exp(-(x - w)**2)", "w*x*tanh(w*x)"]
+
+
+@pytest.mark.parametrize("model", WIDE)
+def test_wide_notes_fit_the_page(model):
+    from symback.train import Settings
+
+    row = next(r for r in MODELS if r[0] == model)
+    log, _text = _pdf(build_lesson(make_problem(row), settings=Settings(epochs=3)), "en")
+    assert "Overfull" not in log

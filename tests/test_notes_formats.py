@@ -167,3 +167,17 @@ def test_the_notebooks_figures_are_attachments(seed):
     notebook = json.loads(render_files(seed, "n.ipynb")["n.ipynb"])
     names = [n for c in notebook["cells"] for n in c.get("attachments", {})]
     assert names == ["graph.svg", "loss.svg"]
+
+
+from conftest import MODEL_IDS, MODELS, make_problem  # noqa: E402
+
+
+@pytest.mark.parametrize("row", MODELS, ids=MODEL_IDS)
+def test_every_model_makes_notes_in_every_text_format(row):
+    from symback.train import Settings
+
+    lesson = build_lesson(make_problem(row), settings=Settings(epochs=3))
+    for suffix in (".tex", ".md", ".ipynb"):
+        assert render_files(lesson, "n" + suffix)["n" + suffix]
+    parser = _parse(render_files(lesson, "n.html")["n.html"])
+    assert parser.errors == [] and parser.stack == []

@@ -26,6 +26,8 @@ from .results import result_sections
 
 #: the question's data table lists at most this many rows (the first and the last ones)
 MAX_DATA_ROWS = 12
+#: a table has at most this many columns (more would not fit a page)
+MAX_COLUMNS = 9
 
 
 def notes_document(lesson, words) -> Document:
@@ -157,8 +159,16 @@ def first_update_section(lesson, words) -> Section:
 
     sentence = say(words, "explain.loss_after_batch", before=prose(first.loss), after=prose(first.loss_after))
     update = update_section(first, words, sentence, None)
-    table = grid_of(_table(first, words))
-    blocks = (Para((Text(words("explain.batch_lead")),)), table, _means(first, words)) + update.blocks
+    table = _table(first, words)
+    gradients = len(first.gradients)
+    shown = max(1, MAX_COLUMNS - (len(table.header) - gradients))
+    note = ()
+    if shown < gradients:  # the table keeps the first gradients; the means below give them all
+        cut = len(table.header) - gradients + shown
+        table = Table(table.header[:cut], tuple(row[:cut] for row in table.rows))
+        note = (Para((Text(words("notes.more_gradients", shown=shown, n=gradients)),)),)
+    blocks = (Para((Text(words("explain.batch_lead")),)), grid_of(table)) + note + (_means(first, words),) \
+        + update.blocks
     return Section(words("notes.first_update_batch"), blocks)
 
 

@@ -176,12 +176,12 @@ def grid(block: Grid) -> str:
     spec = _columns(block)
     head = " & ".join(items(c, slash=True) for c in block.header) + r" \\ \midrule"
     body = "\n".join(" & ".join(items(c, slash=True) for c in row) + r" \\" for row in block.rows)
-    return ("{\\small\n\\begin{longtable}{@{}" + spec + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
+    return ("{\\small\\setlength{\\tabcolsep}{4pt}\n\\begin{longtable}{@{}" + spec + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
             + body + "\n\\bottomrule\n\\end{longtable}}")
 
 
 #: fraction of the line one character of a \small table cell takes, and the gap between columns
-CHAR, GAP = 0.0112, 0.027
+CHAR, GAP = 0.0112, 0.018
 
 
 def _length(cell) -> float:
@@ -194,7 +194,7 @@ def _columns(block: Grid) -> str:
     """l and r as they are; w (wrapping) columns share what the others leave; n is narrow."""
     table = (block.header,) + tuple(block.rows)
     natural = [CHAR * max(_length(row[j]) for row in table) if a in "lr" else 0.0 for j, a in enumerate(block.align)]
-    narrow = 0.15
+    narrow = 0.12
     free = 0.97 - GAP * (len(block.align) - 1) - narrow * block.align.count("n") - sum(natural)
     share = max(free / max(1, block.align.count("w")), 0.12)
     spec = []

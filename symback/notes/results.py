@@ -19,6 +19,8 @@ ETA = symbol("eta")
 ALL_EPOCHS, FIRST, LAST = 10, 5, 3
 #: tables with more numeric columns than this round their numbers (they would not fit a page)
 FULL_COLUMNS = 3
+#: the epoch table lists at most this many parameters (the next section lists them all)
+MAX_PARAMS = 5
 
 
 def result_sections(lesson, words) -> list[Section]:
@@ -39,6 +41,8 @@ def training_section(lesson, words) -> Section:
         blocks.append(Para((Text(words("notes.training_last")),)))
     if _columns(h) > FULL_COLUMNS:
         blocks.append(Para((Text(words("notes.rounded")),)))
+    if len(h.initial_params) > MAX_PARAMS:
+        blocks.append(Para((Text(words("notes.more_params", shown=MAX_PARAMS, n=len(h.initial_params))),)))
     if h.diverged:
         blocks.append(Para((Text(words("train.stopped", reason=divergence_text(h, words))),)))
     return Section(words("notes.training"), tuple(blocks))
@@ -60,16 +64,17 @@ def epoch_grid(h, words) -> Grid:
     sgd = h.settings.mode == "sgd"
     cell = (lambda v: (Num(v),)) if _columns(h) <= FULL_COLUMNS else (lambda v: (rounded(v),))
     header = [(Text(words("train.column.epoch")),), (Text(words("train.column.loss")),)]
-    header += [(Math(symbol(n)),) for n, _ in h.initial_params]
+    header += [(Math(symbol(n)),) for n, _ in h.initial_params[:MAX_PARAMS]]
     header += [(Text(words("train.column.last")),)] if sgd else []
-    rows = [((Text(words("notes.start")),), cell(h.initial_loss)) + tuple(cell(v) for _, v in h.initial_params)
+    rows = [((Text(words("notes.start")),), cell(h.initial_loss))
+            + tuple(cell(v) for _, v in h.initial_params[:MAX_PARAMS])
             + (((Text("—"),),) if sgd else ())]
     for i in shown_epochs(len(h.epochs)):
         if i is None:
             rows.append(tuple((Text("…"),) for _ in header))
             continue
         e = h.epochs[i]
-        rows.append(((Text(str(e.epoch)),), cell(e.loss)) + tuple(cell(v) for _, v in e.params)
+        rows.append(((Text(str(e.epoch)),), cell(e.loss)) + tuple(cell(v) for _, v in e.params[:MAX_PARAMS])
                     + ((cell(e.last_sample_loss),) if sgd else ()))
     return Grid(tuple(header), tuple(rows), "r" * len(header))
 

@@ -12,10 +12,13 @@ from sympy import Abs, Derivative, Mul, StrictGreaterThan, StrictLessThan
 
 from ..parse import symbol
 from ..render.document import Chain, Chains, Math, Num, Para, Section, Seq, Text
+from ..render.printers import unicode
 from .blocks import Equals, Grid, eq, exact, point_items, rounded, say
 
 ETA, K, KBAR = symbol("eta"), symbol("K"), symbol("Kbar")
 a, A = symbol("a"), symbol("A")
+#: a curvature longer than this many characters is not written out
+LONG = 60
 #: at most this many samples are listed
 MAX_ROWS = 12
 #: an epoch's slope is written out factor by factor for at most this many samples
@@ -36,13 +39,15 @@ def stability_section(lesson, words) -> Section | None:
     rule = w - ETA * Derivative(L, w)
     one_step = 1 - Mul(ETA, K, evaluate=False)
     sides = [Math(w), Math(rule), Math(c.step)] + ([Math(c.affine_map)] if c.affine else [])
+    # a long curvature (a curved map) is left to the numbers of the table
+    long = len(unicode(c.curvature)) > LONG
     blocks = [Para(say(words, "notes.conv_map", w=Math(w))), Chains((Chain(tuple(sides), arrow=True),)),
               Para(say(words, "notes.conv_slope", w=Math(w), a=Math(a), K=Math(K), relation=Math(eq(a, one_step)))),
-              Chains((Chain((Math(a), Math(Derivative(rule, w)), Math(c.slope))),
-                      Chain((Math(K), Math(Derivative(grad.closed, w)), Math(c.curvature))))),
+              Chains((Chain((Math(a), Math(Derivative(rule, w))) + (() if long else (Math(c.slope),))),
+                      Chain((Math(K), Math(Derivative(grad.closed, w))) + (() if long else (Math(c.curvature),))))),
               Para(say(words, "notes.conv_condition", condition=Math(StrictLessThan(_abs(one_step), 1)),
                        positive=Math(StrictGreaterThan(ETA, 0)), solved=Math(StrictLessThan(ETA, 2 / K))))]
-    if c.bound is not None:
+    if c.bound is not None and not long:
         blocks.append(Para(say(words, "notes.conv_bound", K=Math(eq(K, c.curvature)),
                                bound=Math(StrictLessThan(ETA, c.bound)))))
     if not c.affine:
