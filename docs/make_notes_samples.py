@@ -42,6 +42,11 @@ def write_sample(name: str, directory: pathlib.Path) -> list[pathlib.Path]:
 
 
 def main() -> None:
+    import os
+
+    # the same PDF bytes for the same source (pdfTeX and XeTeX read these)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    os.environ.setdefault("FORCE_SOURCE_DATE", "1")
     HERE.mkdir(exist_ok=True)
     for name in SAMPLES:
         if name.endswith(".pdf") and not shutil.which("latexmk"):

@@ -207,9 +207,12 @@ def _columns(block: Grid) -> str:
 
 
 def figure(block: Figure) -> str:
+    """The drawing and its caption in one unbreakable box: they never part at a page break."""
     drawing = graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
-    return ("\\begin{center}\n\\symbackfit{" + drawing + "}\n\n\\begin{minipage}{0.92\\linewidth}\\small "
-            + r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption) + "\\end{minipage}\n\\end{center}")
+    caption = r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption)
+    return ("\\begin{center}\\begin{minipage}{\\linewidth}\\centering\n\\symbackfit{" + drawing + "}\n\n"
+            "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption
+            + "\\end{minipage}\n\\end{minipage}\\end{center}")
 
 
 def block_tex(block) -> str:
