@@ -158,3 +158,12 @@ def test_digits_do_not_change_json():
 def test_digits_out_of_range_is_an_error():
     result = run("explain", "--digits", "0")
     assert result.exit_code == 2
+
+
+def test_output_file_is_readable_by_others_as_the_umask_allows(tmp_path):
+    old = os.umask(0o022)
+    try:
+        run("explain", "-o", str(tmp_path / "a.txt"))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644

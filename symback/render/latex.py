@@ -123,7 +123,8 @@ def preamble(lang: str) -> str:
     """
     common = "\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n"
     if lang != "zh":
-        return "\\documentclass[11pt]{article}\n\\usepackage[T1]{fontenc}\n" + common
+        # OT1, TeX's default: crisp Type 1 fonts without cm-super
+        return "\\documentclass[11pt]{article}\n" + common
     return (
         "% Compile with xelatex.\n\\documentclass[11pt]{article}\n\\usepackage{fontspec}\n"
         + _cjk_font_choice()

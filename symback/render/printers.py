@@ -39,14 +39,30 @@ class _Values:
         values = self.values
         if values and not isinstance(expr, (str, int, float)) and _hashable(expr) and expr in values:
             text = self._number(values[expr])
-            return self._wrap(text) if text.lstrip().startswith(("-", "−")) and self._depth >= 0 else text
-        self._depth += 1
+            return self._wrap(text) if text.lstrip().startswith(("-", "−")) and self._operand() else text
+        self._parents.append(expr)
         try:
             return super()._print(expr, **kwargs)
         finally:
-            self._depth -= 1
+            self._parents.pop()
 
-    _depth = -1
+    @property
+    def _parents(self) -> list:
+        if "_stack" not in self.__dict__:
+            self.__dict__["_stack"] = []
+        return self.__dict__["_stack"]
+
+    def _operand(self) -> bool:
+        """Is the number being printed an operand of +, · or a power (where −2 needs brackets)?
+
+        A function's argument (tanh(−1)) and a square root's (√−1 in LaTeX) need none.
+        """
+        if not self._parents:
+            return False
+        parent = self._parents[-1]
+        if getattr(parent, "is_Pow", False):
+            return parent.exp != sympy.Rational(1, 2) or not isinstance(self, TexPrinter)
+        return bool(getattr(parent, "is_Add", False) or getattr(parent, "is_Mul", False))
 
     def _as_ordered_terms(self, expr, order=None):
         """Stored order, but terms that print with a minus after the others (w·x − y)."""
