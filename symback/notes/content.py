@@ -155,11 +155,11 @@ def first_update_section(lesson, words) -> Section:
     if first is lesson.derivation:
         sentence = say(words, "explain.loss_after", before=prose(first.loss), after=prose(first.loss_after))
         return Section(words("notes.first_update"), update_section(first, words, sentence, None).blocks)
-    from ..render.batch_sections import _means, _table  # the batch explanation's own table and means
+    from ..render.batch_sections import mean_chains, sample_table  # the batch explanation's own table and means
 
     sentence = say(words, "explain.loss_after_batch", before=prose(first.loss), after=prose(first.loss_after))
     update = update_section(first, words, sentence, None)
-    table = _table(first, words)
+    table = sample_table(first, words)
     gradients = len(first.gradients)
     shown = max(1, MAX_COLUMNS - (len(table.header) - gradients))
     note = ()
@@ -167,7 +167,7 @@ def first_update_section(lesson, words) -> Section:
         cut = len(table.header) - gradients + shown
         table = Table(table.header[:cut], tuple(row[:cut] for row in table.rows))
         note = (Para((Text(words("notes.more_gradients", shown=shown, n=gradients)),)),)
-    blocks = (Para((Text(words("explain.batch_lead")),)), grid_of(table)) + note + (_means(first, words),) \
+    blocks = (Para((Text(words("explain.batch_lead")),)), grid_of(table)) + note + (mean_chains(first, words),) \
         + update.blocks
     return Section(words("notes.first_update_batch"), blocks)
 

@@ -56,7 +56,7 @@ def engine(doc) -> str:
 
 
 def _needs_unicode(ch: str) -> bool:
-    known = ch in _EXTRA or ch in base._ESCAPES or ch == "\u0304"
+    known = ch in _EXTRA or ch in base.ESCAPES or ch == "\u0304"
     return ord(ch) > _LATIN_END and not known and unicodedata.category(ch) != "Zs"
 
 

@@ -22,8 +22,8 @@ def batch_sections(b, words) -> tuple:
         Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)),
                                           local_chains(first, words, numbers=False)), 2),
         Section(words("explain.closed"), (Para((Text(words("explain.closed_lead")),)), _closed(b, words)), 3),
-        Section(words("explain.batch"), (Para((Text(words("explain.batch_lead")),)), _table(b, words),
-                                         _means(b, words)), 4),
+        Section(words("explain.batch"), (Para((Text(words("explain.batch_lead")),)), sample_table(b, words),
+                                         mean_chains(b, words)), 4),
         update_section(b, words, phrase(words, "explain.loss_after_batch", before=prose(b.loss),
                                         after=prose(b.loss_after)), 5),
     )
@@ -54,7 +54,7 @@ def _shown_rows(n: int) -> list:
     return list(range(head)) + [None] + list(range(n - 3, n))
 
 
-def _table(b, words) -> Table:
+def sample_table(b, words) -> Table:
     """i, inputs, y, ŷ, Lᵢ and ∂Lᵢ/∂p for each sample."""
     L_i = _per_sample(b.graph.loss.name)
     header = (Text(words("explain.index")),) + tuple(Math(symbol(n)) for n in b.problem.data.names)
@@ -79,7 +79,7 @@ def _sum_of(values) -> Seq:
     return Seq("+", tuple(items))
 
 
-def _means(b, words) -> Chains:
+def mean_chains(b, words) -> Chains:
     """L = (1/N)Σᵢ Lᵢ = (1/N)·(…) = mean; the same for every gradient."""
     n = len(b.samples)
     count = sympy.Integer(n)

@@ -12,7 +12,7 @@ from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_
 from .printers import tex, tex_number
 from .text import needs_parens
 
-_ESCAPES = {
+ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
     "✓": r"\checkmark{}", "✗": r"$\times$", "…": r"\ldots{}", "η": r"$\eta$", "×": r"$\times$",
@@ -23,7 +23,7 @@ _OPS = {"×": r"\times", "·": r"\cdot", "+": "+", "/": "/", " ": r"\,"}
 
 def escape(text: str) -> str:
     """``text`` safe in LaTeX text mode."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return "".join(ESCAPES.get(ch, ch) for ch in text)
 
 
 def item(x, math: bool, nested: bool = False) -> str:
