@@ -169,7 +169,8 @@ class UnicodePrinter(_Values, StrPrinter):
             # "2r" and "2x(wx − y)" read as in a textbook: a leading integer coefficient
             # or a name before a bracket; everything else gets a "·".
             plain = prev not in self.values and factor not in self.values
-            coefficient = i == 0 and prev.is_Integer and prev != 1 and (factor.is_Symbol or factor.is_Add)
+            named = factor.is_Symbol or factor.is_Add or (factor.is_Pow and factor.base.is_Symbol)
+            coefficient = i == 0 and prev.is_Integer and prev != 1 and named
             glue = "" if plain and (coefficient or (prev.is_Symbol and factor.is_Add)) else "·"
             text += glue + part
         return text
