@@ -15,9 +15,12 @@ from dataclasses import dataclass
 import sympy
 
 from .derive import Derivation, Results, derive, local_derivatives, loss_at, symbolic_gradients
-from .errors import MathError
+from .errors import MathError, SpecError
 from .graph import Graph, build_graph
 from .spec import Problem
+
+#: a batch explanation derives every row; more than this is a job for symback train
+MAX_ROWS = 10_000
 
 #: the symbol of the sample index in sum notation
 INDEX = sympy.Symbol("i", integer=True, positive=True)
@@ -57,6 +60,10 @@ class BatchDerivation(Results):
 
 def explain_batch(problem: Problem) -> BatchDerivation:
     """Derive every row, then average: the gradient of the mean loss."""
+    if len(problem.data) > MAX_ROWS:
+        raise SpecError(f"a batch explanation derives every sample, and the data have {len(problem.data):,} rows "
+                        f"(at most {MAX_ROWS:,}); explain one sample instead (--sample), or train on all of them "
+                        "with symback train")
     graph = build_graph(problem)
     locals_ = local_derivatives(graph)
     symbolic = symbolic_gradients(problem, graph, locals_)

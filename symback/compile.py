@@ -196,16 +196,23 @@ def numpy_module():
     return numpy
 
 
-def compile_problem(problem, dtype: str = "float64", arrays: bool = False) -> "Compiled":
+BACKENDS = ("numpy", "numba")
+
+
+def compile_problem(problem, dtype: str = "float64", arrays: bool = False, backend: str = "numpy") -> "Compiled":
     """Compile a Problem's loss, gradient, update and prediction (each function on first use).
 
     float64 per-sample code runs on Python floats (no NumPy needed); float32
     rounds every operation to float32 with NumPy scalars; ``arrays`` allows
-    the batch code, on NumPy arrays of ``dtype``.
+    the batch code, on NumPy arrays of ``dtype``. ``backend="numba"`` makes the
+    batch code, and whole epochs of per-sample updates, numba kernels that
+    read the data once per pass (:mod:`symback.compile_numba`).
     """
     if dtype not in DTYPES:
         raise SymbackError(f"unknown dtype {dtype!r}; choose float64 or float32")
-    return Compiled(problem, dtype, arrays)
+    if backend not in BACKENDS:
+        raise SymbackError(f"unknown backend {backend!r}; choose {' or '.join(BACKENDS)}")
+    return Compiled(problem, dtype, arrays or backend == "numba", backend)
 
 
 class Compiled:
@@ -215,23 +222,35 @@ class Compiled:
     - ``step_gradient(params, row, lr) -> (params', loss, gradient)``: the same, with ∂L/∂p;
     - ``loss(*params, *row) -> loss`` and ``predict(params, inputs) -> y_hat``;
     - ``batch(params, columns, lr, n) -> (params', mean loss, mean gradient)`` and
-      ``batch_loss(params, columns, n)`` on arrays (only with ``arrays=True``).
+      ``batch_loss(params, columns, n)`` on arrays (only with ``arrays=True``);
+    - ``kernels``: with the numba backend, the :class:`~symback.compile_numba.NumbaKernels`
+      (``batch`` and ``batch_loss`` are theirs, and whole epochs run in one call).
 
     ``params``, ``row`` and ``inputs`` are tuples in the order of the problem's
     parameters and inputs (then y); ``number`` makes a Python float the working type.
     """
 
-    def __init__(self, problem, dtype: str, arrays: bool):
+    def __init__(self, problem, dtype: str, arrays: bool, backend: str = "numpy"):
         from .compile_backends import array_backend, scalar_backend
 
-        self.params, self.inputs, self.dtype = problem.param_names, problem.inputs, dtype
+        self.params, self.inputs, self.dtype, self.backend = problem.param_names, problem.inputs, dtype, backend
+        self.kernels = None
+        if backend == "numba":  # first, so that a missing numba is reported before any work
+            from .compile_numba import numba_module
+
+            numba_module()
         self.program = Program(fuse_log_sigmoid(build_graph(problem)))
         self.scalar = scalar_backend(dtype)
         self.arrays = array_backend(dtype) if arrays else None
         self.number = self.scalar.number
+        if backend == "numba":
+            from .compile_numba import NumbaKernels
+
+            self.kernels = NumbaKernels(self.program, dtype)
 
     def __repr__(self) -> str:
-        return f"Compiled(params={self.params}, inputs={self.inputs}, dtype={self.dtype!r})"
+        backend = f", backend={self.backend!r}" if self.backend != "numpy" else ""
+        return f"Compiled(params={self.params}, inputs={self.inputs}, dtype={self.dtype!r}{backend})"
 
     @cached_property
     def step(self) -> Callable:
@@ -251,10 +270,14 @@ class Compiled:
 
     @cached_property
     def batch(self) -> Callable:
+        if self.kernels is not None:
+            return self.kernels.batch
         return self.program.step(batch=True).function(self._array_backend())
 
     @cached_property
     def batch_loss(self) -> Callable:
+        if self.kernels is not None:
+            return self.kernels.loss
         return self.program.loss_only(batch=True).function(self._array_backend())
 
     def _array_backend(self):

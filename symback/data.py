@@ -1,7 +1,11 @@
 """Data sets: the seed data, CSV files and their checks.
 
 A :class:`Dataset` is a table of floats with named columns. CSV files are
-read with the standard library; every cell must be a finite number.
+read with the standard library; every cell must be a finite number. Large
+data (a big CSV file when NumPy is installed, or a NumPy ``.npz``/``.npy``
+file) are held as NumPy columns instead, in an
+:class:`~symback.data_arrays.ArrayDataset` with the same interface (see
+:mod:`symback.data_arrays`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from .errors import DataError
 #: the study-hours/points table of the original lesson
 SEED_DATA = (("x", "y"), ((1.0, 2.0), (2.0, 4.0), (3.0, 6.0)))
 
+#: CSV read into Python rows (without NumPy) up to this size
 MAX_CSV_BYTES = 200 * 1024 * 1024
+#: with NumPy, a CSV file larger than this is read into NumPy columns
+ARRAY_CSV_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Dataset:
     rows: tuple[tuple[float, ...], ...]
 
     def __repr__(self) -> str:
-        return f"Dataset({', '.join(self.names)}; {len(self.rows)} rows)"
+        return f"Dataset({', '.join(self.names)}; {len(self)} rows)"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -37,6 +44,11 @@ class Dataset:
     def column(self, name: str) -> tuple[float, ...]:
         i = self.names.index(name)
         return tuple(row[i] for row in self.rows)
+
+    @property
+    def columns(self) -> tuple[tuple[float, ...], ...]:
+        """One sequence of floats per column, in the order of ``names``."""
+        return tuple(zip(*self.rows)) if self.rows else tuple(() for _ in self.names)
 
     def row(self, i: int) -> dict[str, float]:
         return dict(zip(self.names, self.rows[i]))
@@ -66,12 +78,35 @@ def from_rows(names: Sequence[str], rows: Sequence[Sequence[float]]) -> Dataset:
     return Dataset(names, tuple(out))
 
 
+def read_data(path: str) -> Dataset:
+    """A data file by its suffix: .npz or .npy (NumPy), anything else CSV."""
+    suffix = os.path.splitext(str(path))[1].lower()
+    if suffix in (".npz", ".npy"):
+        from .data_arrays import read_numpy
+
+        return read_numpy(path)
+    return read_csv(path)
+
+
 def read_csv(path: str) -> Dataset:
-    """Read a CSV file whose header names the columns (inputs and y)."""
+    """Read a CSV file whose header names the columns (inputs and y).
+
+    A file over ARRAY_CSV_BYTES is read into NumPy columns when NumPy is
+    installed (with the same checks and messages); without NumPy, CSV is
+    limited to MAX_CSV_BYTES.
+    """
     try:
         size = os.path.getsize(path)
-        if size > MAX_CSV_BYTES:
-            raise DataError(f"{path} is {size // 2**20} MiB; CSV input is limited to {MAX_CSV_BYTES // 2**20} MiB")
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+    if size > ARRAY_CSV_BYTES and _has_numpy():
+        from .data_arrays import read_csv_columns
+
+        return read_csv_columns(path)
+    if size > MAX_CSV_BYTES:
+        raise DataError(f"{path} is {size // 2**20} MiB; without NumPy, CSV input is limited to "
+                        f"{MAX_CSV_BYTES // 2**20} MiB: pip install 'symback[fast]' to read larger files")
+    try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as err:
@@ -89,20 +124,40 @@ def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
     lines = [line for line in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in line)]
     if not lines:
         raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")
-    header = tuple(cell.strip() for cell in lines[0])
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t| "):
-        raise DataError(f"{where}: the header '{header[0]}' is not comma-separated; separate columns with ','")
-    _check_header(header, where)
-    rows = []
-    for lineno, line in enumerate(lines[1:], start=2):
-        if len(line) != len(header):
-            raise DataError(
-                f"{where}, row {lineno}: {len(line)} cells but the header has {len(header)} ({','.join(header)})"
-            )
-        rows.append(tuple(_number(cell, f"{where}, row {lineno}, column {name}") for cell, name in zip(line, header)))
+    header = csv_header(lines[0], where)
+    rows = [csv_row(line, lineno, header, where) for lineno, line in enumerate(lines[1:], start=2)]
     if not rows:
         raise DataError(f"{where} has a header but no rows of data")
     return Dataset(header, tuple(rows))
+
+
+def csv_header(cells: Sequence[str], where: str) -> tuple[str, ...]:
+    """The checked column names of a CSV header row."""
+    header = tuple(cell.strip() for cell in cells)
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t| "):
+        raise DataError(f"{where}: the header '{header[0]}' is not comma-separated; separate columns with ','")
+    _check_header(header, where)
+    return header
+
+
+def csv_row(cells: Sequence[str], lineno: int, header: Sequence[str], where: str) -> tuple[float, ...]:
+    """The numbers of one CSV row (``lineno`` counts the header as row 1, as a spreadsheet does)."""
+    if len(cells) != len(header):
+        raise DataError(f"{where}, row {lineno}: {len(cells)} cells but the header has {len(header)} ({','.join(header)})")
+    return tuple(_number(cell, f"{where}, row {lineno}, column {name}") for cell, name in zip(cells, header))
+
+
+def check_header(header: Sequence[str], where: str) -> None:
+    """Column names must be valid, distinct names."""
+    _check_header(header, where)
+
+
+def _has_numpy() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _check_header(header: Sequence[str], where: str) -> None:

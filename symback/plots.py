@@ -142,7 +142,7 @@ def _surface(history):
     from .compile import compile_problem
 
     compiled = compile_problem(history.problem, "float64", arrays=True)
-    columns = tuple(np.array(c, dtype=float) for c in zip(*history.problem.data.rows))
+    columns = tuple(np.asarray(c, dtype=float) for c in history.problem.data.columns)
     n = float(len(columns[0]))
 
     def mean_loss(*params):

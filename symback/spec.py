@@ -11,6 +11,7 @@ lesson: ``y_hat = w*x``, ``L = (y_hat - y)**2``, ``w = 1``, data (1,2), (2,4),
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
@@ -112,8 +113,9 @@ def problem(
     """Build a Problem from user text and values; every default is the seed lesson.
 
     ``params`` is a mapping {name: value} or strings "name=value"; ``data`` is
-    None (the seed data), a CSV path, a :class:`~symback.data.Dataset`, or a
-    pair (column names, rows).
+    None (the seed data), a path (CSV, or NumPy .npz/.npy), a
+    :class:`~symback.data.Dataset`, a pair (column names, rows), or a mapping
+    {column name: NumPy array} (kept as arrays, for large data).
     """
     orders: dict = {}
     definitions = parse_model(model, orders)
@@ -300,8 +302,12 @@ def _dataset(data, inputs: tuple[str, ...]) -> datamod.Dataset:
         dataset = datamod.seed_dataset()
     elif isinstance(data, datamod.Dataset):
         dataset = data
-    elif isinstance(data, str):
-        dataset = datamod.read_csv(data)
+    elif isinstance(data, (str, os.PathLike)):
+        dataset = datamod.read_data(os.fspath(data))
+    elif isinstance(data, Mapping):
+        from .data_arrays import from_columns
+
+        dataset = from_columns(data)
     else:
         names, rows = data
         dataset = datamod.from_rows(names, rows)

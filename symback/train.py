@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, NamedTuple
 
-from .compile import DTYPES, Compiled
+from .compile import BACKENDS, DTYPES, Compiled
 from .errors import DataError, SpecError
 from .spec import Problem
 from .train_loops import LOOPS, Run, Update  # noqa: F401 - Update is part of this module's interface
@@ -34,13 +34,17 @@ DEFAULT_BATCH = 32
 
 
 class Settings(NamedTuple):
-    """How to train: epochs, mode, batch size (minibatch only), shuffle seed, number type."""
+    """How to train: epochs, mode, batch size (minibatch only), shuffle seed, number type, backend.
+
+    ``backend`` "numba" runs whole epochs in compiled kernels (see :mod:`symback.compile_numba`).
+    """
 
     epochs: int = 100
     mode: str = "sgd"
     batch_size: int | None = None
     seed: int = 0
     dtype: str = "float64"
+    backend: str = "numpy"
 
 
 class Epoch(NamedTuple):
@@ -112,14 +116,22 @@ def check_point(problem: Problem, point: Mapping[str, float]) -> None:
         )
 
 
-def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, dtype="float64") -> Settings:
-    """Checked settings; a SpecError (exit code 2) names the first bad one."""
+def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, dtype="float64",
+             backend="numpy") -> Settings:
+    """Checked settings; a SpecError (exit code 2) names the first bad one (a MissingExtra, also
+    exit code 2, if the numba backend is chosen without numba installed)."""
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
         raise SpecError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}, not {epochs!r}; try --epochs 100")
     if mode not in MODES:
         raise SpecError(f"unknown mode {mode!r}; choose {', '.join(MODES)}")
     if dtype not in DTYPES:
         raise SpecError(f"unknown dtype {dtype!r}; choose {', '.join(DTYPES)}")
+    if backend not in BACKENDS:
+        raise SpecError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}")
+    if backend == "numba":
+        from .compile_numba import numba_module
+
+        numba_module()
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise SpecError(f"the seed must be a whole number, not {seed!r}")
     n = len(problem.data)
@@ -130,7 +142,7 @@ def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, 
         batch_size = min(DEFAULT_BATCH, n)
     elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= n:
         raise SpecError(f"the batch size must be a whole number from 1 to {n} (the number of samples), not {batch_size!r}")
-    return Settings(epochs, mode, batch_size, seed, dtype)
+    return Settings(epochs, mode, batch_size, seed, dtype, backend)
 
 
 def train(problem: Problem, settings_: Settings | None = None, *, on_update: Callable | None = None,
@@ -204,10 +216,10 @@ def _initial_loss(run: Run, start) -> float:
 
 def _check_range(run: Run, start) -> None:
     """Every number must fit the working type (float32 ends near 3.4e38)."""
-    for i, row in enumerate(run.rows, start=1):
-        if not all(math.isfinite(float(v)) for v in row):
-            raise DataError(f"data row {i} has a number too large for {run.settings.dtype}; "
-                            "use --dtype float64 or scale the data down")
+    bad = run.first_bad_row()
+    if bad is not None:
+        raise DataError(f"data row {bad + 1} has a number too large for {run.settings.dtype}; "
+                        "use --dtype float64 or scale the data down")
     if not all(math.isfinite(float(v)) for v in start):
         raise DataError(f"a starting parameter is too large for {run.settings.dtype}; use --dtype float64")
 

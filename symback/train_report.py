@@ -61,7 +61,8 @@ def header(history: History, words) -> list[str]:
     mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
     return [
         words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
-              epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs), dtype=s.dtype),
+              epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs),
+              dtype=words("train.numba", dtype=s.dtype) if s.backend == "numba" else s.dtype),
         words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
     ]
 
@@ -164,7 +165,7 @@ def as_dict(history: History, preds=()) -> dict:
         "loss_expr": claim(p.loss),
         "lr": p.lr,
         "settings": {"epochs": s.epochs, "mode": s.mode, "batch_size": s.batch_size, "seed": s.seed,
-                     "dtype": s.dtype, "samples": len(p.data)},
+                     "dtype": s.dtype, "backend": s.backend, "samples": len(p.data)},
         "initial": {"loss": number(history.initial_loss), "params": {n: number(v) for n, v in history.initial_params}},
         "history": entries,
         "final_params": {n: number(v) for n, v in history.final_params},

@@ -11,7 +11,8 @@ PROBLEM_HELP = {
     "'h = tanh(w1*x + b1); y_hat = v*h + c'.",
     "loss": "mse (default: (y_hat - y)**2, the mean on a batch), abs, bce, or an expression in y_hat and y.",
     "param": "A parameter and its starting value, NAME=VALUE; repeat for each (default w=1.0).",
-    "data": "CSV file whose header names the inputs and y (default: the lesson's x,y = 1,2; 2,4; 3,6).",
+    "data": "CSV file whose header names the inputs and y (default: the lesson's x,y = 1,2; 2,4; 3,6); "
+    "or, for large data, a NumPy .npz file with one array per column (numpy.savez('d.npz', x=x, y=y)).",
     "lr": "Learning rate η (default 0.01).",
     "problem": "A lesson file (TOML) with the same fields; options given here override it.",
 }

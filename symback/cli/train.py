@@ -41,6 +41,9 @@ class WholeNumber(click.ParamType):
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="float64 (default), or float32: every operation rounded to float32, as PyTorch computes "
                    "with its default tensors (needs NumPy).")
+@click.option("--backend", type=click.Choice(["numpy", "numba"]), default=None,
+              help="numpy (default): Python floats per sample, NumPy arrays for batches; numba: whole epochs in "
+                   "compiled kernels that read the data once per pass (pip install 'symback[numba]').")
 @click.option("--predict", "predict", multiple=True, metavar="NAME=V,...",
               help="Predict y_hat at these inputs before and after training; repeatable "
                    "(default x=4 with the lesson's data).")
@@ -55,8 +58,8 @@ class WholeNumber(click.ParamType):
                                                      "like the original program.")
 @lang_option
 @output_option
-def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_size, seed, dtype, predict, plot,
-            history_file, fmt, verbose, lang, output):
+def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_size, seed, dtype, backend, predict,
+            plot, history_file, fmt, verbose, lang, output):
     """Train the model by gradient descent, with the gradient that backpropagation derives.
 
     The gradient is the symbolic derivation of 'symback explain', compiled once
@@ -71,6 +74,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
       symback train -v --dtype float32
       symback train --model "w*x + b" --param w=0 --param b=0 --mode batch --epochs 500 --plot loss.png
       symback train --model "sigmoid(w*x + b)" --loss bce --data hours_pass.csv --param w=0 --param b=0 --lr 0.5
+      symback train --model "w*x + b" --data big.npz --mode batch --backend numba
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
@@ -82,7 +86,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
     chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100), mode=_pick(mode, lesson, "mode", "sgd"),
                       batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
-                      dtype=_pick(dtype, lesson, "dtype", "float64"))
+                      dtype=_pick(dtype, lesson, "dtype", "float64"), backend=backend or "numpy")
     points = _points(problem, predict, lesson, default=data is None and "data" not in lesson)
     _check_outputs(history_file, plot)
     words = wording(lang)

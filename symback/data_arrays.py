@@ -1,0 +1,204 @@
+"""Large data as NumPy columns: big CSV files, ``.npz`` and ``.npy`` files, arrays from Python.
+
+An :class:`ArrayDataset` is a :class:`~symback.data.Dataset` whose columns are
+read-only float64 NumPy arrays, one per name, instead of a tuple of Python
+rows: 10⁷ samples of (x, y) take 160 MB rather than over a gigabyte, and the
+batch code of :mod:`symback.compile` uses the arrays as they are, without a
+copy. Every value is checked as a CSV cell is: a finite number.
+
+- ``.npz`` (``numpy.savez("data.npz", x=x, y=y)``): each array is a column, named by its key;
+- ``.npy``: a structured array whose fields are the columns;
+- a CSV file: NumPy's reader does the work; if it rejects anything, the
+  standard-library reader goes over the file to give the same one-line
+  message a small file gets (or reads what NumPy could not).
+
+Files are never unpickled (``allow_pickle=False``).
+"""
+
+from __future__ import annotations
+
+import array
+import csv
+import warnings
+import zipfile
+from typing import Mapping
+
+from .data import Dataset, check_header, csv_header, csv_row
+from .errors import DataError, MissingExtra
+
+
+class ArrayDataset(Dataset):
+    """A Dataset stored as one read-only float64 array per column; ``arrays[k]`` is column ``names[k]``."""
+
+    def __init__(self, names, arrays):
+        object.__setattr__(self, "names", tuple(names))
+        object.__setattr__(self, "arrays", tuple(arrays))
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Dataset) or self.names != other.names or len(self) != len(other):
+            return False
+        np = numpy_module()
+        return all(np.array_equal(a, np.asarray(b)) for a, b in zip(self.columns, other.columns))
+
+    __hash__ = None  # arrays are not hashable; equal datasets compare by value
+
+    @property
+    def rows(self) -> tuple[tuple[float, ...], ...]:
+        """Every row as Python floats (as large as the data is long: for small data and tests)."""
+        return tuple(zip(*(a.tolist() for a in self.arrays)))
+
+    @property
+    def columns(self):
+        return self.arrays
+
+    def column(self, name: str):
+        return self.arrays[self.names.index(name)]
+
+    def row(self, i: int) -> dict[str, float]:
+        return {name: float(a[i]) for name, a in zip(self.names, self.arrays)}
+
+    def select(self, names) -> "ArrayDataset":
+        """The same data with only ``names``, in that order (the arrays are shared, not copied)."""
+        return ArrayDataset(names, [self.column(n) for n in names])
+
+
+def numpy_module():
+    """NumPy, or an error that says how to install it."""
+    try:
+        import numpy
+    except ImportError:
+        raise MissingExtra("reading this data needs NumPy: pip install 'symback[fast]'") from None
+    return numpy
+
+
+def from_columns(columns: Mapping[str, object], where: str = "the data") -> ArrayDataset:
+    """An ArrayDataset from {name: one-dimensional array of numbers}, every value checked.
+
+    float64 arrays are shared (through a read-only view), others converted.
+    """
+    np = numpy_module()
+    names = tuple(columns)
+    if not names:
+        raise DataError(f"{where} has no columns; it needs one per input and one named y")
+    check_header(names, where)
+    arrays, length = [], None
+    for name in names:
+        column = _checked_column(np, name, columns[name], where)
+        if length is not None and len(column) != length:
+            raise DataError(f"{where}: column {name} has {len(column)} values but column {names[0]} has {length}; "
+                            "every column needs one value per sample")
+        length = len(column)
+        arrays.append(column)
+    if not length:
+        raise DataError(f"{where} has columns but no rows of data")
+    return ArrayDataset(names, arrays)
+
+
+def _checked_column(np, name, values, where):
+    try:
+        column = np.asarray(values)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"{where}: column {name} is not an array of numbers ({err})") from None
+    if column.dtype.kind not in "biuf":
+        raise DataError(f"{where}: column {name} holds {column.dtype} values; every value must be a real number")
+    if column.ndim != 1:
+        raise DataError(f"{where}: column {name} has shape {column.shape}; each column must be one-dimensional")
+    column = np.ascontiguousarray(column, dtype=np.float64)
+    finite = np.isfinite(column)
+    if not finite.all():
+        i = int(np.flatnonzero(~finite)[0])
+        raise DataError(f"{where}, column {name}, row {i + 1}: {column[i]} is not a finite number")
+    view = column.view()
+    view.flags.writeable = False  # a dataset is a value: nobody changes it under a running model
+    return view
+
+
+def read_numpy(path: str) -> ArrayDataset:
+    """A ``.npz`` file (one array per column) or a ``.npy`` structured array (one field per column)."""
+    np = numpy_module()
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except OSError as err:
+        message = err.strerror or str(err)
+        raise DataError(f"cannot read {path}: {message[:120]}") from None
+    except (ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise DataError(f"{path} is not a NumPy .npz or .npy file that symback can read ({str(err)[:80]})") from None
+    if isinstance(loaded, np.lib.npyio.NpzFile):
+        with loaded:
+            try:
+                columns = {name: loaded[name] for name in loaded.files}
+            except (ValueError, OSError, zipfile.BadZipFile) as err:
+                raise DataError(f"{path}: an array cannot be read without unpickling it ({str(err)[:80]}); "
+                                "save numbers only") from None
+        if not columns:
+            raise DataError(f"{path} holds no arrays; save one per column: numpy.savez('{path}', x=x, y=y)")
+    elif loaded.dtype.names:
+        columns = {name: loaded[name] for name in loaded.dtype.names}
+    else:
+        raise DataError(f"{path} holds an array without column names; save one array per column instead: "
+                        "numpy.savez('data.npz', x=x, y=y)")
+    return from_columns(columns, where=path)
+
+
+def read_csv_columns(path: str) -> ArrayDataset:
+    """A CSV file read by NumPy into columns, checked as :func:`symback.data.parse_csv` checks it."""
+    np = numpy_module()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = _first_row(handle, path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "input contained no data": a header alone is handled below
+                try:
+                    table = np.loadtxt(handle, delimiter=",", dtype=np.float64, ndmin=2, comments=None,
+                                       quotechar='"')
+                except ValueError:
+                    table = None  # a cell NumPy cannot read: the careful reader below says which
+        if table is None or table.shape[1:] != (len(header),) or not len(table) or not np.isfinite(table).all():
+            return _careful_read(path)
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; save it as CSV (UTF-8)") from None
+    columns = [np.ascontiguousarray(table[:, k]) for k in range(len(header))]
+    del table  # one copy of the data, not two
+    return ArrayDataset(header, [_read_only(c) for c in columns])
+
+
+def _first_row(handle, where: str) -> tuple[str, ...]:
+    """The header: the first line with something in it."""
+    for line in handle:
+        cells = next(csv.reader([line]), [])
+        if any(cell.strip() for cell in cells):
+            return csv_header(cells, where)
+    raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")
+
+
+def _careful_read(path: str) -> ArrayDataset:
+    """The standard-library reader, row by row into compact arrays: the first bad cell is
+    reported exactly as for a small file; a file it accepts is returned."""
+    np = numpy_module()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header, columns, rowno = None, None, 1  # rows counted as parse_csv counts them: blank lines left out
+        for cells in csv.reader(handle):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header, columns = csv_header(cells, path), [array.array("d") for _ in cells]
+                continue
+            rowno += 1
+            for column, value in zip(columns, csv_row(cells, rowno, header, path)):
+                column.append(value)
+    if header is None:
+        raise DataError(f"{path} is empty; it needs a header row such as x,y and one row per sample")
+    if not columns[0]:
+        raise DataError(f"{path} has a header but no rows of data")
+    return ArrayDataset(header, [_read_only(np.frombuffer(c, dtype=np.float64)) for c in columns])
+
+
+def _read_only(column):
+    column.flags.writeable = False
+    return column
+
