@@ -69,6 +69,10 @@ def numba_module():
     return numba
 
 
+#: up to this many parameters, sums and parameters are plain variables; more go in arrays
+SCALARS = 8
+
+
 class _Printer(_Hooks, PythonCodePrinter):
     """Python code for numba: math functions by their short names, sign() as a helper."""
 
@@ -135,12 +139,10 @@ class NumbaKernels:
         code = self.program.gradient()
         loss, grads = code.result
         k = len(grads)
-        body = self._loop(code.lines, ["total += " + self._print(loss)]
-                          + [f"sum{j} += {self._print(g)}" for j, g in enumerate(grads)])
+        body = self._loop(code.lines, ["total += " + self._print(loss)] + self._sums(grads))
+        tail = ([f"mean{j} = F(sum{j} / n)" for j in range(k)] + ["new = np.empty(%d, F)" % k] + self._update()
+                + self._array("grads", [f"mean{j}" for j in range(k)]) + ["return new, F(total / n), grads"])
         head = ["total = 0.0"] + [f"sum{j} = 0.0" for j in range(k)]
-        tail = ([f"mean{j} = F(sum{j} / n)" for j in range(k)] + self._update(k)
-                + self._array("new", self.program.params) + self._array("grads", [f"mean{j}" for j in range(k)])
-                + ["return new, F(total / n), grads"])
         return self._compile("batch", ["lr"], head, body, tail, fast=True)
 
     @cached_property
@@ -153,55 +155,67 @@ class NumbaKernels:
     def _sgd(self):
         code = self.program.step(gradient=False)
         updated, loss = code.result
-        params = ", ".join(map(str, self.program.params))
-        body = self._loop(code.lines, ["last = " + self._print(loss),
-                                       f"{params}, = " + ", ".join(map(self._print, updated)) + ","])
-        tail = self._array("new", self.program.params) + ["return new, last"]
-        return self._compile("sgd_epoch", ["lr"], ["last = F(0.0)"], body, tail, fast=False)
+        params = self.program.params
+        if len(params) <= SCALARS:  # in registers: the chain of updates is the loop's critical path
+            update = [", ".join(map(str, params)) + ", = " + ", ".join(map(self._print, updated)) + ","]
+            head, load, tail = [], [], self._array("new", params)
+        else:  # in an array: one assignment per name (numba's SSA pass is quadratic in reassigned names)
+            update = [f"new[{j}] = {self._print(u)}" for j, u in enumerate(updated)]
+            head, load, tail = ["new = P.copy()"], [f"{p} = new[{j}]" for j, p in enumerate(params)], []
+        body = self._loop(code.lines, ["last = " + self._print(loss)] + update, first=load)
+        return self._compile("sgd_epoch", ["lr"], ["last = F(0.0)"] + head, body, tail + ["return new, last"],
+                             fast=False, unpack=len(params) <= SCALARS)
 
     @cached_property
     def _minibatch(self):
         code = self.program.gradient()
         loss, grads = code.result
         k = len(grads)
-        inner = self._loop(code.lines, ["total += " + self._print(loss)]
-                           + [f"sum{j} += {self._print(g)}" for j, g in enumerate(grads)],
+        load = [f"{p} = new[{j}]" for j, p in enumerate(self.program.params)]
+        inner = self._loop(code.lines, ["total += " + self._print(loss)] + self._sums(grads),
                            rows="range(start, stop)", index="order[j]", indent=2)
         body = (["for start in range(0, n, size):", "    stop = min(start + size, n)", "    m = stop - start",
-                 "    total = 0.0"] + [f"    sum{j} = 0.0" for j in range(k)] + inner
-                + [f"    mean{j} = F(sum{j} / m)" for j in range(k)]
-                + ["    " + line for line in self._update(k)] + ["    last = F(total / m)"])
-        tail = self._array("new", self.program.params) + ["return new, last"]
-        return self._compile("minibatch_epoch", ["lr", "order", "size"], ["last = F(0.0)", "n = order.shape[0]"],
-                             body, tail, fast=True, loop_length=False)
+                 "    total = 0.0"] + [f"    sum{j} = 0.0" for j in range(k)] + ["    " + line for line in load]
+                + inner + [f"    mean{j} = F(sum{j} / m)" for j in range(k)]
+                + ["    " + line for line in self._update()] + ["    last = F(total / m)"])
+        return self._compile("minibatch_epoch", ["lr", "order", "size"],
+                             ["last = F(0.0)", "n = order.shape[0]", "new = P.copy()"], body, ["return new, last"],
+                             fast=True, loop_length=False, unpack=False)
 
     # -- printing --------------------------------------------------------------------------------
 
     def _print(self, expr) -> str:
         return self.printer.doprint(expr)
 
-    def _loop(self, lines, after, rows="range(n)", index="i", indent=1) -> list[str]:
+    def _loop(self, lines, after, rows="range(n)", index="i", indent=1, first=()) -> list[str]:
+        """The loop over samples: read sample i's inputs and target, then ``lines``, then ``after``."""
         pad = "    " * indent
         out = [pad[4:] + f"for {'j' if index != 'i' else 'i'} in {rows}:"]
         if index != "i":
             out.append(pad + f"i = {index}")
+        out += [pad + line for line in first]
         out += [pad + f"{s} = col_{s}[i]" for s in self.program.row]
         out += [pad + f"{var} = {self._print(expr)}" for var, expr in lines if expr is not None]
         return out + [pad + line for line in after]
 
-    def _update(self, k: int) -> list[str]:
-        """p = p − η·mean_p, printed as the per-sample update is (the same rounding in float32)."""
+    def _sums(self, grads) -> list[str]:
+        """sum_j += ∂L_i/∂p_j: plain variables, which LLVM keeps in registers (and vectorises)."""
+        return [f"sum{j} += {self._print(g)}" for j, g in enumerate(grads)]
+
+    def _update(self) -> list[str]:
+        """new_j = p_j − η·mean_j, printed as the per-sample update is (the same rounding in float32)."""
         from .compile import ETA
 
-        new = [p - ETA * sympy.Symbol(f"mean{j}", real=True) for j, p in enumerate(self.program.params[:k])]
-        return [f"{p} = {self._print(e)}" for p, e in zip(self.program.params, new)]
+        params = self.program.params
+        new = [p - ETA * sympy.Symbol(f"mean{j}", real=True) for j, p in enumerate(params)]
+        return [f"new[{j}] = {self._print(e)}" for j, e in enumerate(new)]
 
     def _array(self, name, values) -> list[str]:
         return ([f"{name} = np.empty({len(values)}, F)"]
                 + [f"{name}[{j}] = {v}" for j, v in enumerate(values)])
 
-    def _compile(self, name, extra, head, body, tail, fast: bool, loop_length: bool = True):
-        unpack = [f"{p} = P[{j}]" for j, p in enumerate(self.program.params)]
+    def _compile(self, name, extra, head, body, tail, fast: bool, loop_length: bool = True, unpack: bool = True):
+        unpack = [f"{p} = P[{j}]" for j, p in enumerate(self.program.params)] if unpack else []
         length = [f"n = {self.columns[-1]}.shape[0]"] if loop_length else []
         lines = unpack + length + head + body + tail
         source = f"def {name}(P, {', '.join(self.columns + extra)}):\n" + "".join(f"    {line}\n" for line in lines)

@@ -122,3 +122,15 @@ def test_without_numba_the_option_says_how_to_install_it(monkeypatch):
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == ["symback: error: --backend numba needs numba: "
                                                   "pip install 'symback[numba]'"]
+
+
+def test_deep_model_with_many_parameters_trains_as_the_default_backend():
+    from test_scale_depth import tanh_chain
+
+    rng = np.random.default_rng(6)
+    rows = [(x, np.sin(2 * x)) for x in rng.uniform(-1, 1, 64).tolist()]
+    p = tanh_chain(12, rows, w=1.2)  # 24 parameters: kept in an array by the kernels, not in registers
+    for mode in ("sgd", "batch", "minibatch"):
+        settings = dict(epochs=3, mode=mode, batch_size=10 if mode == "minibatch" else None)
+        ours, theirs = train(p, Settings(**settings, backend="numba")), train(p, Settings(**settings))
+        assert all(_close(a, b, 1e-10) for (_, a), (_, b) in zip(ours.final_params, theirs.final_params))
