@@ -69,7 +69,7 @@ def numba_module():
     return numba
 
 
-#: up to this many parameters, sums and parameters are plain variables; more go in arrays
+#: up to this many parameters, the SGD kernel keeps them in variables (registers); more go in an array
 SCALARS = 8
 
 
