@@ -82,11 +82,16 @@ class Problem:
 
     @property
     def model_expr(self) -> sympy.Expr:
-        """ŷ as one expression in parameters and inputs (definitions substituted)."""
-        expr = self.definitions[-1][1]
-        for name, definition in reversed(self.definitions[:-1]):
-            expr = expr.xreplace({name: definition})
-        return expr
+        """ŷ as one expression in parameters and inputs (definitions substituted).
+
+        Built forwards, each definition substituted once into the composed
+        earlier ones (which it shares, not copies). Only small models need
+        it (closed forms); training and the graph never compose the model.
+        """
+        composed: dict = {}
+        for name, definition in self.definitions:
+            composed[name] = definition.xreplace(composed)
+        return composed[self.definitions[-1][0]]
 
     @property
     def loss_expr(self) -> sympy.Expr:
