@@ -36,23 +36,9 @@ sys.path.insert(0, HERE)
 
 from bench_scale_data import big_data  # noqa: E402
 from bench_scale_report import plots, report  # noqa: E402
+from timing import best_time, has  # noqa: E402
 
 
-def best_time(f, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def has(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
 
 
 def chain_model(n: int) -> tuple[str, dict]:

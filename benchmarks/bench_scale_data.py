@@ -14,22 +14,9 @@ import tempfile
 import time
 import tracemalloc
 
-
-def best_time(f, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best_time, has
 
 
-def has(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
 
 
 def peak_extra(f) -> int:

@@ -37,16 +37,9 @@ import tracemalloc
 from itertools import repeat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from timing import best_time  # noqa: E402
 
-
-def best_time(f, repeats: int) -> float:
-    """The least of ``repeats`` wall times of f()."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def has_torch() -> bool:

@@ -104,5 +104,17 @@ def seed():
     return problem()
 
 
+def require_tools(*tools):
+    """Skip without these programs (TeX, pdftotext), unless SYMBACK_REQUIRE_TEX says CI must have them."""
+    import os
+    import shutil
+
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("SYMBACK_REQUIRE_TEX"):
+            pytest.fail(f"{', '.join(missing)} missing but SYMBACK_REQUIRE_TEX is set")
+        pytest.skip(f"{', '.join(missing)} not installed")
+
+
 def isclose(a, b, rel=1e-9):
     return math.isclose(a, b, rel_tol=rel, abs_tol=rel)

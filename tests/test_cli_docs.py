@@ -4,7 +4,6 @@ import pathlib
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from symback.cli import cli
 

@@ -3,13 +3,13 @@
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import require_tools
 from symback.cli import cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -119,10 +119,7 @@ def test_readme_example_is_the_real_output():
 
 
 def test_standalone_latex_compiles_with_pdflatex(tmp_path):
-    if not shutil.which("pdflatex"):
-        if os.environ.get("SYMBACK_REQUIRE_TEX"):
-            pytest.fail("pdflatex is missing but SYMBACK_REQUIRE_TEX is set")
-        pytest.skip("pdflatex is not installed")
+    require_tools("pdflatex")
     run("explain", "--format", "latex", "--standalone", "-o", str(tmp_path / "seed.tex"))
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "seed.tex"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -131,10 +128,7 @@ def test_standalone_latex_compiles_with_pdflatex(tmp_path):
 
 
 def test_standalone_chinese_latex_compiles_with_xelatex(tmp_path):
-    if not shutil.which("xelatex"):
-        if os.environ.get("SYMBACK_REQUIRE_TEX"):
-            pytest.fail("xelatex is missing but SYMBACK_REQUIRE_TEX is set")
-        pytest.skip("xelatex is not installed")
+    require_tools("xelatex")
     run("explain", "--format", "latex", "--standalone", "--lang", "zh", "-o", str(tmp_path / "seed.tex"))
     result = subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "seed.tex"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=180)

@@ -4,12 +4,12 @@ The PDFs are compiled in English (pdflatex), and the widest lesson, the tanh
 network, in Chinese too; nothing may overflow the page.
 """
 
-import os
 import pathlib
-import shutil
 import subprocess
 
 import pytest
+
+from conftest import require_tools
 from click.testing import CliRunner
 
 from conftest import MODELS, make_problem
@@ -59,7 +59,7 @@ def test_the_lesson_trains_without_diverging(example):
 
 @pytest.mark.parametrize("suffix", [".tex", ".md", ".html", ".ipynb"])
 def test_the_notes_hold_the_prediction(example, suffix):
-    name, value = example[0], PREDICTIONS[example[0]]
+    value = PREDICTIONS[example[0]]
     files = render_files(example[1], "n" + suffix)
     assert value in files["n" + suffix]
 
@@ -70,19 +70,12 @@ def test_the_command_line_writes_the_notes(tmp_path):
     assert result.exit_code == 0 and PREDICTIONS["logistic.toml"] in (tmp_path / "l.html").read_text("utf-8")
 
 
-def _need(*tools):
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("SYMBACK_REQUIRE_TEX"):
-            pytest.fail(f"{', '.join(missing)} missing but SYMBACK_REQUIRE_TEX is set")
-        pytest.skip(f"{', '.join(missing)} not installed")
-
 
 def _pdf(lesson_value, lang):
     from symback.notes.pdf import compile_with_log
 
     doc = notes_document(lesson_value, wording(lang))
-    _need("latexmk", engine(doc), "pdftotext")
+    require_tools("latexmk", engine(doc), "pdftotext")
     data, log = compile_with_log(render_notes_tex(doc), engine(doc))
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     return log, text

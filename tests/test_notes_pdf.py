@@ -4,11 +4,11 @@ Each language is compiled once per session. Without TeX these tests skip,
 unless SYMBACK_REQUIRE_TEX is set (as CI does): then they fail.
 """
 
-import os
-import shutil
 import subprocess
 
 import pytest
+
+from conftest import require_tools
 
 from symback.errors import MissingExtra
 from symback.lang import wording
@@ -20,17 +20,10 @@ from symback.notes.lesson import build_lesson
 TITLE = r"Week 1: 50% & $x_1$ #1 {a}\ ~^ <b> |c|"
 
 
-def need(*tools):
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("SYMBACK_REQUIRE_TEX"):
-            pytest.fail(f"{', '.join(missing)} missing but SYMBACK_REQUIRE_TEX is set")
-        pytest.skip(f"{', '.join(missing)} not installed")
-
 
 def _compile(lang, texts):
     doc = notes_document(build_lesson(texts=texts), wording(lang))
-    need("latexmk", engine(doc), "pdftotext")
+    require_tools("latexmk", engine(doc), "pdftotext")
     data, log = pdf.compile_with_log(render_notes_tex(doc), engine(doc))
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
     return data, log, text.decode("utf-8")
@@ -91,7 +84,7 @@ def test_without_a_chinese_font_the_error_names_the_font_package(monkeypatch):
 
 
 def test_a_latex_error_is_one_line():
-    need("latexmk", "pdflatex")
+    require_tools("latexmk", "pdflatex")
     from symback.errors import SymbackError
 
     with pytest.raises(SymbackError) as failure:
@@ -100,7 +93,7 @@ def test_a_latex_error_is_one_line():
 
 
 def test_shell_escape_is_off():
-    need("latexmk", "pdflatex")
+    require_tools("latexmk", "pdflatex")
     from symback.errors import SymbackError
 
     source = "\\documentclass{article}\\begin{document}\\immediate\\write18{touch pwned}x\\end{document}"

@@ -16,7 +16,7 @@ from sympy import Derivative, Eq
 
 from ..numeric import format_float
 from ..parse import symbol
-from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Table, Text
+from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text
 from .written import as_written
 
 ETA = symbol("eta")

@@ -19,6 +19,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from ..functions import relu, sigmoid
 from ..numeric import format_float
+from .printers import hashable
 
 #: symbols drawn with an accent: name -> (base letter, accent)
 ACCENTS = {"y_hat": ("y", "^"), "Kbar": ("K", "¯")}
@@ -40,7 +41,7 @@ class MathMLPrinter(MathMLPresentationPrinter):
         return self._print(expr).toxml()
 
     def _print(self, expr, **kwargs):
-        if self.values and not isinstance(expr, (str, int, float)) and _hashable(expr) and expr in self.values:
+        if self.values and not isinstance(expr, (str, int, float)) and hashable(expr) and expr in self.values:
             number = self._number(self.values[expr])
             return self._paren(number) if self.values[expr] < 0 and self._depth >= 0 else number
         self._depth += 1
@@ -219,14 +220,6 @@ class MathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Indexed(self, expr):
         return self._el("msub", self._print(expr.base.label), self._print(expr.indices[0]))
-
-
-def _hashable(expr) -> bool:
-    try:
-        hash(expr)
-        return True
-    except TypeError:
-        return False
 
 
 def _is_gradient(expr) -> bool:

@@ -18,11 +18,11 @@ from typing import Mapping
 
 import sympy
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from ..functions import relu, sigmoid
+from ..functions import sigmoid
 from ..numeric import format_float
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -37,7 +37,7 @@ class _Values:
 
     def _print(self, expr, **kwargs):
         values = self.values
-        if values and not isinstance(expr, (str, int, float)) and _hashable(expr) and expr in values:
+        if values and not isinstance(expr, (str, int, float)) and hashable(expr) and expr in values:
             text = self._number(values[expr])
             return self._wrap(text) if text.lstrip().startswith(("-", "−")) and self._operand() else text
         self._parents.append(expr)
@@ -77,7 +77,8 @@ class _Values:
         return format_float(value)
 
 
-def _hashable(expr) -> bool:
+def hashable(expr) -> bool:
+    """Can ``expr`` be looked up in a dict (a SymPy matrix cannot)?"""
     try:
         hash(expr)
         return True
