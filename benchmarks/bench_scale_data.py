@@ -12,21 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 
-from timing import best_time, has
-
+from timing import best_time, has, peak_extra
 
 
 
-def peak_extra(f) -> int:
-    """Bytes allocated at the peak of f() beyond what was allocated before it (NumPy reports to tracemalloc)."""
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    f()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - before
 
 
 def line_data(size: int):

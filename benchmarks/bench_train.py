@@ -33,12 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from itertools import repeat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from timing import best_time  # noqa: E402
+from timing import best_time, peak_extra  # noqa: E402
 
 
 
@@ -179,16 +178,6 @@ def hand_numpy_step(params, columns, lr, n):
     gw, gb = 2 * np.dot(r, x) / n, 2 * r.sum() / n
     return (w - lr * gw, b - lr * gb), np.dot(r, r) / n, (gw, gb)
 
-
-def peak_extra(f) -> int:
-    """Bytes allocated at the peak of f() beyond what was allocated before it."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    f()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - before
 
 
 def full_batch(quick: bool) -> list[dict]:

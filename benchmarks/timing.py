@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 
 
 def best_time(f, repeats: int = 5) -> float:
@@ -22,3 +23,14 @@ def has(module: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+def peak_extra(f) -> int:
+    """Bytes allocated at the peak of f() beyond what was allocated before it (NumPy reports to tracemalloc)."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    f()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak - before
