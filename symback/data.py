@@ -174,6 +174,15 @@ def _check_header(header: Sequence[str], where: str) -> None:
         seen.add(name)
 
 
+_FLOAT_MAX = 1.7976931348623157e308
+
+
+def _short(cell) -> str:
+    """A cell as typed, cut to a readable length for a message."""
+    text = str(cell).strip()
+    return text if len(text) <= 30 else f"{text[:20]}… ({len(text)} characters)"
+
+
 def _number(cell, where: str) -> float:
     if isinstance(cell, str):
         text = cell.strip()
@@ -184,9 +193,10 @@ def _number(cell, where: str) -> float:
         except ValueError:
             raise DataError(f"{where}: '{text[:30]}' is not a number") from None
     elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        value = float(cell)
+        value = float(cell) if abs(cell) <= _FLOAT_MAX else math.inf  # float() of a huge int raises
     else:
         raise DataError(f"{where}: {cell!r} is not a number")
     if not math.isfinite(value):
-        raise DataError(f"{where}: {cell!r} is not a finite number")
+        overflow = any(ch.isdigit() for ch in str(cell))  # digits that overflowed, not 'inf' or 'nan'
+        raise DataError(f"{where}: '{_short(cell)}' is " + ("too large to be a number" if overflow else "not a finite number"))
     return value

@@ -194,7 +194,9 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             self.fail("the number is too large", LimitError)
         if abs(value) > self.limits.max_literal:
-            self.fail(f"the number {value:.6g} is too large (at most {self.limits.max_literal:g})", LimitError)
+            # an int may be too large for a float, so its size is told in digits, not formatted as one
+            shown = f"{value:.6g}" if isinstance(value, float) else f"with {len(str(abs(value)))} digits"
+            self.fail(f"the number {shown} is too large (at most {self.limits.max_literal:g})", LimitError)
         if isinstance(value, int):
             return sympy.Integer(value)
         # The decimal the user wrote, exactly: 0.1 stays 1/10, so algebra is exact.

@@ -250,6 +250,8 @@ def number(value, what: str) -> float:
     """A finite float of reasonable size from a number or a numeric string."""
     try:
         result = float(value.strip() if isinstance(value, str) else value)
+    except OverflowError:  # an int too large to be a float
+        result = math.inf
     except (TypeError, ValueError):
         raise SpecError(f"{what} = '{str(value).strip()[:30]}' is not a number") from None
     if isinstance(value, bool) or not math.isfinite(result):

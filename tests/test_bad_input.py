@@ -171,3 +171,29 @@ def test_canary_was_never_created():
     run("explain", "--loss", f"__import__('os').system('touch {CANARY}')")
     run("explain", "--param", f"w=__import__('os').system('touch {CANARY}')")
     assert not os.path.exists(CANARY)
+
+
+HUGE = "9" * 400  # beyond float64 (about 1.8e308)
+
+
+@pytest.mark.parametrize("args", [
+    ["explain", "--model", f"w*x + {HUGE}"],
+    ["explain", "--model", f"h = {HUGE}*w*x; y_hat = h"],
+    ["explain", "--loss", f"(y_hat - y)**2 + {HUGE}"],
+    ["check", "--answer", f"{HUGE}*x"],
+    ["explain", "--param", f"w={HUGE}"],
+    ["explain", "--sample", f"x={HUGE},y=1"],
+], ids=["model", "definition", "loss", "answer", "param", "sample"])
+def test_literal_too_large_for_a_float_exits_2(args):
+    result = run(*args)
+    assert_clean_error(result)
+    assert "too large" in result.stderr or "finite" in result.stderr
+    assert HUGE not in result.stderr  # the message stays one readable line
+
+
+def test_csv_cell_too_large_for_a_float_exits_2(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text(f"x,y\n{HUGE},1\n", encoding="utf-8")
+    result = run("explain", "--data", str(path))
+    assert_clean_error(result)
+    assert "too large to be a number" in result.stderr
