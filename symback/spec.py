@@ -114,13 +114,17 @@ def problem(
     params: Mapping[str, float] | Iterable[str] | None = None,
     data=None,
     lr: float = 0.01,
+    sample: Mapping[str, float] | None = None,
 ) -> Problem:
     """Build a Problem from user text and values; every default is the seed lesson.
 
     ``params`` is a mapping {name: value} or strings "name=value"; ``data`` is
     None (the seed data), a path (CSV, or NumPy .npz/.npy), a
     :class:`~symback.data.Dataset`, a pair (column names, rows), or a mapping
-    {column name: NumPy array} (kept as arrays, for large data).
+    {column name: NumPy array} (kept as arrays, for large data). Without data,
+    the seed data apply only when the model's inputs are the seed's (x or
+    none); otherwise ``sample``, one sample given in full ({input or y:
+    value}), is the data.
     """
     orders: dict = {}
     definitions = parse_model(model, orders)
@@ -129,7 +133,7 @@ def problem(
     defined = {name.name for name, _ in definitions}
     _check_params(param_map, definitions, defined, explicit=params is not None)
     inputs = _input_names(definitions, defined, param_map)
-    dataset = _dataset(data, inputs)
+    dataset = _dataset(data, inputs) if data is not None else _default_data(inputs, sample)
     return Problem(
         definitions=tuple(definitions),
         loss=loss_expr,
@@ -327,6 +331,25 @@ def _dataset(data, inputs: tuple[str, ...]) -> datamod.Dataset:
             + (f"; if {missing[0]} is a parameter, give it with --param {missing[0]}=VALUE" if missing[0] != TARGET else "")
         )
     return dataset.select(needed)
+
+
+def _default_data(inputs: tuple[str, ...], sample) -> datamod.Dataset:
+    """The seed data when the model's inputs are the seed's; else the one sample given in full."""
+    seed = datamod.seed_dataset()
+    if set(inputs) <= set(seed.names) - {TARGET}:
+        return seed
+    needed = tuple(inputs) + (TARGET,)
+    if sample and all(n in sample for n in needed):
+        return datamod.from_rows(needed, [[sample[n] for n in needed]])
+    example = ",".join(f"{n}=1" for n in needed)
+    missing = [n for n in needed if n not in (sample or {})]
+    raise datamod.DataError(
+        f"the model's inputs are {', '.join(inputs)}, not the lesson's x, so the lesson's data do not apply: "
+        f"give data with --data FILE.csv (header {','.join(needed)})"
+        + (f"; to explain one sample, give it in full: --sample {example}" if not sample
+           else f"; the sample has no {', '.join(missing)}")
+        + (f"; if {missing[0]} is a parameter, give it with --param {missing[0]}=VALUE" if missing[0] != TARGET else "")
+    )
 
 
 def _learning_rate(lr) -> float:

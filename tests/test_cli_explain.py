@@ -161,3 +161,16 @@ def test_output_file_is_readable_by_others_as_the_umask_allows(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_full_sample_explains_a_model_with_several_inputs_without_data():
+    result = run("explain", "--model", "w1*x1 + w2*x2 + b", "--param", "w1=0.5", "--param", "w2=-1",
+                 "--param", "b=0.1", "--sample", "x1=2,x2=3,y=1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["gradient"] == pytest.approx({"w1": -11.6, "w2": -17.4, "b": -5.8})
+
+
+def test_a_partial_sample_of_a_model_with_several_inputs_names_what_is_missing():
+    result = run("explain", "--model", "w1*x1 + w2*x2", "--param", "w1=1", "--param", "w2=1", "--sample", "x1=2,y=1")
+    assert result.exit_code == 2
+    assert "the sample has no x2" in result.stderr

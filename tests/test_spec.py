@@ -67,3 +67,17 @@ def test_csv_bom_and_blank_lines():
 def test_learning_rate_must_be_positive():
     with pytest.raises(SpecError):
         problem(lr=-1)
+
+
+def test_a_full_sample_is_the_data_of_a_model_with_other_inputs():
+    p = problem(model="w1*x1 + w2*x2", params={"w1": 1, "w2": 1}, sample={"x1": 2, "x2": 3, "y": 1})
+    assert p.data.names == ("x1", "x2", "y") and p.data.rows == ((2.0, 3.0, 1.0),)
+
+
+def test_the_lesson_data_apply_only_to_the_lessons_inputs():
+    with pytest.raises(DataError, match="not the lesson's x.*--sample x1=1,x2=1,y=1"):
+        problem(model="w1*x1 + w2*x2", params={"w1": 1, "w2": 1})
+
+
+def test_the_lessons_inputs_keep_the_lesson_data_with_a_sample():
+    assert len(problem(sample={"x": 5, "y": 1}).data) == 3

@@ -47,8 +47,9 @@ def command(model, loss, params, data, lr, problem_file, answer, wrt, steps, sam
     from ..spec import parse_assignments
 
     lesson = lesson_of(problem_file)
-    problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
-    point = parse_assignments(sample, "sample value") if sample else lesson.get("sample", 0)
+    values = parse_assignments(sample, "sample value") if sample else None
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
+    point = values or lesson.get("sample", 0)
     verdicts = [check_answer(problem, answer, wrt, point)] if answer is not None else []
     verdicts += [check_step(problem, step, point) for step in steps]
     if fmt == "json":

@@ -10,7 +10,8 @@ from .options import build_problem, emit, lang_option, lesson_of, output_option,
 @click.command("explain")
 @problem_options
 @click.option("--sample", default=None, metavar="NAME=V,...",
-              help="The sample to explain, e.g. x=1,y=2 (default: the first row of the data).")
+              help="The sample to explain, e.g. x=1,y=2 (default: the first row of the data); a sample given in "
+                   "full needs no --data.")
 @click.option("--mode", type=click.Choice(["sample", "batch"]), default=None,
               help="One sample (default), or the mean loss over every row of the data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
@@ -34,13 +35,13 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     from ..spec import parse_assignments
 
     lesson = lesson_of(problem_file)
-    problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
     mode = mode or lesson.get("mode", "sample")
+    if mode == "batch" and sample:
+        raise click.UsageError("--sample explains one sample; leave it out with --mode batch")
+    values = parse_assignments(sample, "sample value") if sample else None
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     if mode == "batch":
-        if sample:
-            raise click.UsageError("--sample explains one sample; leave it out with --mode batch")
         derivation = explain_batch(problem)
     else:
-        point = parse_assignments(sample, "sample value") if sample else lesson.get("sample", 0)
-        derivation = explain_sample(problem, point)
+        derivation = explain_sample(problem, values or lesson.get("sample", 0))
     emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits), output)

@@ -52,8 +52,9 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     lesson_file = lesson_of(problem_file)
     if fmt == "pdf":
         _require_tex(lang)
-    problem = build_problem(model, loss, params, data, lr, problem_file, lesson_file)
-    point = parse_assignments(sample, "sample value") if sample else lesson_file.get("sample", 0)
+    values = parse_assignments(sample, "sample value") if sample else None
+    problem = build_problem(model, loss, params, data, lr, problem_file, lesson_file, values)
+    point = values or lesson_file.get("sample", 0)
     chosen = settings(problem, epochs=_pick(epochs, lesson_file, "epochs", 100),
                       mode=_train_mode(mode or lesson_file.get("mode", "sgd")),
                       batch_size=_pick(batch_size, lesson_file, "batch_size", None),

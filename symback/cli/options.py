@@ -40,8 +40,12 @@ def lesson_of(problem_file):
     return load_lesson(problem_file)
 
 
-def build_problem(model, loss, params, data, lr, problem_file, lesson=None):
-    """A Problem from the options; the lesson file fills what the options leave out."""
+def build_problem(model, loss, params, data, lr, problem_file, lesson=None, sample=None):
+    """A Problem from the options; the lesson file fills what the options leave out.
+
+    ``sample`` ({input or y: value}, from --sample) is the data when no data
+    are given and the model's inputs are not the lesson's.
+    """
     from ..spec import parse_assignments, problem
 
     lesson = lesson if lesson is not None else lesson_of(problem_file)
@@ -55,6 +59,7 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None):
         params=param_values,
         data=data if data is not None else lesson.get("data"),
         lr=lr if lr is not None else lesson.get("lr", 0.01),
+        sample=sample if sample is not None else lesson.get("sample"),
     )
 
 
