@@ -22,8 +22,8 @@ from typing import Mapping
 import sympy
 
 from .errors import MathError
-from .functions import FUNCTIONS, UNARY
-from .numeric import evaluate, format_float
+from .functions import FUNCTIONS, UNARY, sigmoid
+from .numeric import evaluate, format_float, log_sigmoid
 from .parse import symbol
 from .spec import OUTPUT, TARGET, Problem, Y, Y_HAT
 
@@ -142,14 +142,33 @@ def forward(graph: Graph, point: Mapping) -> dict[sympy.Symbol, float]:
     ``point`` maps names (or symbols) of parameters, inputs and y to floats.
     """
     values = {symbol(k) if isinstance(k, str) else k: float(v) for k, v in point.items()}
+    sigmoid_of: dict = {}
     for node in graph.nodes:
         try:
-            values[node.name] = evaluate(node.expr, values)
+            values[node.name] = _node_value(node, values, sigmoid_of)
         except MathError as err:
             raise MathError(f"the forward pass fails at {node!r}: {err}") from None
         except (OverflowError, ZeroDivisionError, ValueError) as err:
             raise MathError(f"the forward pass fails at {node!r}: {err}") from None
     return values
+
+
+def _node_value(node: Node, values: Mapping, sigmoid_of: dict) -> float:
+    """The node's value, with the σ forms of cross-entropy kept finite as train keeps them.
+
+    ``sigmoid_of`` collects {node: z} for nodes s = σ(z) and s = 1 − σ(v) (which is
+    σ(−v)); then s is σ(z) computed directly (not 1 − 1 = 0 when σ(v) rounds to 1),
+    and log s is log σ(z) = min(z, 0) − log(1 + e^(−|z|)), exact identities.
+    """
+    expr = node.expr
+    if expr.func is sigmoid:
+        sigmoid_of[node.name] = expr.args[0]
+    elif sigmoid_of and expr.is_Add and (1 - expr) in sigmoid_of:
+        sigmoid_of[node.name] = -sigmoid_of[1 - expr]
+        return evaluate(sigmoid(sigmoid_of[node.name]), values)
+    elif expr.func is sympy.log and expr.args[0] in sigmoid_of:
+        return log_sigmoid(evaluate(sigmoid_of[expr.args[0]], values))
+    return evaluate(expr, values)
 
 
 def check_finite(graph: Graph, values: Mapping[sympy.Symbol, float]) -> None:

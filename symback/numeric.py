@@ -26,6 +26,20 @@ def _sigmoid(z: float) -> float:
     return ez / (1.0 + ez)
 
 
+def log_sigmoid(z: float) -> float:
+    """log σ(z) = min(z, 0) − log(1 + e^(−|z|)), finite where σ(z) rounds to 0 or 1 (as train computes it)."""
+    return min(z, 0.0) - math.log1p(math.exp(-abs(z)))
+
+
+def sigmoid_complement(expr: sympy.Expr):
+    """z if ``expr`` is 1 − σ(z), else None: 1 − σ(z) = σ(−z) is then computed without cancelling."""
+    if expr.is_Add and len(expr.args) == 2 and expr.args[0] is sympy.S.One:
+        term = expr.args[1]
+        if term.is_Mul and len(term.args) == 2 and term.args[0] is sympy.S.NegativeOne and term.args[1].func is sigmoid:
+            return term.args[1].args[0]
+    return None
+
+
 def _sign(z: float) -> float:
     return (z > 0) - (z < 0) + 0.0
 
@@ -74,6 +88,9 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, float]) -> float:
         return float(expr)
     if expr.is_Mul:
         return _product(expr.args, env)
+    z = sigmoid_complement(expr)
+    if z is not None:
+        return _sigmoid(-evaluate(z, env))
     args = [evaluate(arg, env) for arg in expr.args]
     if expr.is_Add:
         return _fold(args, lambda s, t: s + t)

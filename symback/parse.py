@@ -271,4 +271,7 @@ class _Builder:
             self.fail(f"log({arg}) is undefined; log needs a positive argument")
         if name == "sqrt" and arg.is_number and arg.is_negative:
             self.fail(f"sqrt({arg}) is not real")
+        if FUNCTIONS[name] is sympy.Abs and not arg.is_number and arg.could_extract_minus_sign():
+            # SymPy would write |ŷ − y| as |y − ŷ|; keep the user's sign, so r = ŷ − y as written
+            return sympy.Abs(arg, evaluate=False)
         return FUNCTIONS[name](arg)

@@ -204,3 +204,10 @@ def test_deep_model_is_graded_by_numbers():
 
 def test_deep_model_still_gets_whole_answer_diagnoses():
     assert check_answer(deep_lesson(), "-2*r*h69", "w70").diagnosis.kind == "sign"
+
+
+def test_abs_loss_residual_is_y_hat_minus_y():
+    """abs builds r = ŷ − y like every other loss, so x·r/|r| is right, not a sign error."""
+    verdict = check_answer(problem("w*x", "abs"), "x*r/abs(r)")
+    assert verdict.correct
+    assert str(verdict.derivation.graph["r"].expr) == "-y + y_hat"

@@ -159,3 +159,13 @@ def test_power_of_a_negative_base_fails_instead_of_going_complex():
     p = problem("w**1.5*x", params={"w": 1.0})
     with pytest.raises(ValueError):
         compile_problem(p).step((-1.0,), (1.0, 2.0), 0.1)
+
+
+@pytest.mark.parametrize("y", [0, 1])
+def test_saturated_sigmoid_with_bce_gives_the_same_finite_loss_in_explain_and_train(y):
+    """σ(±60) rounds to 1 or 0; both explain and train use log σ(z) = min(z, 0) − log(1 + e^−|z|)."""
+    p = problem("sigmoid(w*x)", "bce", {"w": 60 if y == 0 else -60}, (("x", "y"), [(1, y)]))
+    _, loss, grads = compile_problem(p).step_gradient(_params(p), _row(p), 0.0)
+    d = explain(p, 0)
+    assert d.loss == loss == 60.0
+    assert math.isclose(d.gradient["w"], grads[0], rel_tol=1e-12)

@@ -23,6 +23,8 @@ def as_written(expr: sympy.Expr, orders: Mapping) -> sympy.Expr:
         return expr.func(*args, evaluate=False)
     if expr.is_Pow:
         return sympy.Pow(*args, evaluate=False)
+    if isinstance(expr, sympy.Abs):
+        return sympy.Abs(*args, evaluate=False)  # |ŷ − y| as written, not SymPy's |y − ŷ|
     return expr.func(*args)
 
 
