@@ -169,12 +169,17 @@ class UnicodePrinter(_Values, StrPrinter):
         for i, (prev, factor, part) in enumerate(zip(factors, factors[1:], parts[1:])):
             # "2r" and "2x(wx − y)" read as in a textbook: a leading integer coefficient
             # or a name before a bracket; everything else gets a "·".
-            plain = prev not in self.values and factor not in self.values
+            # Never between numbers: 2·3², not 23² (a side with numbers always gets "·").
+            plain = not (self._shows_number(prev) or self._shows_number(factor))
             named = factor.is_Symbol or factor.is_Add or (factor.is_Pow and factor.base.is_Symbol)
             coefficient = i == 0 and prev.is_Integer and prev != 1 and named
             glue = "" if plain and (coefficient or (prev.is_Symbol and factor.is_Add)) else "·"
             text += glue + part
         return text
+
+    def _shows_number(self, expr) -> bool:
+        """Does ``expr`` print with a number from ``values`` in it?"""
+        return expr in self.values or any(expr.has(key) for key in self.values if hashable(key))
 
     def _print_Pow(self, expr, rational=False):
         base, exp = expr.args
