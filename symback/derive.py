@@ -26,6 +26,7 @@ from . import steps
 from .errors import MathError, SpecError
 from .graph import Graph, Node, build_graph, check_finite, forward, local_derivative
 from .parse import symbol
+from .singular import singular_error
 from .spec import Problem
 from .timebox import within
 from .verify import Check, agrees_with_diff, directional_difference, finite_difference
@@ -208,7 +209,7 @@ _RULES = {
     "quotient": _quotient_rule,
     "power": lambda n, c: steps.PowerRule(n.expr.exp),
     "sqrt": lambda n, c: steps.SqrtRule(),
-    "exponential": lambda n, c: steps.ExponentialRule(),
+    "exponential": lambda n, c: steps.ZeroPowerRule() if n.expr.base.is_zero else steps.ExponentialRule(),
     "general_power": lambda n, c: steps.GeneralPowerRule(c == n.children[-1] and len(n.children) == 2),
     "function": lambda n, c: steps.FUNCTION_RULES[n.expr.func](),
 }
@@ -301,7 +302,7 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple
             upstream[node.name] = total
             adjoints.append(Adjoint(node.name, tuple(incoming.get(node.name, ())), total))
         for local in by_node.get(node.name, ()):
-            value = _value(local.expr, values)
+            value = _local_value(graph, local, values)
             up = upstream[node.name]
             incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, up * value))
     for param in graph.params:
@@ -315,6 +316,17 @@ def _sum(values) -> float:
     for value in values:
         total = value if total is None else total + value
     return 0.0 if total is None else total
+
+
+def _local_value(graph: Graph, local: Local, values: Mapping) -> float:
+    """∂node/∂child at the point; a SingularGradient where it is infinite or undefined (√u at 0)."""
+    try:
+        value = _value(local.expr, values)
+    except MathError:  # with a division in the local, a failure is a division by zero: infinite
+        value = math.inf if any(p.exp.is_negative for p in local.expr.atoms(sympy.Pow)) else math.nan
+    if not math.isfinite(value):
+        raise singular_error(graph, local, values, value)
+    return value
 
 
 def _value(expr: sympy.Expr, values: Mapping) -> float:

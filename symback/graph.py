@@ -118,12 +118,15 @@ def local_derivative(expr: sympy.Expr, child: sympy.Symbol) -> sympy.Expr:
     - a product in which u is one factor: the product of the other factors;
     - f(u): f' at u (``fdiff``), which is diff's chain rule f'(u)·∂u/∂u with ∂u/∂u = 1.
 
+    A power of 0 has derivative 0 (diff would give 0**u·log 0, undefined).
     These skip diff's per-call bookkeeping, which costs ten times the rule
     itself and dominates on graphs of thousands of nodes. Anything else (a
     power, Abs, whose derivative is its own) goes through diff.
     """
     if expr == child:
         return sympy.S.One
+    if expr.is_Pow and expr.base.is_zero:
+        return sympy.S.Zero  # 0**u = 0 for every u > 0, so its derivative is 0 (PyTorch takes 0 at u = 0 too)
     if child not in expr.free_symbols:
         return sympy.S.Zero
     if expr.is_Add:

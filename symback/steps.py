@@ -143,6 +143,17 @@ class ExponentialRule(Rule):
 
 
 @dataclass(frozen=True)
+class ZeroPowerRule(Rule):
+    """d(0ᵘ)/du = 0: 0ᵘ = 0 for every u > 0 (PyTorch takes 0 at u = 0 too)."""
+
+    key = "zero_power"
+
+    def formula(self):
+        p = sympy.Symbol("u", positive=True)
+        return _eq(Derivative(sympy.Pow(0, p, evaluate=False), p), 0)
+
+
+@dataclass(frozen=True)
 class GeneralPowerRule(Rule):
     """d(uᵛ)/du = v·uᵛ⁻¹ and d(uᵛ)/dv = uᵛ·ln u."""
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, NamedTuple
 
 from .compile import BACKENDS, DTYPES, Compiled
-from .errors import DataError, SpecError
+from .errors import DataError, SpecError, SymbackError
+from .singular import SingularGradient
 from .spec import Problem
 from .train_loops import LOOPS, Run, Update  # noqa: F401 - Update is part of this module's interface
 
@@ -166,6 +167,8 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
         on_start(begin)
     with run.quiet():
         entries, diverged = _epochs(LOOPS[settings_.mode](run, start, on_update), begin, on_epoch)
+    if diverged is not None:
+        diverged = _singular(problem, run, entries[-1].params if entries else begin.initial_params, diverged)
     return replace(begin, epochs=tuple(entries), diverged=diverged)
 
 
@@ -222,6 +225,38 @@ def _check_range(run: Run, start) -> None:
                         "use --dtype float64 or scale the data down")
     if not all(math.isfinite(float(v)) for v in start):
         raise DataError(f"a starting parameter is too large for {run.settings.dtype}; use --dtype float64")
+
+
+#: rows searched for one where the gradient is not finite, after a run diverges
+SINGULAR_ROWS = 1000
+
+
+def _singular(problem: Problem, run: Run, params, diverged: Divergence) -> Divergence:
+    """The divergence, or, when the gradient was already infinite or undefined where the
+    diverging epoch started (√w at w = 0), that cause: no learning rate would help."""
+    values = tuple(run.number(v) for _, v in params)
+    for i, row in enumerate(run.rows[:SINGULAR_ROWS]):
+        with run.quiet():
+            try:
+                grads = run.compiled.step_gradient(values, row, 0.0)[2]
+                finite = all(math.isfinite(float(g)) for g in grads)
+            except (ArithmeticError, ValueError):
+                finite = False
+        if not finite:
+            return _singular_reason(problem.with_params(dict(params)), i, diverged)
+    return diverged
+
+
+def _singular_reason(problem: Problem, row: int, diverged: Divergence) -> Divergence:
+    from .derive import explain
+
+    try:
+        explain(problem, row)
+    except SingularGradient as err:
+        return Divergence(diverged.epoch, "singular", None, f"at epoch {diverged.epoch}, data row {row + 1}: {err}")
+    except SymbackError:
+        pass
+    return diverged
 
 
 def _check(entry: Epoch, limit: float, lr: float) -> Divergence | None:

@@ -132,7 +132,8 @@ def footer(history: History, preds, words) -> list[str]:
 def divergence_text(history: History, words) -> str:
     d = history.diverged
     value = num(d.value) if d.value is not None else "nan"
-    return words(f"train.diverged.{d.cause}", epoch=d.epoch, value=value, lr=format_float(history.problem.lr / 10))
+    return words(f"train.diverged.{d.cause}", epoch=d.epoch, value=value, lr=format_float(history.problem.lr / 10),
+                 detail=d.reason)
 
 
 def text(history: History, preds, words) -> str:

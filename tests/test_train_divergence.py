@@ -123,3 +123,12 @@ def test_data_beyond_float32_is_bad_input(tmp_path):
     path.write_text("x,y\n1,1e300\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["train", "--data", str(path), "--dtype", "float32"])
     assert result.exit_code == 2 and "too large for float32" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["batch", "sgd"])
+def test_an_infinite_gradient_at_the_start_is_named_not_blamed_on_the_learning_rate(mode):
+    history = train(problem("sqrt(w) + x", params={"w": 0}), Settings(epochs=5, mode=mode))
+    assert history.diverged.cause == "singular"
+    assert "the derivative of sqrt is infinite at 0" in history.diverged.reason
+    assert "start w from another value" in history.diverged.reason
+    assert "learning rate" not in history.diverged.reason.replace("no learning rate helps", "")
