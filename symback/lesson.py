@@ -10,6 +10,9 @@
     columns = ["x", "y"]
     rows = [[1, 2], [2, 4], [3, 6]]
 
+    [zh]              # the teacher's words in Chinese, for --lang zh
+    title = "学习时间与分数"
+
 Any command-line option given as well overrides the file. Read with the
 standard library (``tomllib``; ``tomli`` on Python 3.10).
 """
@@ -25,8 +28,10 @@ from .errors import SpecError
 KEYS = {
     "title": str, "description": str, "model": str, "loss": str, "params": dict, "data": (str, dict),
     "lr": (int, float), "sample": dict, "mode": str, "epochs": int, "batch_size": int, "seed": int,
-    "predict": dict, "dtype": str, "question": str,
+    "predict": dict, "dtype": str, "question": str, "zh": dict,
 }
+#: the teacher's own words, which a [zh] table may give in Chinese too
+TEXTS = ("title", "description", "question")
 
 
 def _toml():
@@ -52,6 +57,7 @@ def load_lesson(path: str) -> dict:
             raise SpecError(f"{path}: unknown key '{key}'; a lesson may set {', '.join(sorted(KEYS))}")
         if not isinstance(value, KEYS[key]) or isinstance(value, bool):
             raise SpecError(f"{path}: '{key}' has the wrong type ({type(value).__name__})")
+    _check_translations(path, content.get("zh", {}))
     data = content.get("data")
     if isinstance(data, str):
         content["data"] = os.path.join(os.path.dirname(os.path.abspath(path)), data)
@@ -60,3 +66,18 @@ def load_lesson(path: str) -> dict:
             raise SpecError(f"{path}: [data] needs exactly 'columns' and 'rows'")
         content["data"] = (data["columns"], data["rows"])
     return content
+
+
+def _check_translations(path: str, table: dict) -> None:
+    for key, value in table.items():
+        if key not in TEXTS:
+            raise SpecError(f"{path}: [zh] may set {', '.join(TEXTS)}, not '{key}'")
+        if not isinstance(value, str):
+            raise SpecError(f"{path}: '{key}' in [zh] has the wrong type ({type(value).__name__})")
+
+
+def lesson_texts(content: dict, lang: str = "en") -> dict:
+    """The title, description and question in ``lang``: the [zh] table's for Chinese where it
+    gives them, else the words as written."""
+    chosen = content.get("zh", {}) if lang == "zh" else {}
+    return {k: chosen.get(k, content.get(k)) for k in TEXTS if chosen.get(k, content.get(k))}

@@ -96,10 +96,10 @@ def figure(history, lang: str = "en"):
 
 
 def loss_curve(ax, history, words) -> None:
-    """Mean loss after each epoch (and the last sample's loss, in sgd mode)."""
+    """Mean loss at the start and after each epoch (and the last sample's loss, in sgd mode)."""
     epochs = [e.epoch for e in history.epochs]
-    mean = [e.loss for e in history.epochs]
-    ax.plot(epochs, mean, color="C0", label=words("train.plot.mean_loss"))
+    mean = [history.initial_loss] + [e.loss for e in history.epochs]
+    ax.plot([0] + epochs, mean, color="C0", label=words("train.plot.mean_loss"))  # from the start, epoch 0
     if history.settings.mode == "sgd":
         last = [e.last_sample_loss for e in history.epochs]
         ax.plot(epochs, last, color="C1", alpha=0.6, linestyle="--", label=words("train.plot.last_sample"))
@@ -172,11 +172,12 @@ def loss_line(ax, history, words) -> None:
     ax.set_ylabel(words("train.plot.loss"))
     ax.set_title(words("train.plot.curve_title", param=name))
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend_below(ax)
 
 
 def loss_contours(ax, history, words) -> None:
-    """Contours of L(w1, w2) with the path of the parameters."""
+    """Contours of L(w1, w2) on a light fill, each line labelled with its loss, and the path of
+    the parameters in a strong colour; the legend stands below the axes, off the data."""
     import numpy as np
 
     (n1, _), (n2, _) = history.initial_params
@@ -188,20 +189,30 @@ def loss_contours(ax, history, words) -> None:
     finite = grid[np.isfinite(grid)]
     if finite.size and finite.min() > 0 and finite.max() > 100 * finite.min():
         # log-spaced levels, but not crowded into the last 10^-6 of the valley
-        levels = np.geomspace(max(finite.min(), finite.max() * 1e-6), finite.max(), 20)
+        levels = np.geomspace(max(finite.min(), finite.max() * 1e-6), finite.max(), 12)
     else:
-        levels = 20
+        levels = 12
     if finite.size:
-        contours = ax.contour(xs, ys, grid, levels=levels, cmap="viridis", linewidths=0.8)
-        ax.figure.colorbar(contours, ax=ax, label=words("train.plot.loss"), format="%.3g")
+        ax.contourf(xs, ys, grid, levels=levels, cmap="Blues", alpha=0.3)  # light: white in the valley
+        lines = ax.contour(xs, ys, grid, levels=levels, colors="0.35", linewidths=0.7)
+        ax.clabel(lines, fmt="%.3g", fontsize=7, inline=True)
     _mark_path(ax, [p[0] for p in points], [p[1] for p in points], words)
     ax.set_xlabel(n1)
     ax.set_ylabel(n2)
     ax.set_title(words("train.plot.surface_title"))
-    ax.legend(fontsize=8)
+    _legend_below(ax)
+
+
+#: the path of gradient descent, drawn over everything else
+PATH, START, END = "#c8102e", "#1a7f37", "#c8102e"
+
+
+def _legend_below(ax) -> None:
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
 
 
 def _mark_path(ax, xs, ys, words) -> None:
-    ax.plot(xs, ys, color="C3", marker="o", markersize=3, linewidth=1, label=words("train.plot.path"))
-    ax.plot(xs[:1], ys[:1], "o", color="C2", markersize=8, label=words("train.plot.start"))
-    ax.plot(xs[-1:], ys[-1:], "*", color="C3", markersize=12, label=words("train.plot.end"))
+    ax.plot(xs, ys, color=PATH, marker="o", markersize=3, linewidth=1.6, label=words("train.plot.path"), zorder=3)
+    ax.plot(xs[:1], ys[:1], "o", color=START, markersize=8, label=words("train.plot.start"), zorder=4)
+    ax.plot(xs[-1:], ys[-1:], "*", color=END, markeredgecolor="black", markersize=13,
+            label=words("train.plot.end"), zorder=4)

@@ -54,6 +54,23 @@ def test_the_lesson_file_gives_title_question_and_settings(tmp_path):
     assert "settings(p, epochs=7, mode='batch')" in text and "[{'x': 5.0}]" in text
 
 
+def test_a_zh_table_gives_the_chinese_title_and_question(tmp_path):
+    lesson = tmp_path / "l.toml"
+    lesson.write_text('title = "Week 3"\nquestion = "Why?"\n[zh]\ntitle = "第三周"\nquestion = "为什么？"\n',
+                      encoding="utf-8")
+    run("notes", "--problem", str(lesson), "--lang", "zh", "-o", str(tmp_path / "zh.md"))
+    run("notes", "--problem", str(lesson), "-o", str(tmp_path / "en.md"))
+    zh, en = ((tmp_path / f).read_text(encoding="utf-8") for f in ("zh.md", "en.md"))
+    assert zh.startswith("# 第三周") and "为什么？" in zh and en.startswith("# Week 3") and "第三周" not in en
+
+
+def test_a_zh_table_with_another_key_is_one_line(tmp_path):
+    lesson = tmp_path / "l.toml"
+    lesson.write_text('[zh]\nmodel = "w*x"\n', encoding="utf-8")
+    result = run("notes", "--problem", str(lesson), "-o", str(tmp_path / "n.md"))
+    assert result.exit_code == 2 and "[zh] may set title, description, question" in result.stderr
+
+
 def test_options_override_the_lesson_file(tmp_path):
     lesson = tmp_path / "l.toml"
     lesson.write_text("epochs = 7\n", encoding="utf-8")

@@ -74,7 +74,11 @@ def test_html_is_well_formed(html):
 
 def test_html_has_maths_and_both_figures(html):
     tags = [t for t, _ in _parse(html).seen]
-    assert tags.count("svg") == 2 and tags.count("math") > 50
+    assert tags.count("svg") == 2 + html.count('<svg class="tick"') and tags.count("math") > 50
+
+
+def test_html_draws_the_tick_rather_than_trusting_a_font(html):
+    assert '<svg class="tick"' in html and 'aria-label="✓"' in html and ">✓" not in html
 
 
 def test_html_needs_no_network_and_runs_no_script(html):

@@ -53,6 +53,11 @@ def test_english_pdf_prints_the_teachers_title_literally(english):
     assert all(part in english[2] for part in ("Week 1: 50% & $x", "$ #1 {a}\\", "<b> |c|"))
 
 
+def test_english_pdf_keeps_the_graph_on_the_first_page_by_its_text(english):
+    first = english[2].split("\f")[0]
+    assert "The computational graph" in first and "Figure 1" in first
+
+
 def test_english_pdf_has_nothing_overfull(english):
     assert "Overfull" not in english[1]
 

@@ -60,6 +60,18 @@ def test_two_parameters_get_contours():
     assert (surface.get_xlabel(), surface.get_ylabel()) == ("w", "b") and surface.collections
 
 
+def test_the_contour_lines_are_labelled_and_the_legend_is_below_the_data():
+    p = problem("w*x + b", params={"w": 0, "b": 0}, data=LINE, lr=0.1)
+    surface = figure(train(p, Settings(epochs=30, mode="batch"))).axes[1]
+    anchor = surface.get_legend().get_bbox_to_anchor().transformed(surface.transAxes.inverted())
+    assert surface.texts and anchor.y1 < 0
+
+
+def test_the_loss_curve_starts_at_epoch_0(seed_history):
+    line = figure(seed_history).axes[0].lines[0]
+    assert (line.get_xdata()[0], line.get_ydata()[0]) == (0, seed_history.initial_loss)
+
+
 def test_many_parameters_get_only_the_loss_curve():
     p = problem("w1*x**2 + w2*x + b", params={"w1": 0, "w2": 0, "b": 0}, data=LINE, lr=0.01)
     assert len(figure(train(p, Settings(epochs=5))).axes) == 1

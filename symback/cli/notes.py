@@ -30,7 +30,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     training (a table and the loss curve); the prediction; and, for one
     parameter, why the learning rate converges. The format follows the file
     name. A lesson file (--problem) may also give title, description and
-    question.
+    question, and the same in Chinese in a [zh] table.
 
     \b
     Examples:
@@ -41,6 +41,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
+    from ..lesson import lesson_texts
     from ..notes import notes_format, write_notes
     from ..notes.lesson import build_lesson
     from ..spec import parse_assignments
@@ -60,7 +61,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
                       batch_size=_pick(batch_size, lesson_file, "batch_size", None),
                       seed=lesson_file.get("seed", 0), dtype=lesson_file.get("dtype", "float64"))
     points = _points(predict, lesson_file)
-    texts = {k: lesson_file[k] for k in ("title", "description", "question") if k in lesson_file}
+    texts = lesson_texts(lesson_file, lang)
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
     lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})

@@ -26,6 +26,8 @@ from .results import result_sections
 
 #: the question's data table lists at most this many rows (the first and the last ones)
 MAX_DATA_ROWS = 12
+#: data with at most this many columns and MAX_DATA_ROWS rows are shown across the page
+ACROSS_COLUMNS = 3
 #: a table has at most this many columns (more would not fit a page)
 MAX_COLUMNS = 9
 
@@ -74,7 +76,7 @@ def question_section(lesson, words) -> Section:
 
 
 def data_grid(problem, points, words) -> Grid:
-    """The data as a table; each point to predict is a last row with y = ?."""
+    """The data as a table; each point to predict is a last row (or column) with y = ?."""
     names = problem.data.names
     n = len(problem.data)
     shown = list(range(n)) if n <= MAX_DATA_ROWS else list(range(MAX_DATA_ROWS - 3)) + [None] + list(range(n - 3, n))
@@ -82,7 +84,12 @@ def data_grid(problem, points, words) -> Grid:
             for i in shown]
     for point in points:
         rows.append(tuple((Num(point[c]),) if c in point else (Text(words("notes.unknown")),) for c in names))
-    return Grid(tuple((Math(symbol(c)),) for c in names), tuple(rows), "r" * len(names))
+    header = tuple((Math(symbol(c)),) for c in names)
+    if len(rows) > MAX_DATA_ROWS or len(names) > ACROSS_COLUMNS:
+        return Grid(header, tuple(rows), "r" * len(names))
+    # a short table runs across the page: one row per column of the data, the names first
+    across = [(name,) + tuple(row[j] for row in rows) for j, name in enumerate(header)]
+    return Grid(across[0], tuple(across[1:]), "l" + "r" * len(rows))
 
 
 def model_section(lesson, words) -> Section:

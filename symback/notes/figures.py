@@ -1,8 +1,8 @@
 """The two figures of the notes, as data any format can draw.
 
 * the computational graph (:func:`graph_figure`): see :mod:`.layout`;
-* the loss curve (:func:`loss_curve`): the mean loss over the data after
-  every epoch and, for SGD, the loss of each epoch's last sample (what the
+* the loss curve (:func:`loss_curve`): the mean loss over the data at the
+  start (epoch 0) and after every epoch and, for SGD, the loss of each epoch's last sample (what the
   original program prints as ``progress`` and plots). A loss that spans more
   than two powers of ten is drawn on a log scale.
 """
@@ -67,7 +67,8 @@ def loss_curve(history, words) -> Curve | None:
     if not epochs:
         return None
     keep = [epochs[i] for i in thin(len(epochs))]
-    series = [Series(words("notes.curve_mean"), tuple((e.epoch, e.loss) for e in keep if math.isfinite(e.loss)))]
+    start = ((0, history.initial_loss),) if math.isfinite(history.initial_loss) else ()  # where training starts
+    series = [Series(words("notes.curve_mean"), start + tuple((e.epoch, e.loss) for e in keep if math.isfinite(e.loss)))]
     if history.settings.mode == "sgd":
         last = tuple((e.epoch, e.last_sample_loss) for e in keep
                      if e.last_sample_loss is not None and math.isfinite(e.last_sample_loss))

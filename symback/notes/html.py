@@ -23,8 +23,14 @@ h2 { font-size: 1.3rem; margin: 2.4rem 0 0.6rem; padding-bottom: 0.2rem; border-
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math; font-size: 1.05em; }
 math[display="block"] { margin: 0.6rem 0; }
 table { border-collapse: collapse; margin: 0.8rem 0; }
-.wide { overflow-x: auto; }
+/* a wide table may use the whole window, centred on the text; only past that it scrolls,
+   with room below its last row for the scroll bar */
+.wide { overflow-x: auto; width: max-content; min-width: 100%; max-width: calc(100vw - 2rem);
+  position: relative; left: 50%; transform: translateX(-50%); padding-bottom: 0.4rem; }
 table.grid, table.data { font-size: 0.92rem; }
+table.grid math, table.data math { font-size: 1.12em; }
+table.grid td.r { white-space: nowrap; }
+svg.tick { width: 0.85em; height: 0.85em; vertical-align: -0.05em; }
 table.grid th, table.data th { text-align: left; font-weight: 600; border-bottom: 1.5px solid var(--ink); padding: 0.3rem 0.7rem; }
 table.grid td, table.data td { border-bottom: 1px solid var(--rule); padding: 0.3rem 0.7rem; vertical-align: top; }
 table.grid td.r, table.grid th.r, table.data td { text-align: right; }

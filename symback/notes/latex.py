@@ -176,7 +176,8 @@ def grid(block: Grid) -> str:
     spec = _columns(block)
     head = " & ".join(items(c, slash=True) for c in block.header) + r" \\ \midrule"
     body = "\n".join(" & ".join(items(c, slash=True) for c in row) + r" \\" for row in block.rows)
-    return ("{\\small\\setlength{\\tabcolsep}{4pt}\n\\begin{longtable}{@{}" + spec + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
+    return (f"{{\\small\\setlength{{\\tabcolsep}}{{{_separation(block)}pt}}\n\\begin{{longtable}}{{@{{}}" + spec
+            + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
             + body + "\n\\bottomrule\n\\end{longtable}}")
 
 
@@ -188,6 +189,21 @@ def _length(cell) -> float:
     """Characters a cell prints (its Unicode form; a Chinese character counts as two)."""
     return sum(_length(x.sides) + 3 * len(x.sides) if isinstance(x, Equals) else text_width(plain_item(x)) / 0.56
                for x in cell)
+
+
+#: half the gap between columns, in pt: wide where the table leaves room (tables of numbers)
+SEPARATION, TIGHT = 9, 4
+LINE_PT = 470
+
+
+def _separation(block: Grid) -> int:
+    """Columns of numbers stand well apart when the line has room for it."""
+    if any(a not in "lr" for a in block.align):
+        return TIGHT
+    table = (block.header,) + tuple(block.rows)
+    natural = sum(CHAR * max(_length(row[j]) for row in table) for j in range(len(block.align)))
+    wide = natural + 2 * SEPARATION * (len(block.align) - 1) / LINE_PT <= 0.97
+    return SEPARATION if wide else TIGHT
 
 
 def _columns(block: Grid) -> str:
@@ -207,12 +223,13 @@ def _columns(block: Grid) -> str:
 
 
 def figure(block: Figure) -> str:
-    """The drawing and its caption in one unbreakable box: they never part at a page break."""
+    """The drawing and its caption in one unbreakable box (they never part at a page break),
+    placed by ``\\symbackfigure``: where it is written when it fits the rest of the page, shrunk
+    to fit when that is enough, else at the top of the next page."""
     drawing = graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
     caption = r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption)
-    return ("\\begin{center}\\begin{minipage}{\\linewidth}\\centering\n\\symbackfit{" + drawing + "}\n\n"
-            "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption
-            + "\\end{minipage}\n\\end{minipage}\\end{center}")
+    return ("\\symbackfigure{\\symbackfit{" + drawing + "}\n\n"
+            "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption + "\\end{minipage}}")
 
 
 def block_tex(block) -> str:
@@ -232,6 +249,17 @@ def block_tex(block) -> str:
 _FIT = (r"\newsavebox{\symbackbox}" "\n"
         r"\newcommand{\symbackfit}[1]{\sbox{\symbackbox}{#1}\ifdim\wd\symbackbox>\linewidth"
         r"\resizebox{\linewidth}{!}{\usebox{\symbackbox}}\else\usebox{\symbackbox}\fi}" "\n")
+#: a figure goes where it is written: whole if it fits the room left on the page (\pagegoal minus
+#: \pagetotal, as the needspace package measures it), shrunk to fit if no less than 2/3 of it is
+#: needed, else whole at the top of the next page (a float would drift past the longtables)
+_NEAR = (r"\newsavebox{\symbackfigbox}\newlength{\symbackroom}\newlength{\symbackneed}" "\n"
+         r"\newcommand{\symbackfigure}[1]{\par"
+         r"\sbox{\symbackfigbox}{\begin{minipage}{\linewidth}\centering #1\end{minipage}}%" "\n"
+         r"\setlength{\symbackneed}{\dimexpr\ht\symbackfigbox+\dp\symbackfigbox\relax}%" "\n"
+         r"\setlength{\symbackroom}{\dimexpr\pagegoal-\pagetotal-2\baselineskip\relax}%" "\n"
+         r"\ifdim\symbackneed<\symbackroom\else\ifdim\dimexpr\symbackneed*2/3\relax<\symbackroom"
+         r"\sbox{\symbackfigbox}{\resizebox*{!}{\symbackroom}{\usebox{\symbackfigbox}}}\fi\fi" "\n"
+         r"\begin{center}\usebox{\symbackfigbox}\end{center}}" "\n")
 
 
 def preamble(doc) -> str:
@@ -246,7 +274,7 @@ def preamble(doc) -> str:
         "\\usepackage{graphicx,longtable,booktabs,array,xcolor}\n"
         "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}\n\\usepackage{pgfplots}\n\\pgfplotsset{compat=1.18}\n"
         "\\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.55em}\n\\setlength{\\LTpre}{0.3em}\n\\renewcommand{\\arraystretch}{1.45}\n"
-        "\\allowdisplaybreaks\n" + COLOURS + "\n" + _FIT
+        "\\allowdisplaybreaks\n" + COLOURS + "\n" + _FIT + _NEAR
     )
 
 

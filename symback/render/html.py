@@ -47,10 +47,16 @@ def _needs_parens(x: Math) -> bool:
     return needs_parens(x)
 
 
+#: ✓ drawn, not typed: some fonts draw the character like a square root √
+TICK = ('<svg class="tick" viewBox="0 0 10 10" width="12" height="12" role="img" aria-label="✓">'
+        '<path d="M1.2 5.6 L4 8.4 L8.8 1.6" fill="none" stroke="#1a7f37" stroke-width="1.7" '
+        'stroke-linecap="round" stroke-linejoin="round"/></svg>')
+
+
 def item(x) -> str:
     """An item in running text: words escaped, anything else an inline <math>."""
     if isinstance(x, Text):
-        return escape(x.text)
+        return escape(x.text).replace("✓", TICK)
     return f"<math>{fragment(x)}</math>"
 
 
