@@ -33,7 +33,7 @@ class Node:
     """One equation ``name = expr`` of the graph.
 
     ``kind`` is the operation (sum, scale, product, quotient, power, sqrt,
-    exponential, general_power, function, identity, generic); ``children`` are
+    exponential, general_power, function, identity, generic, constant); ``children`` are
     the variables of ``expr`` the gradient flows through; ``part`` says whether
     the node belongs to the model or to the loss.
     """
@@ -93,7 +93,7 @@ def build_graph(problem: Problem) -> Graph:
     constants: dict[sympy.Symbol, sympy.Expr] = {}
     for name, expr in problem.definitions:
         expr = expr.xreplace(constants)
-        if not builder.depends(expr):
+        if not builder.depends(expr) and name != Y_HAT:
             constants[name] = expr  # a parameter-free definition is just a derived input
             continue
         builder.define(name, expr, "model")
@@ -265,6 +265,8 @@ class _Builder:
         return name
 
     def _split(self, expr: sympy.Expr, name) -> sympy.Symbol:
+        if not self.depends(expr):  # ŷ when every parameter cancels (a − a): a node, so the loss can use it
+            return self._add(name, expr, "constant", ())
         if expr.is_Add:
             return self._sum(expr, name)
         if expr.is_Mul:

@@ -93,17 +93,23 @@ def check_name(name: str, what: str = "name") -> str:
     return name
 
 
-def parse(text: str, *, what: str = "expression", limits: Limits = LIMITS, orders: dict | None = None) -> sympy.Expr:
+def parse(text: str, *, what: str = "expression", limits: Limits = LIMITS, orders: dict | None = None,
+          written: set | None = None) -> sympy.Expr:
     """Parse ``text`` into a SymPy expression whose symbols are real.
 
     ``what`` names the text in error messages ("model", "loss", "answer").
     If ``orders`` is a dict, it receives {sum or product: its terms or
     factors in the order the user wrote them}, so printers can keep that order
-    (SymPy itself sorts them).
+    (SymPy itself sorts them). If ``written`` is a set, it receives the name
+    of every symbol written, also of those that cancel (b in ``w*x + b - b``).
     """
     tree = _syntax_tree(text, what, limits)
     _check_size(tree, text, what, limits)
-    return _Builder(text, what, limits, orders).build(tree.body)
+    builder = _Builder(text, what, limits, orders)
+    expr = builder.build(tree.body)
+    if written is not None:
+        written.update(builder.written)
+    return expr
 
 
 def _syntax_tree(text: str, what: str, limits: Limits) -> ast.Expression:
@@ -162,6 +168,7 @@ class _Builder:
     def __init__(self, text: str, what: str, limits: Limits, orders: dict | None):
         self.text, self.what, self.limits = text, what, limits
         self.orders = {} if orders is None else orders
+        self.written: set[str] = set()
 
     def fail(self, message: str, cls=ParseError):
         raise cls(f"in the {self.what} '{_clip(self.text)}': {message}")
@@ -209,6 +216,7 @@ class _Builder:
         if name in FUNCTIONS:
             self.fail(f"'{name}' is a function; call it, e.g. {name}(x)")
         check_name(name)
+        self.written.add(name)
         return symbol(name)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> sympy.Expr:

@@ -127,12 +127,13 @@ def problem(
     value}), is the data.
     """
     orders: dict = {}
-    definitions = parse_model(model, orders)
+    written: set = set()
+    definitions = parse_model(model, orders, written)
     loss_expr, loss_name = parse_loss(loss, orders)
     param_map = _param_map(params)
     defined = {name.name for name, _ in definitions}
-    _check_params(param_map, definitions, defined, explicit=params is not None)
-    inputs = _input_names(definitions, defined, param_map)
+    _check_params(param_map, definitions, written, explicit=params is not None)
+    inputs = _input_names(definitions, defined, param_map, written)
     dataset = _dataset(data, inputs) if data is not None else _default_data(inputs, sample)
     return Problem(
         definitions=tuple(definitions),
@@ -146,11 +147,13 @@ def problem(
     )
 
 
-def parse_model(text: str, orders: dict | None = None) -> list[tuple[sympy.Symbol, sympy.Expr]]:
+def parse_model(text: str, orders: dict | None = None,
+                written: set | None = None) -> list[tuple[sympy.Symbol, sympy.Expr]]:
     """``"h = tanh(w*x + b); y_hat = v*h + c"`` -> [(h, ...), (y_hat, ...)].
 
     A single expression is the definition of y_hat. Each definition may use
-    only names defined before it.
+    only names defined before it. ``written`` receives every name written,
+    also those that cancel (b in ``w*x + b - b``).
     """
     if not isinstance(text, str):
         raise ParseError("the model must be text such as 'w*x'")
@@ -167,7 +170,8 @@ def parse_model(text: str, orders: dict | None = None) -> list[tuple[sympy.Symbo
     defined: set[str] = set()
     for i, part in enumerate(parts):
         name, body = _split_definition(part, last=i == len(parts) - 1)
-        expr = parse(body, what=f"definition of {name}" if len(parts) > 1 else "model", orders=orders)
+        expr = parse(body, what=f"definition of {name}" if len(parts) > 1 else "model", orders=orders,
+                     written=written)
         _check_uses(name, expr, defined, i, last_definition)
         definitions.append((symbol(name), expr))
         defined.add(name)
@@ -277,9 +281,11 @@ def _param_map(params) -> dict[str, float]:
     return parse_assignments(list(params), "parameter")
 
 
-def _check_params(param_map, definitions, defined, explicit: bool) -> None:
-    used = set().union(*(e.free_symbols for _, e in definitions))
-    names = {s.name for s in used}
+def _check_params(param_map, definitions, written, explicit: bool) -> None:
+    """Every parameter is written in the model and reaches y_hat (it may cancel: its gradient is then 0)."""
+    defined = {name.name for name, _ in definitions}
+    names = set(written) - defined
+    reach = _reaching(definitions)
     for name in param_map:
         if name in (TARGET, OUTPUT):
             raise SpecError(f"{name} cannot be a parameter: y is the target and y_hat the prediction")
@@ -295,16 +301,37 @@ def _check_params(param_map, definitions, defined, explicit: bool) -> None:
             raise SpecError(
                 f"parameter {name} does not appear in the model; its symbols are {', '.join(sorted(names)) or 'none'}"
             )
+        users = [n.name for n, e in definitions if symbol(name) in e.free_symbols]
+        if name not in reach and users:
+            raise SpecError(
+                f"parameter {name} does not reach y_hat: it is used only in {', '.join(users)}, "
+                f"which y_hat does not use; use {users[0]} in the definition of y_hat, or leave {name} out"
+            )
     if not param_map:
         raise SpecError("the problem has no parameters; give at least one with --param NAME=VALUE")
 
 
-def _input_names(definitions, defined, param_map) -> tuple[str, ...]:
+def _reaching(definitions) -> set[str]:
+    """The names y_hat depends on through the definitions; a name that cancels counts (it is written)."""
+    exprs = {n.name: e for n, e in definitions}
+    seen, stack = set(), [OUTPUT]
+    while stack:
+        for s in exprs[stack.pop()].free_symbols:
+            if s.name not in seen:
+                seen.add(s.name)
+                if s.name in exprs:
+                    stack.append(s.name)
+    return seen
+
+
+def _input_names(definitions, defined, param_map, written=()) -> tuple[str, ...]:
+    """Free symbols that are not parameters, in the order of the definitions; then names that cancel."""
     names: list[str] = []
     for _, expr in definitions:
         for s in sorted(expr.free_symbols, key=lambda s: s.name):
             if s.name not in defined and s.name not in param_map and s.name not in names:
                 names.append(s.name)
+    names += sorted(set(written) - defined - set(param_map) - set(names))
     return tuple(names)
 
 
@@ -336,9 +363,9 @@ def _dataset(data, inputs: tuple[str, ...]) -> datamod.Dataset:
 def _default_data(inputs: tuple[str, ...], sample) -> datamod.Dataset:
     """The seed data when the model's inputs are the seed's; else the one sample given in full."""
     seed = datamod.seed_dataset()
-    if set(inputs) <= set(seed.names) - {TARGET}:
-        return seed
     needed = tuple(inputs) + (TARGET,)
+    if set(inputs) <= set(seed.names) - {TARGET}:
+        return seed.select(needed)
     if sample and all(n in sample for n in needed):
         return datamod.from_rows(needed, [[sample[n] for n in needed]])
     example = ",".join(f"{n}=1" for n in needed)

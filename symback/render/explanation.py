@@ -127,6 +127,10 @@ def backward_chains(d, words) -> Chains:
         u = adjoint.node
         terms = [(Seq("×", (Math(Derivative(L, c.via)), Math(local_of[(c.via, u)].expr))),
                   Seq("×", (Num(c.upstream), Num(c.local))), c.value) for c in adjoint.contributions]
+        if not terms:  # a parameter that cancels out of the model: nothing flows back to it
+            rows.append(Chain((Math(Derivative(L, u)), Num(adjoint.value)), label=phrase(words, "explain.at", node=Math(u)),
+                              note=phrase(words, "explain.cancels", node=Math(u))))
+            continue
         if len(terms) == 1:
             symbolic, numeric, _ = terms[0]
             rows.append(Chain((Math(Derivative(L, u)), symbolic, numeric, Num(adjoint.value)),
