@@ -68,9 +68,9 @@ def main(argv=None):
 
 
 def _register():
-    from . import check, explain, notes, train
+    from . import check, explain, export, notes, train
 
-    for module in (explain, train, check, notes):
+    for module in (explain, train, check, notes, export):
         cli.add_command(module.command)
 
 
