@@ -174,3 +174,27 @@ def test_a_partial_sample_of_a_model_with_several_inputs_names_what_is_missing()
     result = run("explain", "--model", "w1*x1 + w2*x2", "--param", "w1=1", "--param", "w2=1", "--sample", "x1=2,y=1")
     assert result.exit_code == 2
     assert "the sample has no x2" in result.stderr
+
+
+def _explain_text(*args):
+    from click.testing import CliRunner
+    from symback.cli import cli
+
+    result = CliRunner().invoke(cli, ["explain", *args])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+def test_relu_at_its_kink_says_h0_is_0_as_pytorch_and_explains_h_once():
+    out = _explain_text("--model", "relu(w*x - 1) + relu(w)", "--sample", "x=1,y=2")
+    assert "= 0, the kink of relu: H(0) = 0 is taken, as PyTorch does" in out
+    assert out.count("H is the step function") == 1
+
+
+def test_abs_at_its_kink_says_sign0_is_0_as_pytorch():
+    out = _explain_text("--model", "abs(w*x - 1)", "--sample", "x=1,y=2")
+    assert "the kink of |u|: sign(0) = 0 is taken, as PyTorch does" in out
+
+
+def test_no_kink_note_away_from_the_kink():
+    assert "kink" not in _explain_text("--model", "relu(w*x - 1)", "--param", "w=2", "--sample", "x=1,y=2")

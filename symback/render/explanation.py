@@ -100,14 +100,32 @@ def forward_chains(d, numbers: bool = True) -> Chains:
 
 def local_chains(d, words, numbers: bool = True) -> Chains:
     """∂v/∂u = local derivative (= with numbers), and the rule that gives it."""
-    rows = []
+    rows, said = [], set()
     for local in backward_order(d.locals):
         sides = [Math(Derivative(local.node.name, local.child)), Math(local.expr)]
         if numbers:
             sides += [Math(local.expr, d.values), Num(d.local_value(local))]
         note = (Text(words("explain.rule." + local.rule.key) + ": "), Math(local.rule.formula()))
-        rows.append(Chain(tuple(sides), note=note))
+        rows.append(Chain(tuple(sides), note=note + kink_note(local, d.values if numbers else {}, words, said)))
     return Chains(tuple(rows))
+
+
+#: rules whose local derivative jumps at 0, and what they take there (as PyTorch does)
+_KINKS = {"relu": "explain.kink_relu", "abs": "explain.kink_abs"}
+
+
+def kink_note(local, values, words, said: set) -> tuple:
+    """What H means (the first time it appears), and the convention at a kink the sample hits."""
+    key = _KINKS.get(local.rule.key)
+    if key is None:
+        return ()
+    out = ()
+    if key == "explain.kink_relu" and "H" not in said:
+        said.add("H")
+        out += (Text("; " + words("explain.heaviside")),)
+    if values.get(local.child) == 0:
+        out += (Text("; "), *phrase(words, key, node=Math(local.child)))
+    return out
 
 
 def backward_order(locals_) -> list:
