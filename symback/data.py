@@ -106,16 +106,9 @@ def read_csv(path: str) -> Dataset:
     if size > MAX_CSV_BYTES:
         raise DataError(f"{path} is {size // 2**20} MiB; without NumPy, CSV input is limited to "
                         f"{MAX_CSV_BYTES // 2**20} MiB: pip install 'symback[fast]' to read larger files")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as err:
-        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
-    try:
-        text = raw.decode("utf-8-sig")  # a BOM from spreadsheets is fine
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is not UTF-8 text; save it as CSV (UTF-8)") from None
-    return parse_csv(text, path)
+    from .io import read_text
+
+    return parse_csv(read_text(path, DataError, "; save it as CSV (UTF-8)"), path)
 
 
 def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
@@ -135,7 +128,7 @@ def csv_header(cells: Sequence[str], where: str) -> tuple[str, ...]:
     """The checked column names of a CSV header row."""
     header = tuple(cell.strip() for cell in cells)
     if len(header) == 1 and any(sep in header[0] for sep in ";\t| "):
-        raise DataError(f"{where}: the header '{header[0]}' is not comma-separated; separate columns with ','")
+        raise DataError(f"{where}: the header (row 1) is not comma-separated; separate columns with ','")
     _check_header(header, where)
     return header
 
@@ -163,12 +156,14 @@ def _has_numpy() -> bool:
 def _check_header(header: Sequence[str], where: str) -> None:
     from .parse import NAME_RE
 
+    # A name that is not valid is never repeated: the message names its place, not the file's text.
     seen = set()
-    for name in header:
+    for number, name in enumerate(header, start=1):
         if not name:
-            raise DataError(f"{where}: a column has an empty name in the header")
-        if not NAME_RE.match(name):
-            raise DataError(f"{where}: column name '{name}' is not a valid name (letters, digits, _)")
+            raise DataError(f"{where}: column {number} has an empty name in the header")
+        if not NAME_RE.fullmatch(name) or len(name) > 64:
+            raise DataError(f"{where}: the name of column {number} in the header is not a valid name "
+                            "(letters, digits, _; up to 64 characters)")
         if name in seen:
             raise DataError(f"{where}: column '{name}' appears twice in the header")
         seen.add(name)
@@ -177,13 +172,8 @@ def _check_header(header: Sequence[str], where: str) -> None:
 _FLOAT_MAX = 1.7976931348623157e308
 
 
-def _short(cell) -> str:
-    """A cell as typed, cut to a readable length for a message."""
-    text = str(cell).strip()
-    return text if len(text) <= 30 else f"{text[:20]}… ({len(text)} characters)"
-
-
 def _number(cell, where: str) -> float:
+    """A cell as a finite float; a message names the cell's place, never its text."""
     if isinstance(cell, str):
         text = cell.strip()
         if not text:
@@ -191,12 +181,13 @@ def _number(cell, where: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise DataError(f"{where}: '{text[:30]}' is not a number") from None
+            raise DataError(f"{where} is not a number") from None
     elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
         value = float(cell) if abs(cell) <= _FLOAT_MAX else math.inf  # float() of a huge int raises
     else:
-        raise DataError(f"{where}: {cell!r} is not a number")
+        raise DataError(f"{where} is not a number but a {type(cell).__name__}")
     if not math.isfinite(value):
         overflow = any(ch.isdigit() for ch in str(cell))  # digits that overflowed, not 'inf' or 'nan'
-        raise DataError(f"{where}: '{_short(cell)}' is " + ("too large to be a number" if overflow else "not a finite number"))
+        raise DataError(f"{where} is " + ("too large to be a number" if overflow else
+                                          "not a finite number (NaN or infinity)"))
     return value

@@ -100,8 +100,8 @@ def from_columns(columns: Mapping[str, object], where: str = "the data") -> Arra
 def _checked_column(np, name, values, where):
     try:
         column = np.asarray(values)
-    except (TypeError, ValueError) as err:
-        raise DataError(f"{where}: column {name} is not an array of numbers ({err})") from None
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: column {name} is not an array of numbers") from None
     if column.dtype.kind not in "biuf":
         raise DataError(f"{where}: column {name} holds {column.dtype} values; every value must be a real number")
     if column.ndim != 1:
@@ -110,7 +110,7 @@ def _checked_column(np, name, values, where):
     finite = np.isfinite(column)
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
-        raise DataError(f"{where}, column {name}, row {i + 1}: {column[i]} is not a finite number")
+        raise DataError(f"{where}, column {name}, row {i + 1} is not a finite number (NaN or infinity)")
     view = column.view()
     view.flags.writeable = False  # a dataset is a value: nobody changes it under a running model
     return view
@@ -121,18 +121,18 @@ def read_numpy(path: str) -> ArrayDataset:
     np = numpy_module()
     try:
         loaded = np.load(path, allow_pickle=False)
+    # NumPy's messages can quote the file (a header it cannot parse): they are not repeated.
     except OSError as err:
-        message = err.strerror or str(err)
-        raise DataError(f"cannot read {path}: {message[:120]}") from None
-    except (ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise DataError(f"{path} is not a NumPy .npz or .npy file that symback can read ({str(err)[:80]})") from None
+        raise DataError(f"cannot read {path}: {err.strerror or 'not a file NumPy can read'}") from None
+    except (ValueError, EOFError, zipfile.BadZipFile):
+        raise DataError(f"{path} is not a NumPy .npz or .npy file that symback can read") from None
     if isinstance(loaded, np.lib.npyio.NpzFile):
         with loaded:
             try:
                 columns = {name: loaded[name] for name in loaded.files}
-            except (ValueError, OSError, zipfile.BadZipFile) as err:
-                raise DataError(f"{path}: an array cannot be read without unpickling it ({str(err)[:80]}); "
-                                "save numbers only") from None
+            except (ValueError, OSError, zipfile.BadZipFile):
+                raise DataError(f"{path}: an array cannot be read without unpickling it (or is damaged); "
+                                "save arrays of numbers only") from None
         if not columns:
             raise DataError(f"{path} holds no arrays; save one per column: numpy.savez('{path}', x=x, y=y)")
     elif loaded.dtype.names:

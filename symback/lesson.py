@@ -19,7 +19,9 @@ standard library (``tomllib``; ``tomli`` on Python 3.10).
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sys
 
 from .errors import SpecError
@@ -42,25 +44,28 @@ def _toml():
     return tomllib
 
 
-def load_lesson(path: str) -> dict:
-    """The validated contents of a lesson file; a data path is made absolute."""
-    toml = _toml()
-    try:
-        with open(path, "rb") as handle:
-            content = toml.load(handle)
-    except OSError as err:
-        raise SpecError(f"cannot read {path}: {err.strerror or err}") from None
-    except toml.TOMLDecodeError as err:
-        raise SpecError(f"{path} is not valid TOML: {err}") from None
+def load_lesson(path: str, data_given: bool = False) -> dict:
+    """The validated contents of a lesson file; a data path is made absolute.
+
+    A ``data`` path is read relative to the lesson file and must stay inside its
+    folder (a lesson cannot make symback read other files; ``--data`` on the
+    command line can, and with ``data_given`` the lesson's data is left out).
+    Errors name the file, line and column, never its text.
+    """
+    content = _parse(path)
     for key, value in content.items():
         if key not in KEYS:
-            raise SpecError(f"{path}: unknown key '{key}'; a lesson may set {', '.join(sorted(KEYS))}")
+            raise SpecError(f"{path}: unknown key {_key_name(key)}; a lesson may set {', '.join(sorted(KEYS))}")
         if not isinstance(value, KEYS[key]) or isinstance(value, bool):
             raise SpecError(f"{path}: '{key}' has the wrong type ({type(value).__name__})")
     _check_translations(path, content.get("zh", {}))
+    if "predict" in content:
+        _check_predict(path, content["predict"])
+    if data_given:
+        content.pop("data", None)
     data = content.get("data")
     if isinstance(data, str):
-        content["data"] = os.path.join(os.path.dirname(os.path.abspath(path)), data)
+        content["data"] = data_path(path, data)
     elif isinstance(data, dict):
         if set(data) != {"columns", "rows"}:
             raise SpecError(f"{path}: [data] needs exactly 'columns' and 'rows'")
@@ -71,7 +76,7 @@ def load_lesson(path: str) -> dict:
 def _check_translations(path: str, table: dict) -> None:
     for key, value in table.items():
         if key not in TEXTS:
-            raise SpecError(f"{path}: [zh] may set {', '.join(TEXTS)}, not '{key}'")
+            raise SpecError(f"{path}: [zh] may set {', '.join(TEXTS)}, not {_key_name(key)}")
         if not isinstance(value, str):
             raise SpecError(f"{path}: '{key}' in [zh] has the wrong type ({type(value).__name__})")
 
@@ -81,3 +86,60 @@ def lesson_texts(content: dict, lang: str = "en") -> dict:
     gives them, else the words as written."""
     chosen = content.get("zh", {}) if lang == "zh" else {}
     return {k: chosen.get(k, content.get(k)) for k in TEXTS if chosen.get(k, content.get(k))}
+
+
+def _check_predict(path: str, table: dict) -> None:
+    """[predict] gives each input a finite number (true, nan and inf are not inputs)."""
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SpecError(f"{path}: [predict] {_key_name(name)} must be a number, not a {type(value).__name__}")
+        if not math.isfinite(value):
+            raise SpecError(f"{path}: [predict] {_key_name(name)} must be a finite number, not NaN or infinity")
+
+
+def data_path(lesson: str, data: str) -> str:
+    """The absolute path of a lesson's data file, which must lie inside the lesson's folder."""
+    folder = os.path.dirname(os.path.abspath(lesson))
+    if os.path.isabs(data) or ".." in data.replace("\\", "/").split("/") or "\0" in data:
+        raise SpecError(f"{lesson}: data must be a file in the lesson's folder (no absolute path, no '..'); "
+                        "give another file on the command line with --data")
+    full = os.path.join(folder, data)
+    real_folder = os.path.realpath(folder)
+    if os.path.commonpath([real_folder, os.path.realpath(full)]) != real_folder:
+        raise SpecError(f"{lesson}: data leads out of the lesson's folder (through a link); "
+                        "give that file on the command line with --data")
+    return full
+
+
+def _parse(path: str) -> dict:
+    """The TOML table of ``path`` (UTF-8, a leading byte order mark allowed)."""
+    from .io import read_text
+
+    toml = _toml()
+    text = read_text(path, SpecError, "; a lesson file is TOML text")
+    try:
+        return toml.loads(text)
+    except toml.TOMLDecodeError as err:
+        raise SpecError(f"{path} is not valid TOML: {_toml_reason(str(err))}") from None
+
+
+#: tomllib messages that quote the file, and what to say instead (the file's text is never repeated)
+_QUOTING = {"Found invalid character": "invalid character", "Illegal character": "invalid character",
+            "Cannot declare": "a key or table is defined twice", "Cannot mutate": "a table is defined twice",
+            "Cannot redefine": "a table is defined twice", "Duplicate inline table key": "a key appears twice"}
+
+
+def _toml_reason(message: str) -> str:
+    """tomllib's reason and position, without any of the file's text."""
+    reason, _, where = message.partition(" (at ")
+    for prefix, said in _QUOTING.items():
+        if reason.startswith(prefix):
+            reason = said
+    if "'" in reason and not reason.startswith("Expected '"):
+        reason = "syntax error"
+    return f"{reason} ({where}" if where else reason
+
+
+def _key_name(key: str) -> str:
+    """A key as written when it looks like one, else a description (a key is the file's text)."""
+    return f"'{key}'" if re.fullmatch(r"[a-z][a-z_]{0,19}", key) else "(not a name)"

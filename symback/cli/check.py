@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, emit, lang_option, lesson_of, output_option, problem_options
+from .options import build_problem, check_outputs, emit, lang_option, lesson_of, output_option, problem_options
 
 
 @click.command("check")
@@ -46,7 +46,8 @@ def command(model, loss, params, data, lr, problem_file, answer, wrt, steps, sam
     from ..check_report import report_json, report_text
     from ..spec import parse_assignments
 
-    lesson = lesson_of(problem_file)
+    lesson = lesson_of(problem_file, data)
+    check_outputs({"-o": output}, problem_file, data, lesson)
     values = parse_assignments(sample, "sample value") if sample else None
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     point = values or lesson.get("sample", 0)

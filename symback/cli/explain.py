@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, emit, lang_option, lesson_of, output_option, problem_options
+from .options import build_problem, check_outputs, emit, lang_option, lesson_of, output_option, problem_options
 
 
 @click.command("explain")
@@ -34,7 +34,8 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     from ..render import render
     from ..spec import parse_assignments
 
-    lesson = lesson_of(problem_file)
+    lesson = lesson_of(problem_file, data)
+    check_outputs({"-o": output}, problem_file, data, lesson)
     mode = mode or lesson.get("mode", "sample")
     if mode == "batch" and sample:
         raise click.UsageError("--sample explains one sample; leave it out with --mode batch")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, lang_option, lesson_of, problem_options
+from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, problem_options
 
 
 @click.command("notes")
 @problem_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("-o", "--output", required=True, type=OutputPath(), metavar="FILE",
               help="FILE.tex (LaTeX), .pdf (compiled with TeX), .md (with SVG figures beside it), "
                    ".html (one offline page) or .ipynb (a notebook).")
 @click.option("--sample", default=None, metavar="NAME=V,...",
@@ -49,8 +49,8 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     from ..train_report import divergence_text
 
     fmt = notes_format(output)
-    _check_directory(output)
-    lesson_file = lesson_of(problem_file)
+    lesson_file = lesson_of(problem_file, data)
+    check_outputs({"-o": output}, problem_file, data, lesson_file)
     if fmt == "pdf":
         _require_tex(lang)
     values = parse_assignments(sample, "sample value") if sample else None
@@ -90,17 +90,6 @@ def _points(predict, lesson):
     if "predict" in lesson:
         return [{k: float(v) for k, v in lesson["predict"].items()}]
     return None
-
-
-def _check_directory(path: str) -> None:
-    """Fail fast, before training, when the file cannot be written."""
-    import os
-
-    from ..errors import SpecError
-
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise SpecError(f"cannot write {path}: the directory {directory} does not exist")
 
 
 def _require_tex(lang: str) -> None:

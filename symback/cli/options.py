@@ -31,13 +31,13 @@ def problem_options(command):
     return functools.reduce(lambda f, option: option(f), options, command)
 
 
-def lesson_of(problem_file):
-    """The lesson file's settings, or {} without one."""
+def lesson_of(problem_file, data=None):
+    """The lesson file's settings, or {} without one; --data (``data``) replaces the lesson's data."""
     if not problem_file:
         return {}
     from ..lesson import load_lesson
 
-    return load_lesson(problem_file)
+    return load_lesson(problem_file, data_given=data is not None)
 
 
 def build_problem(model, loss, params, data, lr, problem_file, lesson=None, sample=None):
@@ -48,7 +48,7 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None, samp
     """
     from ..spec import parse_assignments, problem
 
-    lesson = lesson if lesson is not None else lesson_of(problem_file)
+    lesson = lesson if lesson is not None else lesson_of(problem_file, data)
     if params:
         param_values = parse_assignments(params, "parameter")
     else:
@@ -63,9 +63,33 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None, samp
     )
 
 
+class OutputPath(click.Path):
+    """A file to write: not a directory, and not an empty name ('-' is standard output)."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False, allow_dash=True)
+
+    def convert(self, value, param, ctx):
+        if value == "":
+            self.fail("the file name is empty; give a file name, or '-' for standard output", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def output_option(command):
-    return click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-                        help="Write to this file (atomically) instead of the terminal.")(command)
+    return click.option("-o", "--output", type=OutputPath(), default=None,
+                        help="Write to this file (atomically; '-' is standard output) instead of the terminal."
+                        )(command)
+
+
+def check_outputs(outputs: dict, problem_file, data, lesson) -> None:
+    """Refuse, before any work, outputs that cannot be written or that are the problem's input files."""
+    from ..io import check_output, refuse_overwriting_inputs
+
+    for path in outputs.values():
+        if path is not None:
+            check_output(path)
+    lesson_data = lesson.get("data") if isinstance(lesson.get("data"), str) else None
+    refuse_overwriting_inputs(outputs, {"--problem": problem_file, "--data": data or lesson_data})
 
 
 def lang_option(command):
@@ -75,7 +99,7 @@ def lang_option(command):
 
 def emit(text: str, output) -> None:
     """Print ``text`` or write it atomically to ``output``."""
-    if output:
+    if output is not None:
         from ..io import write_atomic
 
         write_atomic(output, text if text.endswith("\n") else text + "\n")

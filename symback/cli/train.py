@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .options import build_problem, lang_option, lesson_of, output_option, problem_options
+from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, output_option, problem_options
 
 MODES = ("sgd", "batch", "minibatch")
 #: a run of at least this many updates shows a progress bar on a terminal
@@ -47,10 +47,10 @@ class WholeNumber(click.ParamType):
 @click.option("--predict", "predict", multiple=True, metavar="NAME=V,...",
               help="Predict y_hat at these inputs before and after training; repeatable "
                    "(default x=4 with the lesson's data).")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+@click.option("--plot", type=OutputPath(), default=None,
               help="Save the loss curve, and for 1 or 2 parameters the loss surface with the path taken: "
                    ".png, .svg or .pdf (needs matplotlib: pip install 'symback[plot]').")
-@click.option("--history", "history_file", type=click.Path(dir_okay=False), default=None,
+@click.option("--history", "history_file", type=OutputPath(), default=None,
               help="Save every epoch's loss and parameters: .csv or .json.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
@@ -82,7 +82,8 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
 
     if verbose and fmt == "json":
         raise click.UsageError("-v prints a text log; leave it out with --format json")
-    lesson = lesson_of(problem_file)
+    lesson = lesson_of(problem_file, data)
+    check_outputs({"-o": output, "--history": history_file, "--plot": plot}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
     chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100), mode=_pick(mode, lesson, "mode", "sgd"),
                       batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
@@ -140,9 +141,6 @@ def _check_file(path, suffixes, option) -> None:
         return
     if os.path.splitext(path)[1].lower() not in suffixes:
         raise SpecError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise SpecError(f"{option} {path}: the directory {directory} does not exist")
 
 
 class _NoBar:
@@ -179,7 +177,7 @@ class Report:
         self.names = ()
 
     def _emit(self, line: str) -> None:
-        if self.output:
+        if self.output is not None:
             self.lines.append(line)
         else:
             click.echo(line)
@@ -213,7 +211,7 @@ class Report:
                 self._emit(line)
         else:
             self._emit(tr.text(history, preds, self.words))
-        if self.output:
+        if self.output is not None:
             from ..io import write_atomic
 
             write_atomic(self.output, "\n".join(self.lines) + "\n")

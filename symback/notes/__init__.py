@@ -16,6 +16,9 @@ import os
 
 from ..errors import SpecError
 
+#: the first line of every figure file written beside a .md: such a file may be replaced by the next run
+FIGURE_MARK = "<!-- a figure of symback notes -->\n"
+
 #: file suffix -> format
 SUFFIXES = {".tex": "tex", ".pdf": "pdf", ".md": "md", ".html": "html", ".ipynb": "ipynb"}
 
@@ -70,18 +73,33 @@ def _markdown_files(doc, path: str) -> dict:
         for block in section.blocks:
             if isinstance(block, Figure):
                 svg = graph_svg(block.data) if block.kind == "graph" else curve_svg(block.data)
-                files[os.path.join(directory, names[block.name])] = svg
+                name = os.path.join(directory, names[block.name])
+                _refuse_foreign(name, path)
+                files[name] = FIGURE_MARK + svg
     files[path] = render_notes_markdown(doc, stem)  # last: the page appears once its figures are there
     return files
 
 
+def _refuse_foreign(name: str, path: str) -> None:
+    """A figure file replaces only a figure symback wrote (it starts with FIGURE_MARK), never another file."""
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(len(FIGURE_MARK))
+    except FileNotFoundError:
+        return
+    except OSError:
+        head = b""
+    if head != FIGURE_MARK.encode():
+        raise SpecError(f"{name} exists and symback did not write it; the figures of {path} would replace it: "
+                        "move it or choose another name for the notes")
+
+
 def write_notes(lesson, path: str, lang: str = "en") -> list[str]:
-    """Write the notes (each file atomically); return the paths written."""
-    from ..io import write_atomic
+    """Write the notes (all files or none, each atomically); return the paths written."""
+    from ..io import write_files
 
     files = render_files(lesson, path, lang)
-    for name, content in files.items():
-        write_atomic(name, content)
+    write_files(files)
     return list(files)
 
 
