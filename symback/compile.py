@@ -19,8 +19,9 @@ log σ(z) and log(1 − σ(z)) become LogSigmoid(z) and LogSigmoid(−z), the sa
 numbers computed without forming σ(z), which rounds to 1 for large z.
 
 Batch code (NumPy arrays, one element per sample) sums parameter gradients
-with dot products, takes the mean loss and frees each array after its last
-use (see :mod:`symback.compile_code`): for w*x + b it allocates one column.
+in a fixed order (never BLAS: the same bits on every processor), takes the
+mean loss and frees each array after its last use (see
+:mod:`symback.compile_code`): for w*x + b it allocates one column.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ SymPy's own code printers with a few hooks:
   ``u**-1`` as ``(1/u)``, other integer powers as ``**``, anything else as a
   power function that fails (or gives nan) instead of a complex number;
 - in float32 code every constant is a float32, so no operation widens;
-- batch reductions print as dot products (Σ_i a_i·b_i, Σ_i r_i² = r·r).
+- batch reductions print as sums in a fixed order (Σ_i a_i·b_i, Σ_i r_i²),
+  and transcendental functions run through the C library: the same bits on
+  every processor.
 """
 
 from __future__ import annotations
@@ -134,32 +136,118 @@ def _python_functions() -> dict:
             "heaviside": heaviside, "fpow": math.pow}
 
 
+# Functions whose NumPy loops are picked by the processor (SVML on AVX-512, other
+# kernels on AVX2 or ARM) and so differ in the last bit between machines. Shown
+# numbers must not, so these run through the C library, value by value, exactly
+# as the float64 per-sample code does; +, −, ×, ÷, sqrt and abs are IEEE-exact and
+# stay vectorised.
+_TRANSCENDENTAL = ("exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan")
+
+
+def _ieee(name: str) -> Callable[[float], float]:
+    """``math.<name>`` with IEEE results in place of Python's exceptions (exp(1000) = inf, log(−1) = nan)."""
+    f = getattr(math, name)
+
+    def safe(v: float) -> float:
+        try:
+            return f(v)
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            if name in ("log", "log1p") and v == (0.0 if name == "log" else -1.0):
+                return -math.inf
+            return math.nan
+
+    return safe
+
+
+def _portable(np, dtype, name: str) -> Callable:
+    """An elementwise ``math.<name>`` over arrays or scalars of ``dtype``, the same bits on every machine."""
+    fast, safe = getattr(math, name), _ieee(name)
+
+    def apply(x):
+        values = np.asarray(x, dtype=np.float64)
+        flat = values.ravel().tolist()
+        try:
+            out = list(map(fast, flat))
+        except (OverflowError, ValueError):
+            out = list(map(safe, flat))
+        result = np.array(out, dtype=np.float64).reshape(values.shape).astype(dtype, copy=False)
+        return result if result.ndim else dtype(result)
+
+    return apply
+
+
+def _portable_pow(np, dtype) -> Callable:
+    """Elementwise a**b through ``math.pow`` (NumPy's power loop is processor-dependent too)."""
+    def one(a: float, b: float) -> float:
+        try:
+            return math.pow(a, b)
+        except OverflowError:
+            return math.inf
+        except ValueError:  # 0 to a negative power, or a negative base to a fractional one
+            return math.inf if a == 0.0 else math.nan
+
+    def apply(a, b):
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        out = np.array(list(map(one, a.ravel().tolist(), b.ravel().tolist())), dtype=np.float64)
+        result = out.reshape(a.shape).astype(dtype, copy=False)
+        return result if result.ndim else dtype(result)
+
+    return apply
+
+
+_BLOCK = 1 << 15
+
+
+def _sum_of_products(np, a, b):
+    """Σ_i a_i·b_i in an order fixed by the code alone: pairwise within blocks of 2¹⁵, then over the blocks.
+
+    The products of one block live in a buffer that stays in cache, so this
+    reads the data once and allocates no array as long as the data.
+    """
+    n = a.shape[0]
+    if n <= _BLOCK:
+        return np.add.reduce(a * b)
+    buffer = np.empty(_BLOCK, dtype=np.result_type(a, b))
+    partial = np.empty((n + _BLOCK - 1) // _BLOCK, dtype=buffer.dtype)
+    for k, start in enumerate(range(0, n, _BLOCK)):
+        stop = min(start + _BLOCK, n)
+        products = np.multiply(a[start:stop], b[start:stop], out=buffer[:stop - start])
+        partial[k] = np.add.reduce(products)
+    return np.add.reduce(partial)
+
+
 def _numpy_functions(np, dtype) -> dict:
     one = dtype(1)
+    portable = {name: _portable(np, dtype, name) for name in _TRANSCENDENTAL}
+    exp, log1p = portable["exp"], portable["log1p"]
 
     def sigmoid(z):
-        e = np.exp(-np.abs(z))
+        e = exp(-np.abs(z))
         return np.where(z >= 0, one / (one + e), e / (one + e))
 
     def log_sigmoid(z):
-        return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+        return np.minimum(z, 0) - log1p(exp(-np.abs(z)))
 
+    # Sums in a fixed order: NumPy's pairwise add.reduce, never numpy.dot, whose
+    # BLAS kernel (and so its rounding) depends on the processor.
     def mean(e, n):
         # a value the same for every sample is its own mean
-        return e.mean() if np.ndim(e) else e
+        return np.add.reduce(e) / e.size if np.ndim(e) else e
 
     def mean_square(r, n):
-        return np.dot(r, r) / n if np.ndim(r) else r * r
+        return _sum_of_products(np, r, r) / n if np.ndim(r) else r * r
 
     def sumprod(a, b, n):
         if np.ndim(a) and np.ndim(b):
-            return np.dot(a, b)
+            return _sum_of_products(np, a, b)
         if np.ndim(a) or np.ndim(b):
-            return a.sum() * b if np.ndim(a) else a * b.sum()
+            return np.add.reduce(a) * b if np.ndim(a) else a * np.add.reduce(b)
         return a * b * n
 
-    return {"sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0), "LogSigmoid": log_sigmoid,
-            "heaviside": np.heaviside, "fpow": np.power, "float32": np.float32, "mean": mean,
+    return {**portable, "sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0), "LogSigmoid": log_sigmoid,
+            "heaviside": np.heaviside, "fpow": _portable_pow(np, dtype), "float32": np.float32, "mean": mean,
             "mean_square": mean_square, "sumprod": sumprod}
 
 

@@ -115,7 +115,7 @@ def test_float32_step_rounds_every_operation():
     assert float(grads[0]) == -7.840000152587891
 
 
-def test_batch_code_is_the_residual_then_dot_products():
+def test_batch_code_is_the_residual_then_sums_of_products():
     pytest.importorskip("numpy")
     source = compile_problem(problem("w*x + b", params={"w": 1, "b": 0}), arrays=True).source("batch")
     assert "v1 = p1 + c0*p0 - t" in source
