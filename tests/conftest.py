@@ -118,3 +118,9 @@ def require_tools(*tools):
 
 def isclose(a, b, rel=1e-9):
     return math.isclose(a, b, rel_tol=rel, abs_tol=rel)
+
+
+@pytest.fixture(autouse=True)
+def _terminal_width(monkeypatch):
+    """Text output fits the terminal: the tests print for one of the default width, whatever runs them."""
+    monkeypatch.setenv("COLUMNS", "100")

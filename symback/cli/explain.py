@@ -45,4 +45,8 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
         derivation = explain_batch(problem)
     else:
         derivation = explain_sample(problem, values or lesson.get("sample", 0))
-    emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits), output)
+    from ..render.wrap import DEFAULT_WIDTH
+
+    # a file is not a terminal: it gets the default width, whatever the terminal's
+    columns = DEFAULT_WIDTH if output else None
+    emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits, columns=columns), output)

@@ -13,11 +13,13 @@ FORMATS = ("text", "latex", "markdown", "json")
 
 
 def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = False, summary: bool = False,
-           digits: int | None = None) -> str:
+           digits: int | None = None, columns: int | None = None) -> str:
     """The explanation of a Derivation or BatchDerivation in ``fmt``.
 
     ``digits``: print numbers with that many significant digits (relations to
-    rounded numbers become ≈); JSON always keeps every digit.
+    rounded numbers become ≈); JSON always keeps every digit. ``columns``:
+    the width text is fitted to (default: the terminal's, see
+    :func:`symback.render.wrap.terminal_width`).
     """
     from ..errors import SpecError
 
@@ -32,10 +34,10 @@ def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = F
     from ..numeric import significant_digits
 
     with significant_digits(digits):
-        return _render_document(derivation, fmt, lang, standalone, summary)
+        return _render_document(derivation, fmt, lang, standalone, summary, columns)
 
 
-def _render_document(derivation, fmt, lang, standalone, summary) -> str:
+def _render_document(derivation, fmt, lang, standalone, summary, columns=None) -> str:
     from ..lang import wording
     from .explanation import document
 
@@ -43,7 +45,7 @@ def _render_document(derivation, fmt, lang, standalone, summary) -> str:
     if fmt == "text":
         from .text import render_text
 
-        return render_text(doc)
+        return render_text(doc, columns)
     if fmt == "latex":
         from .latex import render_latex
 

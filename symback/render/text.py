@@ -1,26 +1,24 @@
-"""The terminal format: Unicode maths in aligned columns.
+"""The terminal format: Unicode maths in aligned columns, fitted to the terminal.
 
 Equation chains in one group share their columns, so the "=" signs line
 up; widths count East Asian wide characters as two columns, so Chinese
-labels align too.
+labels align too. Output fits the terminal's width (:mod:`.wrap`): a chain
+too wide to align, or much wider than the others of its group, is printed
+on its own, its relations and operators starting new lines with a hanging
+indent; a table too wide is split into column groups.
 """
 
 from __future__ import annotations
 
-import textwrap
-import unicodedata
-
 from ..numeric import format_float
 from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
 from .printers import unicode
+from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words
 
 INDENT = "  "
-WIDTH = 100
-
-
-def width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (wide characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+WIDTH = DEFAULT_WIDTH
+#: a side this many columns wider than every other of its column is not aligned with them
+OUTLIER = 30
 
 
 def pad(text: str, columns: int) -> str:
@@ -56,71 +54,201 @@ def items(xs, sep: str = "") -> str:
     return sep.join(item(x) for x in xs)
 
 
-def render_text(doc) -> str:
-    lines = [doc.title, "═" * width(doc.title), ""]
+def render_text(doc, columns: int | None = None) -> str:
+    """The document for a terminal ``columns`` wide (default: this terminal's width)."""
+    limit = (columns or terminal_width()) - len(INDENT)
+    lines = _heading(doc.title, "═", limit + len(INDENT)) + [""]
     for section in doc.sections:
         title = f"{section.number}. {section.title}" if section.number else section.title
-        lines += [title, "─" * width(title)]
+        lines += _heading(title, "─", limit + len(INDENT))
         for block in section.blocks:
-            lines += [INDENT + line if line else line for line in block_lines(block)]
+            lines += [INDENT + line if line else line for line in block_lines(block, limit)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def block_lines(block) -> list[str]:
+def _heading(title: str, rule: str, columns: int) -> list[str]:
+    """A title in lines of at most ``columns``, underlined as wide as its widest line."""
+    lines = wrap_words(title, columns) or [title]
+    return lines + [rule * max(map(width, lines))]
+
+
+def block_lines(block, limit: int = WIDTH - len(INDENT)) -> list[str]:
     if isinstance(block, Chains):
-        return chain_lines(block)
+        return chain_lines(block, limit)
     if isinstance(block, Fields):
-        return field_lines(block)
+        return field_lines(block, limit)
     if isinstance(block, Table):
-        return table_lines(block)
+        return table_lines(block, limit)
     if isinstance(block, Para):
-        return textwrap.wrap(items(block.items), WIDTH - len(INDENT)) or [""]
+        return wrap_words(items(block.items), limit) or [""]
     raise TypeError(f"cannot print {block!r}")
 
 
-def chain_lines(block: Chains) -> list[str]:
-    rows = [(items(c.label), marked_sides(c, item), items(c.note), c) for c in block.rows]
-    rows = [(label, texts, note, (c, approx)) for label, (texts, approx), note, c in rows]
+def chain_lines(block: Chains, limit: int = WIDTH - len(INDENT)) -> list[str]:
+    """The chains of a group, their relations in shared columns where they fit in ``limit``."""
+    rows = [_chain_row(c) for c in block.rows]
     label_w = max((width(r[0]) for r in rows), default=0)
-    columns = max(len(r[1]) for r in rows)
-    widths = [max((width(r[1][j]) for r in rows if len(r[1]) > j + 1), default=0) for j in range(columns)]
+    lead = label_w + 2 if label_w else 0
+    widths, aligned = _columns(rows, lead, limit)
     body = []
-    for label, sides, _note, (chain, approx) in rows:
-        text = sides[0] if len(sides) == 1 else pad(sides[0], widths[0])
-        signs = relations(chain, len(sides) - 1, " ← ", " = ", approx, " ≈ ")
-        for j, (rel, side) in enumerate(zip(signs, sides[1:]), start=1):
-            text += rel + (pad(side, widths[j]) if j + 1 < len(sides) else side)
-        body.append((pad(label, label_w) + "  " if label_w else "") + text)
-    return _with_notes(body, [r[2] for r in rows], label_w)
+    for row, in_line in zip(rows, aligned):
+        label, sides, signs, _note = row
+        start = pad(label, label_w) + "  " if label_w else ""
+        if in_line:
+            body.append(([start + _aligned(sides, signs, widths)], True))
+        else:
+            first = pad(sides[0], widths[0]) if len(sides) > 1 and width(sides[0]) <= widths[0] else sides[0]
+            body.append((_flowed(start + first, signs, sides[1:], limit, lead), False))
+    return _with_notes(body, [r[3] for r in rows], lead, limit)
 
 
-def _with_notes(body: list[str], notes: list[str], label_w: int) -> list[str]:
-    """Notes in one column after the lines if all fit, else each under its line."""
-    body = [line.rstrip() for line in body]
-    column = max((width(line) for line, note in zip(body, notes) if note), default=0) + 3
-    if all(column + width(note) <= WIDTH for note in notes if note):
-        return [pad(line, column) + note if note else line for line, note in zip(body, notes)]
-    indent = " " * (label_w + 2 if label_w else 0) + "    "
+def _chain_row(chain) -> tuple[str, list[str], list[str], str]:
+    """(label, sides, the relation before each side after the first, note) of one chain."""
+    sides, approx = marked_sides(chain, item)
+    return items(chain.label), sides, relations(chain, len(sides) - 1, " ← ", " = ", approx, " ≈ "), items(chain.note)
+
+
+def _columns(rows, lead: int, limit: int) -> tuple[list[int], list[bool]]:
+    """Widths of the shared columns, and which rows line up in them.
+
+    The first column (the left sides) is shared by every row unless one is an
+    outlier. A row lines up in the others unless it is too wide for ``limit``
+    once padded, or one of its sides is an outlier (OUTLIER columns wider
+    than the rest of its column): such rows are left out, widest first.
+    """
+    aligned = [True] * len(rows)
+    count = max(len(r[1]) for r in rows)
+    first = _first_column([width(r[1][0]) for r in rows if len(r[1]) > 1], limit)
+    while True:
+        widths = [first] + [max((width(r[1][j]) for r, a in zip(rows, aligned) if a and len(r[1]) > j + 1), default=0)
+                            for j in range(1, count)]
+        worst = [i for i, r in enumerate(rows) if aligned[i]
+                 and (lead + _padded(r, widths) > limit or _is_outlier(i, rows, aligned, first))]
+        if not worst:
+            return widths, aligned
+        aligned[max(worst, key=lambda i: sum(map(width, rows[i][1])))] = False
+
+
+def _first_column(sizes: list[int], limit: int) -> int:
+    """The width of the left sides: the widest that is neither an outlier nor half the line."""
+    sizes = sorted(size for size in sizes if size <= limit // 2)
+    while len(sizes) > 1 and sizes[-1] > sizes[-2] + OUTLIER:
+        sizes.pop()
+    return sizes[-1] if sizes else 0
+
+
+def _padded(row, widths) -> int:
+    """Columns of the row's line with its sides padded to ``widths``."""
+    sides, signs = row[1], row[2]
+    return sum(widths[:len(sides) - 1]) + width(sides[-1]) + sum(width(s) for s in signs)
+
+
+def _is_outlier(index: int, rows, aligned, widths0: int) -> bool:
+    """Whether a side of the row is much wider than the rest of its column (the first: wider than it)."""
+    sides = rows[index][1]
+    for j, side in enumerate(sides[:-1]):
+        if j == 0:
+            if width(side) > widths0:
+                return True
+            continue
+        others = [width(r[1][j]) for i, (r, a) in enumerate(zip(rows, aligned))
+                  if a and i != index and len(r[1]) > j + 1]
+        if others and width(side) > max(others) + OUTLIER:
+            return True
+    return False
+
+
+def _aligned(sides, signs, widths) -> str:
+    text = sides[0] if len(sides) == 1 else pad(sides[0], widths[0])
+    for j, (sign, side) in enumerate(zip(signs, sides[1:]), start=1):
+        text += sign + (pad(side, widths[j]) if j + 1 < len(sides) else side)
+    return text
+
+
+def _flowed(head: str, signs, sides, limit: int, lead: int) -> list[str]:
+    """A chain on its own: each relation stays on the line while it fits, else starts a new
+    line under the first relation; a side too long for a line breaks at its operators."""
+    column = width(head) if width(head) <= limit // 2 else lead + 4
+    lines, fresh = [head], True
+    for sign, side in zip(signs, sides):
+        if width(lines[-1]) + width(sign) + width(side) <= limit:
+            lines[-1] += sign + side
+            fresh = False
+            continue
+        if not fresh:
+            lines.append(" " * column)
+        start = width(lines[-1]) + width(sign)
+        pieces = wrap_math(side, limit - start, limit - start)
+        lines[-1] += sign + pieces[0]
+        lines += [" " * start + piece for piece in pieces[1:]]
+        fresh = False
+    return lines
+
+
+def _with_notes(body: list[tuple[list[str], bool]], notes: list[str], lead: int, limit: int) -> list[str]:
+    """Notes in one column after the aligned one-line rows if all fit, else each under its row."""
+    body = [([line.rstrip() for line in lines], ok) for lines, ok in body]
+    beside = [(lines[0], note) for (lines, ok), note in zip(body, notes) if note and ok and len(lines) == 1]
+    column = max((width(line) for line, _ in beside), default=0) + 3
+    in_column = all(column + width(note) <= limit for _, note in beside)
     out = []
-    for line, note in zip(body, notes):
-        out += [line, indent + note] if note else [line]
+    for (lines, ok), note in zip(body, notes):
+        if note and in_column and ok and len(lines) == 1:
+            out.append(pad(lines[0], column) + note)
+        elif note and not ok and width(lines[-1]) + 3 + width(note) <= limit:
+            out += lines[:-1] + [lines[-1] + "   " + note]
+        else:
+            out += lines + ([" " * lead + "    " + note] if note else [])
     return out
 
 
-def field_lines(block: Fields) -> list[str]:
+def field_lines(block: Fields, limit: int = WIDTH - len(INDENT)) -> list[str]:
+    """``label   value, value`` lines; a line too long continues under its first value."""
     label_w = max(width(label) for label, _ in block.rows)
     lines = []
     for label, values in block.rows:
         parts = [item(v) for v in values if item(v)]
         sep = ", " if all(isinstance(v, Math) for v in values) else "  "
-        lines.append(pad(label, label_w) + "   " + sep.join(parts))
+        filled = _fill(parts, sep, limit - label_w - 3)
+        filled[0] = pad(label, label_w) + "   " + filled[0]
+        lines += hang(filled, label_w + 3)
     return lines
 
 
-def table_lines(block: Table) -> list[str]:
+def _fill(parts: list[str], sep: str, room: int) -> list[str]:
+    """``parts`` joined by ``sep`` in lines of at most ``room`` columns; a part too long breaks at its operators."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and width(lines[-1] + sep + part) <= room:
+            lines[-1] += sep + part
+        else:
+            if lines:
+                lines[-1] += sep.rstrip()
+            lines += wrap_math(part, room, room)
+    return lines or [""]
+
+
+def table_lines(block: Table, limit: int = WIDTH - len(INDENT)) -> list[str]:
+    """The table; one too wide for ``limit`` is split into groups of columns, each
+    repeating the first (the row's key). Each rule is as wide as its column."""
     cells = [[item(c) for c in block.header]] + [[item(c) for c in row] for row in block.rows]
     widths = [max(width(row[j]) for row in cells) for j in range(len(block.header))]
-    out = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    out.insert(1, "  ".join("─" * w for w in widths))
+    out: list[str] = []
+    for group in _column_groups(widths, limit):
+        rows = [[row[j] for j in group] for row in cells]
+        lines = ["  ".join(pad(c, widths[j]) for c, j in zip(row, group)).rstrip() for row in rows]
+        lines.insert(1, "  ".join("─" * widths[j] for j in group))
+        out += ([""] if out else []) + lines
     return out
+
+
+def _column_groups(widths: list[int], limit: int) -> list[list[int]]:
+    """Columns in groups that fit in ``limit``, each group after the first led by column 0."""
+    groups, current = [], [0]
+    for j in range(1, len(widths)):
+        if len(current) > 1 and sum(widths[k] + 2 for k in current) + widths[j] > limit:
+            groups.append(current)
+            current = [0]
+        current.append(j)
+    return groups + [current]

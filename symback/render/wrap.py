@@ -1,0 +1,106 @@
+"""Fitting text output to the terminal: its width, and long maths broken at an operator.
+
+A line of maths is broken before a relation or an operator written with
+spaces around it (`` = ``, `` + ``, `` − ``, `` × ``, `` · ``), preferring a
+break outside parentheses; the operator starts the next line, so a reader
+sees at once that the line continues. Widths count East Asian wide
+characters as two columns.
+"""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+
+#: columns when the output is not a terminal (a file, a pipe) and COLUMNS is not set
+DEFAULT_WIDTH = 100
+#: a narrower terminal still gets this many columns (below it, nothing reads well)
+MIN_WIDTH = 40
+#: what a line of maths may break before, best first: a relation, a sum's sign, a product's sign
+OPERATORS = ((" = ", " ≈ ", " ← "), (" + ", " − "), (" × ", " · "))
+_OPEN, _CLOSE = "([{", ")]}"
+#: punctuation that may not begin a line (it stays at the end of the line before, as Chinese typesetting does)
+_NO_LINE_START = "，。、：；！？）」』》,.:;!?)"
+
+
+def terminal_width() -> int:
+    """Columns of the terminal: COLUMNS if set, else the terminal's, else DEFAULT_WIDTH."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def breaks(text: str) -> list[tuple[int, int, int]]:
+    """(depth, rank, index) of each place ``text`` may break: the space before an operator,
+    with the depth of parentheses there and the operator's rank in OPERATORS."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == " " and i > 0:
+            rank = next((r for r, ops in enumerate(OPERATORS) if any(text.startswith(op, i) for op in ops)), None)
+            if rank is not None:
+                out.append((depth, rank, i))
+    return out
+
+
+def wrap_math(text: str, first: int, rest: int) -> list[str]:
+    """``text`` in lines of at most ``first`` columns (the first) and ``rest`` (the others).
+
+    Each line ends at the best break that fits: outside parentheses rather
+    than inside, at a relation or a sum's sign rather than a product's, as
+    late as possible (but not in the first half of the line, when another
+    break will do). A piece with no break that fits stays whole (too long,
+    but never cut inside a number or a name).
+    """
+    places = breaks(text)
+    lines, begin, room = [], 0, first
+    while width(text[begin:]) > room:
+        cut = _best_break([(d, r, i) for d, r, i in places if i > begin], text, begin, room)
+        if cut is None:
+            break
+        lines.append(text[begin:cut].rstrip())
+        begin, room = cut + 1, rest
+    return lines + [text[begin:]]
+
+
+def _best_break(places, text: str, begin: int, room: int) -> int | None:
+    if not places:
+        return None
+    fitting = [(d, r, i) for d, r, i in places if width(text[begin:i]) <= room]
+    if not fitting:
+        return min(places)[2]  # nothing fits: the shallowest, earliest break keeps the overflow short
+    depth = min(d for d, _, _ in fitting)
+    fitting = [(r, i) for d, r, i in fitting if d == depth]
+    full = [(r, i) for r, i in fitting if 2 * width(text[begin:i]) >= room] or fitting
+    rank = min(r for r, _ in full)
+    return max(i for r, i in full if r == rank)
+
+
+def wrap_words(text: str, room: int) -> list[str]:
+    """Prose in lines of at most ``room`` columns, broken at spaces; a word too long
+    (a run of Chinese has no spaces) is broken between characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(lines[-1]) + 1 + width(word) <= room:
+            lines[-1] += " " + word
+            continue
+        lines.append("")
+        for ch in word:
+            if lines[-1] and width(lines[-1] + ch) > room:
+                # punctuation may not begin a line: the character before it comes down too
+                carry = lines[-1][-1] if ch in _NO_LINE_START and len(lines[-1]) > 1 else ""
+                lines[-1] = lines[-1][:len(lines[-1]) - len(carry)]
+                lines.append(carry)
+            lines[-1] += ch
+    return lines
+
+
+def hang(lines: list[str], indent: int) -> list[str]:
+    """The first line as it is, the others indented by ``indent`` columns."""
+    return lines[:1] + [" " * indent + line for line in lines[1:]]
