@@ -32,7 +32,7 @@ from .functions import elementary
 from .numeric import evaluate
 from .parse import LIMITS, parse, symbol
 from .spec import OUTPUT, Problem, Y
-from .verify import equal
+from .verify import equal, equal_at_points
 
 _NAME = r"([A-Za-z][A-Za-z0-9_]*|ŷ)"
 _STEP = re.compile(rf"\s*[d∂]\s*\(?\s*{_NAME}\s*\)?\s*/\s*[d∂]\s*\(?\s*{_NAME}\s*\)?\s*\Z")
@@ -116,8 +116,9 @@ def read_step(text: str, derivation: Derivation) -> tuple[sympy.Symbol, sympy.Sy
 def grade(derivation: Derivation, top: sympy.Symbol, bottom: sympy.Symbol, text: str) -> Verdict:
     """Compare the answer ``text`` with ∂top/∂bottom; explain it if it is wrong.
 
-    A plain number is read as the value at the sample (unless ∂top/∂bottom is
-    itself a constant); anything else as a formula.
+    A plain number is not a derivation (unless ∂top/∂bottom is itself a
+    constant): it is wrong, and said to be the value at the sample, the
+    updated parameter, or neither. Anything else is read as a formula.
     """
     answer = read_answer(text, derivation)
     bp = Backprop(derivation)
@@ -126,15 +127,15 @@ def grade(derivation: Derivation, top: sympy.Symbol, bottom: sympy.Symbol, text:
     env = {symbol(k): v for k, v in {**derivation.problem.param_values, **derivation.point}.items()}
     at_sample = (_try(lambda: evaluate(answer, bp.forward(env))), _try(lambda: bp.numeric(env, top, bottom)))
     if answer.is_number and expected.free_symbols:
-        correct, found, elsewhere, method = *_grade_value(text, at_sample, top, bottom), None, "value"
+        correct, found, elsewhere, method = False, _number(derivation, text, at_sample, top, bottom), None, "value"
     else:
         correct, method, found, elsewhere = _grade_formula(bp, answer, top, bottom, expected, at_sample,
-                                                           _base_symbols(derivation))
+                                                           _base_symbols(derivation), derivation.point)
     return Verdict(correct, method, text, answer, top, bottom, chain, expected,
                    found[0] if found else None, tuple(found[1:3]), at_sample, elsewhere, derivation)
 
 
-def _grade_formula(bp, answer, top, bottom, expected, at_sample, symbols):
+def _grade_formula(bp, answer, top, bottom, expected, at_sample, symbols, point):
     """(correct, method, mistakes, a point where they differ if they agree at the sample)."""
     points = random_points(bp, top, bottom, symbols)
     given = values_at(lambda env: evaluate(answer, bp.forward(env)), points)
@@ -143,30 +144,57 @@ def _grade_formula(bp, answer, top, bottom, expected, at_sample, symbols):
     correct, method = _decide(given, truth, formulas, symbols)
     if correct:
         return True, method, [], None
-    found = explain_mistakes(bp, top, bottom, points, (given, truth), formulas, symbols)
+    found = _substituted(bp, answer, top, bottom, expected, symbols, point)
+    found += explain_mistakes(bp, top, bottom, points, (given, truth), formulas, symbols)
     elsewhere = None
     if None not in at_sample and math.isclose(*at_sample, rel_tol=1e-9, abs_tol=1e-12):
         elsewhere = _differs_at(bp, answer, top, bottom, symbols)
     return False, method, found, elsewhere
 
 
-def _grade_value(text: str, at_sample, top, bottom) -> tuple[bool, list[Mistake]]:
-    """A number against the value at the sample, to the precision it is written in.
+def _number(derivation, text: str, at_sample, top, bottom) -> list[Mistake]:
+    """A number where a formula is asked: not a derivation. Said to be the updated parameter,
+    or the value at the sample (or its negative), or neither; the formula is not given away."""
+    mine, truth = at_sample
+    fields = {"answer": sympy.Float(mine) if mine is not None else sympy.nan,
+              "symbols": ", ".join(s.name for s in _base_symbols(derivation))}
+    gradient = next((g for g in derivation.gradients if g.param == bottom), None)
+    if gradient is not None and top == derivation.graph.loss and _matches(text, mine, gradient.after):
+        return [Mistake("updated_parameter", "updated", top, bottom, fields)]
+    if mine is None or truth is None:
+        return [Mistake("number", "number_wrong", top, bottom, fields)]
+    if _matches(text, mine, truth):
+        return [Mistake("number", "number_right", top, bottom, fields)]
+    found = [Mistake("number", "number_wrong", top, bottom, fields)]
+    if _matches(text, mine, -truth):
+        found.append(Mistake("sign", "sign", top, bottom, scale=-1))
+    return found
+
+
+def _matches(text: str, mine: float | None, truth: float) -> bool:
+    """Is the number ``mine`` ``truth``, to the precision it is written in?
 
     An answer with k decimals may be off by half a unit in its last place
     (−0.3775 for −0.37754…), but never by more than 1 %.
     """
-    mine, truth = at_sample
-    if mine is None or truth is None:
-        return False, []
+    if mine is None:
+        return False
     digits = max((len(d) for d in re.findall(r"\.(\d+)", text)), default=0)  # as written: 0.3775 has 4
     rounding = min(0.5 * 10.0**-digits, 0.01 * abs(truth)) if digits else 0.0
-    tolerance = max(1e-9 * max(1.0, abs(truth)), rounding)
-    if abs(mine - truth) <= tolerance:
-        return True, []
-    if abs(mine + truth) <= tolerance:
-        return False, [Mistake("sign", "sign", top, bottom, scale=-1)]
-    return False, []
+    return abs(mine - truth) <= max(1e-9 * max(1.0, abs(truth)), rounding)
+
+
+def _substituted(bp, answer, top, bottom, expected, symbols, point) -> list[Mistake]:
+    """The sample's data put in before differentiating (2*(w - 2) for 2x(wx − y) at x = 1, y = 2)."""
+    data = [s for s in symbols if s.name in point and s in expected.free_symbols]
+    if not data or any(s in answer.free_symbols for s in data):
+        return []
+    at_sample = expected.xreplace({s: sympy.Rational(repr(point[s.name])) for s in data})
+    if not equal_at_points(elementary(bp.base(answer)), elementary(at_sample), symbols):
+        return []
+    values = tuple(sympy.Eq(s, sympy.Float(point[s.name]), evaluate=False) for s in data)
+    return [Mistake("substituted", "substituted", top, bottom,
+                    {"values": values, "symbols": ", ".join(s.name for s in symbols)})]
 
 
 def read_answer(text: str, derivation: Derivation) -> sympy.Expr:

@@ -34,12 +34,14 @@ def report_text(verdict, lang: str = "en") -> str:
     """The verdict for a terminal: question, comparison, diagnosis, values, derivation."""
     t = wording(lang)
     lines = [_heading(verdict, t), ""]
+    expected = _expected_text(verdict) if not _bare_number(verdict) else t(
+        "check.expected_formula", question=unicode(verdict.question), symbols=_symbols(verdict))
     lines += ["  " + line for line in _table([(t("check.your_answer"), _answer_text(verdict)),
-                                              (t("check.expected"), _expected_text(verdict))])]
+                                              (t("check.expected"), expected)])]
     lines.append("")
     lines += _verdict_lines(verdict, t)
     lines += [""] + _sample_lines(verdict, t)
-    if not verdict.correct:
+    if not verdict.correct and not _bare_number(verdict):  # for a number, the formula is not given away
         full = _full_explanation(verdict, lang) if verdict.diagnosis is None else None
         lines += [""] + ([t("check.full"), full] if full else _derivation_lines(verdict, t))
     return "\n".join(lines)
@@ -138,10 +140,18 @@ def _method(verdict) -> str:
 
 
 def _answer_text(verdict) -> str:
-    """The answer as maths; a number given as a value in decimal form (−1.9, not −19/10)."""
-    if verdict.method == "value":
-        return unicode(sympy.Float(float(verdict.answer)))
-    return unicode(verdict.answer)
+    """The answer as the student wrote it (SymPy would expand 2*(w - 2) to 2w − 4)."""
+    return " ".join(verdict.text.split())
+
+
+def _bare_number(verdict) -> bool:
+    """Is the answer a bare number where a formula is asked?"""
+    return verdict.method == "value" and not verdict.correct
+
+
+def _symbols(verdict) -> str:
+    graph = verdict.derivation.graph
+    return ", ".join(s.name for s in dict.fromkeys([*graph.params, *graph.inputs, graph.target]))
 
 
 def _sample_lines(verdict, t) -> list[str]:

@@ -199,3 +199,18 @@ def test_every_check_sentence_exists_in_both_languages():
     en = {k for k in wording("en").keys() if k.startswith("check.")}
     zh = {k for k in wording("zh").keys() if k.startswith("check.")}
     assert en == zh and len(en) > 40
+
+
+def test_a_number_answer_does_not_give_the_formula_away():
+    out = run("--answer", "-2").stdout
+    assert "a number is not a derivation" in out and "write ∂L/∂w as an expression in w, x, y" in out
+    assert "w·x − y" not in out and "The correct derivation" not in out
+
+
+def test_the_answer_is_shown_as_written():
+    assert "your answer   2*(w*x - y)" in run("--answer", "2*(w*x - y)").stdout
+
+
+def test_a_repeated_answer_is_an_error():
+    result = run("--answer", "1", "--answer", "2")
+    assert result.exit_code == 2 and "--answer is given more than once" in result.output

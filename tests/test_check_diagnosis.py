@@ -168,21 +168,33 @@ def test_other_explanations_are_kept():
     assert "wrong_variable" in kinds
 
 
-def test_number_is_the_value_at_the_sample():
+def test_a_number_is_not_a_derivation_even_when_it_is_the_value():
     verdict = check("seed", "w", "-2")
-    assert verdict.correct and verdict.method == "value"
+    assert not verdict.correct and verdict.method == "value"
+    assert (verdict.diagnosis.kind, verdict.diagnosis.why) == ("number", "number_right")
 
 
 def test_number_may_be_rounded_as_written():
-    assert check("logistic", "w", "-0.3775").correct
+    assert check("logistic", "w", "-0.3775").diagnosis.why == "number_right"
 
 
 def test_rounding_is_not_a_licence():
-    assert not check("logistic", "w", "-0.4").correct
+    assert check("logistic", "w", "-0.4").diagnosis.why == "number_wrong"
 
 
-def test_number_with_wrong_sign_is_a_sign_error():
-    assert check("seed", "w", "2").diagnosis.kind == "sign"
+def test_number_with_wrong_sign_is_also_a_sign_error():
+    verdict = check("seed", "w", "2")
+    assert verdict.diagnosis.why == "number_wrong"
+    assert [m.kind for m in verdict.also] == ["sign"]
+
+
+def test_the_updated_parameter_is_not_the_gradient():
+    assert check("seed", "w", "1.02").diagnosis.kind == "updated_parameter"
+
+
+def test_the_sample_put_in_before_differentiating_is_its_own_mistake():
+    verdict = check("seed", "w", "2*(w - 2)")
+    assert not verdict.correct and verdict.diagnosis.kind == "substituted"
 
 
 def test_another_sample_is_used_for_values():

@@ -9,7 +9,7 @@ from .options import build_problem, check_outputs, emit, lang_option, lesson_of,
 
 @click.command("check")
 @problem_options
-@click.option("--answer", default=None, metavar="EXPR",
+@click.option("--answer", "answers", multiple=True, metavar="EXPR",
               help="Your gradient dL/dPARAM, e.g. '2*x*(w*x - y)'. It may use y_hat and the graph's names (r, u1, ...).")
 @click.option("--wrt", default=None, metavar="NAME",
               help="The parameter (or graph node) of --answer; needed when the model has several parameters.")
@@ -21,7 +21,7 @@ from .options import build_problem, check_outputs, emit, lang_option, lesson_of,
               help="Output format.")
 @lang_option
 @output_option
-def command(model, loss, params, data, lr, problem_file, answer, wrt, steps, sample, fmt, lang, output):
+def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sample, fmt, lang, output):
     """Check a hand-derived gradient and say where it went wrong.
 
     Exit code 0 when every answer is right, 1 when one is wrong, 2 when an
@@ -35,6 +35,10 @@ def command(model, loss, params, data, lr, problem_file, answer, wrt, steps, sam
       symback check --step "dL/dr = 2*r" --step "dr/dy_hat = 1"
       symback check --model "w*x + b" --param w=1 --param b=0 --wrt b --answer "2*r"
     """
+    if len(answers) > 1:
+        raise click.UsageError("--answer is given more than once; check one gradient at a time "
+                               "(or the steps of one with --step 'dA/dB = EXPR', repeatable)")
+    answer = answers[0] if answers else None
     if answer is None and not steps:
         raise click.UsageError("give --answer EXPR (your dL/dPARAM) or --step 'dA/dB = EXPR'")
     if wrt is not None and answer is None:
