@@ -32,10 +32,13 @@ from .functions import sigmoid
 from .numeric import evaluate
 from .timebox import within
 
-#: tempting wrong derivatives of f(u), given f(u): tanh' ≠ tanh², σ' ≠ σ, …
+#: tempting wrong derivatives of f(u), given f(u): tanh' ≠ tanh², σ' ≠ σ, sin' ≠ −sin, |u|' ≠ u, …
 _WRONG_RULES = {
     sympy.tanh: lambda t: (t**2, 1 + t**2),
     sigmoid: lambda s: (s, 1 - s, s * (1 + s)),
+    sympy.sin: lambda s: (-s, -sympy.cos(s.args[0])),
+    sympy.cos: lambda c: (sympy.sin(c.args[0]), -c),
+    sympy.Abs: lambda a: (a.args[0],),
 }
 _NONLINEAR = {"function", "power", "sqrt", "exponential", "general_power"}
 #: kinds that say the same thing in other words (only one of them is reported)
@@ -102,7 +105,7 @@ def candidates(bp: Backprop, top, bottom, truth: sympy.Expr, symbols) -> Iterato
     edges = bp.edges(top, bottom)
     yield from _whole(bp, top, bottom, edges, True)
     yield from _stopped(bp, top, bottom, edges)
-    for make in (_left_out, _constant, _exponent, _rule, _variable, _negated):
+    for make in (_left_out, _constant, _exponent, _rule, _twice, _variable, _negated):
         for edge in edges:
             yield from make(top, bottom, edge)
     yield from _definitions(bp, top, bottom, edges)
@@ -167,6 +170,15 @@ def _rule(top, bottom, edge) -> Iterator[Mistake]:
         yield _change(edge, top, bottom, "wrong_rule", "kept_edge", node.expr)
     for wrong in _WRONG_RULES.get(node.expr.func, lambda f: ())(node.expr):
         yield _change(edge, top, bottom, "wrong_rule", "rule_edge", wrong)
+
+
+def _twice(top, bottom, edge) -> Iterator[Mistake]:
+    """One local derivative multiplied in twice (σ' again on top of bce's x(σ − y), where it already cancelled).
+
+    Only for locals with a sum in them: a simple factor twice (x·x) is found as an extra factor.
+    """
+    if not edge.expr.is_number and not _monomial(edge.expr):
+        yield _change(edge, top, bottom, "extra_factor", "twice_edge", edge.expr**2)
 
 
 def _variable(top, bottom, edge) -> Iterator[Mistake]:

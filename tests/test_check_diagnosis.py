@@ -223,3 +223,19 @@ def test_abs_loss_residual_is_y_hat_minus_y():
     verdict = check_answer(problem("w*x", "abs"), "x*r/abs(r)")
     assert verdict.correct
     assert str(verdict.derivation.graph["r"].expr) == "-y + y_hat"
+
+
+def test_bce_with_sigma_prime_again_is_a_local_derivative_counted_twice():
+    sig = "sigmoid(w*x + b)"
+    verdict = check("logistic", "w", f"x*({sig} - y)*{sig}*(1 - {sig})")
+    assert (verdict.diagnosis.kind, verdict.diagnosis.why) == ("extra_factor", "twice_edge")
+
+
+def test_abs_differentiated_as_if_its_derivative_were_u_is_a_wrong_rule():
+    verdict = check_answer(problem("w*x", "abs"), "x*(w*x - y)")
+    assert (verdict.diagnosis.kind, verdict.diagnosis.why) == ("wrong_rule", "rule_edge")
+
+
+def test_sin_prime_taken_as_minus_sin_is_a_wrong_local_derivative():
+    verdict = check_answer(problem("sin(w*x)"), "-2*(sin(w*x) - y)*sin(w*x)*x")
+    assert (verdict.diagnosis.kind, verdict.diagnosis.why) == ("wrong_rule", "rule_edge")
