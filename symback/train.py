@@ -62,12 +62,16 @@ class Epoch(NamedTuple):
 
 
 class Divergence(NamedTuple):
-    """Why training stopped early: ``cause`` is nonfinite, explode, overflow, domain or zero_division."""
+    """Why training stopped early: ``cause`` is nonfinite, explode, overflow, domain, zero_division or
+    singular (``detail`` says where); ``suggestion``, the smaller learning rates tried (see
+    :mod:`symback.train_advice`); ``reason``, all of it in a sentence (English)."""
 
     epoch: int
     cause: str
     value: float | None
-    reason: str
+    reason: str = ""
+    detail: str = ""
+    suggestion: object = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class History:
     epochs: tuple[Epoch, ...]
     diverged: Divergence | None = None
     compiled: Compiled | None = field(default=None, compare=False, repr=False)
+    #: a train_advice.Stall when the loss stopped improving on a flat stretch
+    stalled: object = None
 
     def __repr__(self) -> str:
         end = "diverged at epoch %d" % self.diverged.epoch if self.diverged else f"loss {self.final_loss!r}"
@@ -147,7 +153,7 @@ def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, 
 
 
 def train(problem: Problem, settings_: Settings | None = None, *, on_update: Callable | None = None,
-          on_epoch: Callable | None = None, on_start: Callable | None = None) -> History:
+          on_epoch: Callable | None = None, on_start: Callable | None = None, advise: bool = True) -> History:
     """Train ``problem`` by gradient descent; return the whole history.
 
     ``on_start(history)`` sees the starting state (no epochs yet; it can
@@ -155,7 +161,8 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
 
     Raises DataError (bad input) if the loss cannot even be computed at the
     starting parameters; a run that diverges later returns its history up to
-    there with ``diverged`` set.
+    there with ``diverged`` set, and (with ``advise``) a smaller learning rate
+    that was tried and converges. A run that stalls has ``stalled`` set.
     """
     settings_ = settings_ or Settings()
     run = Run(problem, settings_)
@@ -167,14 +174,28 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
         on_start(begin)
     with run.quiet():
         entries, diverged = _epochs(LOOPS[settings_.mode](run, start, on_update), begin, on_epoch)
-    if diverged is not None:
+    from . import train_advice
+
+    stalled = None
+    if diverged is None:
+        stalled = train_advice.stall(run, entries)
+    else:
         diverged = _singular(problem, run, entries[-1].params if entries else begin.initial_params, diverged)
-    return replace(begin, epochs=tuple(entries), diverged=diverged)
+        if advise and diverged.cause != "singular":
+            diverged = diverged._replace(suggestion=train_advice.suggest(problem, settings_))
+        diverged = diverged._replace(reason=train_advice.divergence_words(diverged, _english()))
+    return replace(begin, epochs=tuple(entries), diverged=diverged, stalled=stalled)
+
+
+def _english():
+    from .lang import wording
+
+    return wording("en")
 
 
 def _epochs(steps, begin: History, on_epoch) -> tuple[list, Divergence | None]:
     """Record each epoch the loop yields, until it ends or the loss is no longer a number."""
-    names, lr = begin.problem.param_names, begin.problem.lr
+    names = begin.problem.param_names
     limit = EXPLODE * max(begin.initial_loss, 1.0)
     entries = []
     while True:
@@ -183,9 +204,9 @@ def _epochs(steps, begin: History, on_epoch) -> tuple[list, Divergence | None]:
         except StopIteration:
             return entries, None
         except (ArithmeticError, ValueError) as err:  # Python floats raise where NumPy gives inf/nan
-            return entries, _failure(len(entries), err, lr)
+            return entries, _failure(len(entries), err)
         entry = Epoch(epoch, float(loss), tuple(zip(names, map(float, params))), None if last is None else float(last))
-        diverged = _check(entry, limit, lr)
+        diverged = _check(entry, limit)
         if diverged:
             return entries, diverged
         entries.append(entry)
@@ -253,34 +274,24 @@ def _singular_reason(problem: Problem, row: int, diverged: Divergence) -> Diverg
     try:
         explain(problem, row)
     except SingularGradient as err:
-        return Divergence(diverged.epoch, "singular", None, f"at epoch {diverged.epoch}, data row {row + 1}: {err}")
+        return Divergence(diverged.epoch, "singular", None, detail=f"at epoch {diverged.epoch}, data row {row + 1}: {err}")
     except SymbackError:
         pass
     return diverged
 
 
-def _check(entry: Epoch, limit: float, lr: float) -> Divergence | None:
+def _check(entry: Epoch, limit: float) -> Divergence | None:
     values = [entry.loss] + [v for _, v in entry.params]
     if not all(math.isfinite(v) for v in values):
-        return Divergence(entry.epoch, "nonfinite", entry.loss,
-                          f"the loss became {entry.loss} at epoch {entry.epoch}: the steps overshoot; "
-                          f"try a smaller learning rate, e.g. --lr {lr / 10:g}")
+        return Divergence(entry.epoch, "nonfinite", entry.loss)
     if entry.loss > limit:
-        return Divergence(entry.epoch, "explode", entry.loss,
-                          f"the loss grew to {entry.loss:g} at epoch {entry.epoch}, over {EXPLODE:g} times its start: "
-                          f"the steps overshoot; try a smaller learning rate, e.g. --lr {lr / 10:g}")
+        return Divergence(entry.epoch, "explode", entry.loss)
     return None
 
 
-def _failure(epoch: int, err: Exception, lr: float) -> Divergence:
+def _failure(epoch: int, err: Exception) -> Divergence:
     if isinstance(err, ZeroDivisionError):
-        return Divergence(epoch, "zero_division", None, f"a division by zero at epoch {epoch}; "
-                          f"try other starting values or a smaller learning rate (--lr {lr / 10:g})")
+        return Divergence(epoch, "zero_division", None)
     if isinstance(err, ArithmeticError):
-        return Divergence(epoch, "overflow", None, f"a number overflowed at epoch {epoch}: the steps overshoot; "
-                          f"try a smaller learning rate, e.g. --lr {lr / 10:g}")
-    return Divergence(epoch, "domain", None, f"a log or square root of a negative number (or 0) at epoch {epoch}; "
-                      f"try a smaller learning rate (--lr {lr / 10:g}), other starting values, "
-                      "or sigmoid(...) as the output with --loss bce")
-
-
+        return Divergence(epoch, "overflow", None)
+    return Divergence(epoch, "domain", None)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .numeric import format_float
 from .train import Epoch, History, Update
+from .train_advice import divergence_words, stall_words
 
 #: the table shows every epoch up to this many, then thins
 FULL_TABLE = 20
@@ -125,15 +126,15 @@ def footer(history: History, preds, words) -> list[str]:
     lines = []
     if history.diverged:
         lines.append(words("train.stopped", reason=divergence_text(history, words)))
+    if history.stalled:
+        lines.append(stall_words(history.stalled, words))
     lines.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
     return lines + predict_lines(preds, words, "after")
 
 
 def divergence_text(history: History, words) -> str:
-    d = history.diverged
-    value = num(d.value) if d.value is not None else "nan"
-    return words(f"train.diverged.{d.cause}", epoch=d.epoch, value=value, lr=format_float(history.problem.lr / 10),
-                 detail=d.reason)
+    """Why the run stopped and what to change (the JSON ``reason`` is this text in English)."""
+    return divergence_words(history.diverged, words)
 
 
 def text(history: History, preds, words) -> str:
@@ -173,7 +174,10 @@ def as_dict(history: History, preds=()) -> dict:
         "final_loss": number(history.final_loss),
         "predictions": [{"inputs": {n: v for n, v in q.point}, "before": number(q.before), "after": number(q.after)}
                         for q in preds],
-        "diverged": None if d is None else {"epoch": d.epoch, "cause": d.cause, "reason": d.reason},
+        "diverged": None if d is None else {"epoch": d.epoch, "cause": d.cause, "reason": d.reason,
+                                            "suggested_lr": d.suggestion.lr if d.suggestion else None},
+        "stalled": None if history.stalled is None else {"since_epoch": history.stalled.since,
+                                                         "loss": number(history.stalled.loss)},
     }
 
 

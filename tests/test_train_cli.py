@@ -150,3 +150,12 @@ def test_help_does_not_import_sympy():
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.stdout.strip().endswith("False")
+
+
+def test_batch_size_help_and_behaviour_agree():
+    helptext = " ".join(CliRunner().invoke(cli, ["train", "--help"]).output.split())
+    assert "1 to the number of samples" in helptext
+    too_big = CliRunner().invoke(cli, ["train", "--mode", "minibatch", "--batch-size", "4"])
+    assert too_big.exit_code == 2 and "from 1 to 3" in too_big.stderr
+    default = CliRunner().invoke(cli, ["train", "--mode", "minibatch", "--format", "json"])
+    assert json.loads(default.stdout)["settings"]["batch_size"] == 3  # 32 asked, all 3 samples used

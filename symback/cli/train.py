@@ -36,7 +36,8 @@ class WholeNumber(click.ParamType):
               help="sgd: one update per sample, in data order (default, as the original); batch: one update per "
                    "epoch on the mean loss; minibatch: --batch-size samples per update, shuffled with --seed.")
 @click.option("--batch-size", type=WholeNumber(), default=None,
-              help="Samples per update with --mode minibatch (default 32, or all if fewer).")
+              help="Samples per update with --mode minibatch: 1 to the number of samples (default 32, or all "
+                   "the samples when there are fewer).")
 @click.option("--seed", type=int, default=None, help="Seed of the minibatch shuffle (default 0).")
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="float64 (default), or float32: every operation rounded to float32, as PyTorch computes "

@@ -1,0 +1,144 @@
+"""Advice after a run: a learning rate that was tried and works, and whether training stalled.
+
+After a divergence the same training is tried with η/10, η/100, … (TRIES
+rates, each run at most TRIAL_BUDGET sample-updates long); the first rate
+that *converges* is suggested with what it did, or the advice says that none
+did. A run converges when it neither diverges nor stalls, ends below its
+starting loss, and ends near the best loss it reached (a run that oscillates
+far above its best does not count).
+
+A run *stalls* when its mean loss has not improved for STALL_EPOCHS epochs
+(and a quarter of the run) while the gradient vanished: the loss does not
+change when any one parameter moves by SPREAD (10 %, at least 0.1). A
+minimum is not flat like that (the loss rises on either side); a saturated
+model is (``exp(w*x)`` once w·x is far below 0, a ReLU that is 0 on every
+sample).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from decimal import Decimal
+from typing import NamedTuple
+
+from .errors import SymbackError
+
+TRIES = 4
+TRIAL_BUDGET = 2_000_000
+STALL_EPOCHS = 20
+#: a relative decrease of the mean loss smaller than this is no improvement
+IMPROVEMENT = 1e-9
+#: the loss counts as flat when moving a parameter changes it by less than this, relatively
+FLAT = 1e-6
+SPREAD = 0.1
+
+
+class Stall(NamedTuple):
+    """The run stalled: no epoch after ``since`` improved on its mean ``loss``."""
+
+    since: int
+    loss: float
+
+
+class Suggestion(NamedTuple):
+    """The rates tried after a divergence, the first that converged (or None), and its run."""
+
+    lr: float | None
+    tried: tuple[float, ...]
+    epochs: int
+    start: float | None = None
+    end: float | None = None
+
+
+def stall(run, entries) -> Stall | None:
+    """A Stall if the last epochs did not improve and the loss is flat around the end."""
+    losses = [e.loss for e in entries]
+    since = _last_improvement(losses)
+    if len(losses) - 1 - since < max(STALL_EPOCHS, len(losses) // 4):
+        return None
+    if not _flat(run, [v for _, v in entries[-1].params], losses[-1]):
+        return None
+    return Stall(entries[since].epoch, losses[since])
+
+
+def _last_improvement(losses: list[float]) -> int:
+    best, since = math.inf, 0
+    for i, loss in enumerate(losses):
+        if loss < best - IMPROVEMENT * abs(best) or best == math.inf:
+            best, since = loss, i
+    return since
+
+
+def _flat(run, values: list[float], loss: float) -> bool:
+    """Whether moving any one parameter by SPREAD leaves the mean loss (relatively) unchanged."""
+    for i, value in enumerate(values):
+        for sign in (1, -1):
+            moved = list(values)
+            moved[i] = value + sign * SPREAD * max(1.0, abs(value))
+            with run.quiet():
+                try:
+                    other = float(run.mean_loss(tuple(run.number(v) for v in moved)))
+                except (ArithmeticError, ValueError):
+                    return False
+            if not abs(other - loss) <= FLAT * abs(loss):
+                return False
+    return True
+
+
+def converges(history) -> bool:
+    """Neither diverged nor stalled, below its start, and near the best loss it reached."""
+    if history.diverged or history.stalled or not history.epochs:
+        return False
+    best = min(e.loss for e in history.epochs)
+    end, start = history.final_loss, history.initial_loss
+    return end < start and end <= best + 0.01 * (start - best)
+
+
+def suggest(problem, settings) -> Suggestion:
+    """Train again with η/10, η/100, … and return the first rate that converges."""
+    from .train import train
+
+    epochs = min(settings.epochs, max(1, TRIAL_BUDGET // max(1, len(problem.data))))
+    trial = settings._replace(epochs=epochs)
+    tried: list[float] = []
+    for k in range(1, TRIES + 1):
+        rate = float(Decimal(repr(problem.lr)).scaleb(-k))  # 0.3 -> 0.03, not 0.030000000000000002
+        tried.append(rate)
+        try:
+            history = train(replace(problem, lr=rate), trial, advise=False)
+        except SymbackError:
+            continue
+        if converges(history):
+            return Suggestion(rate, tuple(tried), epochs, history.initial_loss, history.final_loss)
+    return Suggestion(None, tuple(tried), epochs)
+
+
+def _num(value) -> str:
+    return repr(float(value))
+
+
+def _rate(value: float) -> str:
+    return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+
+
+def advice(suggestion: Suggestion | None, words) -> str:
+    """What to change after a divergence, from the rates tried."""
+    if suggestion is None:
+        return words("train.advice.untried")
+    if suggestion.lr is None:
+        return words("train.advice.none", rates=", ".join(map(_rate, suggestion.tried)), epochs=suggestion.epochs)
+    return words("train.advice.rate", lr=_rate(suggestion.lr), start=_num(suggestion.start),
+                 end=_num(suggestion.end), epochs=suggestion.epochs)
+
+
+def divergence_words(divergence, words) -> str:
+    """Why a run stopped and what to change, in the language of ``words``."""
+    value = _num(divergence.value) if divergence.value is not None else "nan"
+    return words(f"train.diverged.{divergence.cause}", epoch=divergence.epoch, value=value,
+                 advice=advice(divergence.suggestion, words), detail=divergence.detail)
+
+
+def stall_words(found: Stall, words) -> str:
+    """The warning for a stalled run."""
+    return words("train.stalled", since=found.since, loss=_num(found.loss))
