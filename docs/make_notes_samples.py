@@ -25,6 +25,7 @@ SAMPLES = {
     "notes-network.html": ["--problem", str(EXAMPLES / "tanh-network.toml")],
     "notes-seed.pdf": [],
     "notes-seed.zh.pdf": ["--lang", "zh"],
+    "notes-seed.slides.pdf": [],
 }
 #: the files each sample writes besides itself
 BESIDE = {"notes-seed.md": ["notes-seed.graph.svg", "notes-seed.loss.svg"]}

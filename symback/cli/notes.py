@@ -20,8 +20,12 @@ from .options import OutputPath, build_problem, check_outputs, lang_option, less
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Samples per update with --mode minibatch.")
 @click.option("--predict", multiple=True, metavar="NAME=V,...",
               help="Inputs to predict at after training; repeatable (default x=4 with the lesson's data).")
+@click.option("--slides", is_flag=True,
+              help="A beamer deck of the lesson (FILE.tex or .pdf), one idea per frame; also chosen by "
+                   "a name ending in .slides.pdf or .slides.tex.")
 @lang_option
-def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang):
+def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang,
+            slides):
     """Write lecture notes: the whole lesson about the problem, in one file.
 
     The question and the data; the model and the loss; the computational
@@ -37,18 +41,20 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
       symback notes -o lesson.pdf
       symback notes --lang zh -o lesson-zh.pdf
       symback notes --problem examples/logistic.toml -o logistic.html
+      symback notes -o lesson.slides.pdf
       symback notes --model "w*x + b" --param w=0 --param b=0 -o linear.ipynb
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
     from ..lesson import lesson_texts
-    from ..notes import notes_format, write_notes
+    from ..notes import notes_format, wants_slides, write_notes
     from ..notes.lesson import build_lesson
     from ..spec import parse_assignments
     from ..train import settings
     from ..train_report import divergence_text
 
     fmt = notes_format(output)
+    slides = wants_slides(output, slides)
     lesson_file = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson_file)
     if fmt == "pdf":
@@ -65,7 +71,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
     lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})
-    write_notes(lesson, output, lang)
+    write_notes(lesson, output, lang, slides)
     if lesson.history.diverged:
         words = wording(lang)
         reason = divergence_text(lesson.history, words)

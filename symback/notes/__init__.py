@@ -32,14 +32,35 @@ def notes_format(path: str) -> str:
     return SUFFIXES[suffix]
 
 
-def render_files(lesson, path: str, lang: str = "en") -> dict[str, str | bytes]:
-    """{file path: content} for the notes at ``path``: the file, and the SVG figures beside a .md."""
+def wants_slides(path: str, slides: bool = False) -> bool:
+    """Slides for ``--slides``, or a name ending in .slides.pdf or .slides.tex; only as .tex or .pdf."""
+    name = os.path.basename(path).lower()
+    slides = slides or name.endswith((".slides.pdf", ".slides.tex"))
+    if slides and notes_format(path) not in ("tex", "pdf"):
+        raise SpecError(f"slides are written as .tex or .pdf, not '{os.path.basename(path)}'")
+    return slides
+
+
+def render_files(lesson, path: str, lang: str = "en", slides: bool = False) -> dict[str, str | bytes]:
+    """{file path: content} for the notes at ``path``: the file, and the SVG figures beside a .md.
+
+    ``slides`` (or a name ending in .slides.pdf/.slides.tex): a beamer deck instead of the notes."""
     from ..lang import wording
     from .content import notes_document
 
     fmt = notes_format(path)
     words = wording(lang)
     doc = notes_document(lesson, words)
+    if wants_slides(path, slides):
+        from .latex import engine
+        from .slides import render_slides_tex
+
+        tex = render_slides_tex(lesson, words, engine(doc), doc.title)
+        if fmt == "tex":
+            return {path: tex}
+        from .pdf import compile_pdf
+
+        return {path: compile_pdf(tex, engine(doc))}
     if fmt in ("tex", "pdf"):
         from .latex import engine, render_notes_tex
 
@@ -94,11 +115,11 @@ def _refuse_foreign(name: str, path: str) -> None:
                         "move it or choose another name for the notes")
 
 
-def write_notes(lesson, path: str, lang: str = "en") -> list[str]:
+def write_notes(lesson, path: str, lang: str = "en", slides: bool = False) -> list[str]:
     """Write the notes (all files or none, each atomically); return the paths written."""
     from ..io import write_files
 
-    files = render_files(lesson, path, lang)
+    files = render_files(lesson, path, lang, slides)
     write_files(files)
     return list(files)
 

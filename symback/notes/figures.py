@@ -43,22 +43,22 @@ class Curve:
         return min(xs), max(xs), min(ys), max(ys)
 
 
-def graph_figure(derivation, words) -> Picture | None:
+def graph_figure(derivation, words, room: tuple[float, float] = PAGE) -> Picture | None:
     """The graph of the explained sample, with the words for "value" and "gradient",
-    left to right or top to bottom: whichever a page shrinks less."""
+    left to right or top to bottom: whichever ``room`` (width, height in em) shrinks less."""
     drawn = picture(derivation, words("notes.fig_value"), words("notes.fig_grad"))
     if drawn is None:
         return None
     both = [replace(drawn, across=True), replace(drawn, across=False)]
-    return max(both, key=_scale)
+    return max(both, key=lambda d: _scale(d, room))
 
 
-def _scale(drawn: Picture) -> float:
-    """How much a page (PAGE, in em) must shrink the drawing: 1 if it fits."""
+def _scale(drawn: Picture, room: tuple[float, float]) -> float:
+    """How much ``room`` (in em) must shrink the drawing: 1 if it fits."""
     from .svg import box_lines
 
     _rects, _arrows, width, height = place(drawn, lambda b: box_lines(b, drawn))
-    return min(1.0, PAGE[0] / width, PAGE[1] / height)
+    return min(1.0, room[0] / width, room[1] / height)
 
 
 def loss_curve(history, words) -> Curve | None:

@@ -30,23 +30,33 @@ COLOURS = (r"\definecolor{paramfill}{HTML}{FFF4CC}\definecolor{paramline}{HTML}{
            r"\definecolor{seriesa}{HTML}{1D4F91}\definecolor{seriesb}{HTML}{D9822B}")
 
 
-def graph_tikz(picture, escape) -> str:
-    """A tikzpicture of the graph; ``escape`` makes words safe in LaTeX text."""
+def graph_tikz(picture, escape, overlays=None) -> str:
+    """A tikzpicture of the graph; ``escape`` makes words safe in LaTeX text.
+
+    ``overlays`` (beamer slides): ``(grad_from, edge_at)``, the overlay from which each box's
+    gradient shows ({key: n}) and the overlays at which each arrow is drawn strong
+    ({(source, target): "n,m"}); needs the ``onslide`` TikZ key of :mod:`.slides`.
+    """
     rects, arrows, _w, _h = place(picture, lambda b: box_lines(b, picture))
+    grad_from, edge_at = overlays or ({}, {})
     lines = [rf"\begin{{tikzpicture}}[x={PT_PER_EM}pt, y=-{PT_PER_EM}pt, font=\small]"]
     for box in picture.boxes:
         r = rects[box.key]
         text = [rf"\textbf{{${tex(box.label)}$}}",
                 rf"\textcolor{{valuecol}}{{{escape(picture.value_word)} ${_num(box.value)}$}}"]
         if box.grad is not None:
-            text.append(rf"\textcolor{{gradcol}}{{{escape(picture.grad_word)} ${_num(box.grad)}$}}")
+            grad = rf"\textcolor{{gradcol}}{{{escape(picture.grad_word)} ${_num(box.grad)}$}}"
+            # braced: \uncover straight after a node's \\ breaks TikZ
+            text.append(rf"{{\uncover<{grad_from[box.key]}->{{{grad}}}}}" if box.key in grad_from else grad)
         content = NEWLINE.join(text)
         lines.append(rf"\node[{STYLE[box.role]}, rounded corners=3pt, line width=0.6pt, align=center, "
                      rf"inner sep=1pt, minimum width={r.w * PT_PER_EM:.1f}pt, minimum height={r.h * PT_PER_EM:.1f}pt] "
                      rf"at ({r.x:.3f},{r.y:.3f}) {{{content}}};")
-    for points in arrows:
+    for edge, points in zip(picture.edges, arrows):
         path = " -- ".join(f"({x:.3f},{y:.3f})" for x, y in points)
-        lines.append(rf"\draw[-{{Stealth[length=5pt]}}, line width=0.6pt, black!65, rounded corners=4pt] {path};")
+        strong = edge_at.get((edge.source, edge.target))
+        extra = f", onslide={{<{strong}>{{gradcol, line width=1.6pt}}}}" if strong else ""  # braced: "4,6" has a comma
+        lines.append(rf"\draw[-{{Stealth[length=5pt]}}, line width=0.6pt, black!65, rounded corners=4pt{extra}] {path};")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines)
 
