@@ -109,7 +109,7 @@ def _expected_text(verdict) -> str:
 def _heading(verdict, t) -> str:
     problem = verdict.derivation.problem
     model = "; ".join(unicode(Eq(name, as_written(expr, problem.orders), evaluate=False))
-                      for name, expr in problem.definitions)
+                      for name, expr in problem.shown_definitions)
     loss = unicode(Eq(verdict.derivation.graph.loss, as_written(problem.loss, problem.orders), evaluate=False))
     return f"{t('check.title', question=unicode(verdict.question))}   ({t('check.problem', model=model, loss=loss)})"
 

@@ -112,6 +112,17 @@ def parse(text: str, *, what: str = "expression", limits: Limits = LIMITS, order
     return expr
 
 
+def parse_unevaluated(text: str, *, what: str = "expression", limits: Limits = LIMITS) -> sympy.Expr:
+    """``text`` exactly as written, unevaluated: ``w*x + b - b`` keeps its b − b.
+
+    For showing (and exporting) a model in which a name cancels; the maths
+    uses :func:`parse`. The text is checked by the same whitelist first.
+    """
+    parse(text, what=what, limits=limits)
+    tree = _syntax_tree(text, what, limits)
+    return _Unevaluated(text, what, limits, None).build(tree.body)
+
+
 def _syntax_tree(text: str, what: str, limits: Limits) -> ast.Expression:
     if not isinstance(text, str):
         raise ParseError(f"the {what} must be text, not {type(text).__name__}")
@@ -283,3 +294,29 @@ class _Builder:
             # SymPy would write |ŷ − y| as |y − ŷ|; keep the user's sign, so r = ŷ − y as written
             return sympy.Abs(arg, evaluate=False)
         return FUNCTIONS[name](arg)
+
+
+class _Unevaluated(_Builder):
+    """The same tree with nothing evaluated (the text already passed :class:`_Builder`'s checks)."""
+
+    def build(self, node: ast.AST) -> sympy.Expr:
+        return getattr(self, "_" + type(node).__name__)(node)
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> sympy.Expr:
+        operand = self.build(node.operand)
+        return sympy.Mul(-1, operand, evaluate=False) if isinstance(node.op, ast.USub) else operand
+
+    def _BinOp(self, node: ast.BinOp) -> sympy.Expr:
+        left, right, op = self.build(node.left), self.build(node.right), type(node.op)
+        if op is ast.Add:
+            return sympy.Add(left, right, evaluate=False)
+        if op is ast.Sub:
+            return sympy.Add(left, sympy.Mul(-1, right, evaluate=False), evaluate=False)
+        if op is ast.Mult:
+            return sympy.Mul(left, right, evaluate=False)
+        if op is ast.Div:
+            return sympy.Mul(left, sympy.Pow(right, -1, evaluate=False), evaluate=False)
+        return sympy.Pow(left, right, evaluate=False)
+
+    def _Call(self, node: ast.Call) -> sympy.Expr:
+        return FUNCTIONS[node.func.id](self.build(node.args[0]), evaluate=False)

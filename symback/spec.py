@@ -21,7 +21,7 @@ import sympy
 from . import data as datamod
 from .errors import ParseError, SpecError
 from .functions import FUNCTIONS
-from .parse import LIMITS, check_name, parse, symbol
+from .parse import LIMITS, check_name, parse, parse_unevaluated, symbol
 
 Y, Y_HAT = symbol("y"), symbol("y_hat")
 TARGET, OUTPUT = "y", "y_hat"
@@ -56,6 +56,8 @@ class Problem:
     lr: float
     #: {sum or product: its terms in the order the user wrote them}, for printing
     orders: dict = field(default_factory=dict, compare=False, repr=False)
+    #: the definitions unevaluated, exactly as written, when a name cancels in one (w*x + b - b)
+    written: tuple = field(default=(), compare=False, repr=False)
 
     def __repr__(self) -> str:
         model = "; ".join(f"{n} = {sympy.sstr(e, order='none')}" for n, e in self.definitions)
@@ -63,6 +65,11 @@ class Problem:
             f"Problem(model={model!r}, loss={sympy.sstr(self.loss, order='none')!r}, "
             f"params={dict(self.params)!r}, inputs={self.inputs!r}, data={self.data!r}, lr={self.lr!r})"
         )
+
+    @property
+    def shown_definitions(self) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+        """The definitions to show: as written where a name cancels (b − b stays), else the parsed ones."""
+        return self.written or self.definitions
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -128,7 +135,8 @@ def problem(
     """
     orders: dict = {}
     written: set = set()
-    definitions = parse_model(model, orders, written)
+    unevaluated: dict = {}
+    definitions = parse_model(model, orders, written, unevaluated)
     loss_expr, loss_name = parse_loss(loss, orders)
     param_map = _param_map(params)
     defined = {name.name for name, _ in definitions}
@@ -144,16 +152,18 @@ def problem(
         data=dataset,
         lr=_learning_rate(lr),
         orders=orders,
+        written=tuple((n, unevaluated.get(n, e)) for n, e in definitions) if unevaluated else (),
     )
 
 
-def parse_model(text: str, orders: dict | None = None,
-                written: set | None = None) -> list[tuple[sympy.Symbol, sympy.Expr]]:
+def parse_model(text: str, orders: dict | None = None, written: set | None = None,
+                unevaluated: dict | None = None) -> list[tuple[sympy.Symbol, sympy.Expr]]:
     """``"h = tanh(w*x + b); y_hat = v*h + c"`` -> [(h, ...), (y_hat, ...)].
 
     A single expression is the definition of y_hat. Each definition may use
     only names defined before it. ``written`` receives every name written,
-    also those that cancel (b in ``w*x + b - b``).
+    also those that cancel (b in ``w*x + b - b``); ``unevaluated`` receives
+    {name: its definition as written} for each definition in which a name cancels.
     """
     if not isinstance(text, str):
         raise ParseError("the model must be text such as 'w*x'")
@@ -170,8 +180,12 @@ def parse_model(text: str, orders: dict | None = None,
     defined: set[str] = set()
     for i, part in enumerate(parts):
         name, body = _split_definition(part, last=i == len(parts) - 1)
-        expr = parse(body, what=f"definition of {name}" if len(parts) > 1 else "model", orders=orders,
-                     written=written)
+        what, names = f"definition of {name}" if len(parts) > 1 else "model", set()
+        expr = parse(body, what=what, orders=orders, written=names)
+        if unevaluated is not None and len(names) > len(expr.free_symbols):  # a name cancels: keep the text's form
+            unevaluated[symbol(name)] = parse_unevaluated(body, what=what)
+        if written is not None:
+            written |= names
         _check_uses(name, expr, defined, i, last_definition)
         definitions.append((symbol(name), expr))
         defined.add(name)

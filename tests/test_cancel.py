@@ -42,3 +42,14 @@ def test_a_model_whose_parameters_all_cancel_trains_without_moving():
 def test_a_parameter_that_does_not_reach_y_hat_is_named():
     with pytest.raises(SpecError, match="parameter w does not reach y_hat: it is used only in h"):
         problem("h = w*x; y_hat = 2*x")
+
+
+def test_the_model_is_shown_as_written_where_a_name_cancels():
+    out = " ".join(CliRunner().invoke(cli, ["explain", "--model", "w2*relu(2.5 - 4)", "--param", "w2=1"]).stdout.split())
+    assert "model ŷ = w₂·relu(5/2 − 4)" in out
+
+
+def test_the_pytorch_program_keeps_the_cancelling_terms_so_autograd_gives_0():
+    result = CliRunner().invoke(cli, ["export", "--model", "w*x + b - b", "--param", "w=1", "--param", "b=0.3",
+                                      "--to", "pytorch"])
+    assert "y_hat = (w * x + b) - b" in result.stdout

@@ -42,7 +42,7 @@ def torch_program(problem, settings, points, words, refs) -> Program:
     lines.append(Line(f"lr = {literal(problem.lr)}", (Text(words("export.lr")), Math(ETA))))
     inputs = names.inputs(problem)
     lines += ["", "", Line(f"def forward({', '.join(inputs)}):")]
-    for i, (name, expr) in enumerate(problem.definitions):
+    for i, (name, expr) in enumerate(problem.shown_definitions):  # as written: b - b gives b.grad = 0
         note = (Text(words("export.forward_def", ref=refs.forward)),) if i == 0 else ()
         lines.append(Line(f"    {names[name]} = {printer.line(expr)}", note))
     lines += [Line(f"    return {names[Y_HAT]}"), "", "",

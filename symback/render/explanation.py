@@ -73,7 +73,7 @@ def _value(v: float):
 def problem_section(problem, words, point=None) -> Section:
     """Model, loss, parameters, the sample (or the data) and the learning rate."""
     L = symbol("L")
-    model = tuple(Math(_eq(name, as_written(expr, problem.orders))) for name, expr in problem.definitions)
+    model = tuple(Math(_eq(name, as_written(expr, problem.orders))) for name, expr in problem.shown_definitions)
     loss = (Math(_eq(L, as_written(problem.loss, problem.orders))),
             Text(f"({problem.loss_name}: {words('explain.preset.' + problem.loss_name)})"
                  if problem.loss_name != "custom" else ""))

@@ -42,7 +42,7 @@ def render_json(derivation) -> str:
 
 def _common(problem, graph) -> dict:
     return {
-        "model": "; ".join(f"{n} = {claim(e)}" for n, e in problem.definitions),
+        "model": "; ".join(f"{n} = {claim(e)}" for n, e in problem.shown_definitions),
         "loss_name": problem.loss_name,
         "loss_expr": claim(problem.loss),
         "lr": problem.lr,

@@ -23,8 +23,8 @@ def as_written(expr: sympy.Expr, orders: Mapping) -> sympy.Expr:
         return expr.func(*args, evaluate=False)
     if expr.is_Pow:
         return sympy.Pow(*args, evaluate=False)
-    if isinstance(expr, sympy.Abs):
-        return sympy.Abs(*args, evaluate=False)  # |ŷ − y| as written, not SymPy's |y − ŷ|
+    if isinstance(expr, sympy.Function):
+        return expr.func(*args, evaluate=False)  # |ŷ − y| and relu(2.5 − 4) as written, not |y − ŷ| and 0
     return expr.func(*args)
 
 
