@@ -34,7 +34,7 @@ from typing import Callable, NamedTuple
 import sympy
 
 from .compile_code import Code, tidy
-from .errors import MissingExtra, SymbackError
+from .errors import MissingExtra, SymbackError, install_hint
 from .functions import sigmoid
 from .graph import Graph, build_graph, local_derivative
 
@@ -191,8 +191,7 @@ def numpy_module():
         import numpy
     except ImportError:
         raise MissingExtra(
-            "this needs NumPy (batch and minibatch modes on large data, --dtype float32): "
-            "pip install 'symback[fast]'"
+            "this needs NumPy (batch and minibatch modes on large data, --dtype float32): " + install_hint("fast")
         ) from None
     return numpy
 

@@ -33,7 +33,7 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
 from .compile_backends import _Hooks
-from .errors import MissingExtra
+from .errors import MissingExtra, install_hint
 
 #: helpers the printed code calls; F is the working float type
 _HELPERS = '''
@@ -65,7 +65,7 @@ def numba_module():
     try:
         import numba
     except ImportError:
-        raise MissingExtra("--backend numba needs numba: pip install 'symback[numba]'") from None
+        raise MissingExtra("--backend numba needs numba: " + install_hint("numba")) from None
     return numba
 
 

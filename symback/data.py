@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
-from .errors import DataError
+from .errors import DataError, install_hint
 
 #: the study-hours/points table of the original lesson
 SEED_DATA = (("x", "y"), ((1.0, 2.0), (2.0, 4.0), (3.0, 6.0)))
@@ -105,7 +105,7 @@ def read_csv(path: str) -> Dataset:
         return read_csv_columns(path)
     if size > MAX_CSV_BYTES:
         raise DataError(f"{path} is {size // 2**20} MiB; without NumPy, CSV input is limited to "
-                        f"{MAX_CSV_BYTES // 2**20} MiB: pip install 'symback[fast]' to read larger files")
+                        f"{MAX_CSV_BYTES // 2**20} MiB; to read larger files: {install_hint('fast')}")
     from .io import read_text
 
     return parse_csv(read_text(path, DataError, "; save it as CSV (UTF-8)"), path)

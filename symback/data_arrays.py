@@ -24,7 +24,7 @@ import zipfile
 from typing import Mapping
 
 from .data import Dataset, check_header, csv_header, csv_row
-from .errors import DataError, MissingExtra
+from .errors import DataError, MissingExtra, install_hint
 
 
 class ArrayDataset(Dataset):
@@ -70,7 +70,7 @@ def numpy_module():
     try:
         import numpy
     except ImportError:
-        raise MissingExtra("reading this data needs NumPy: pip install 'symback[fast]'") from None
+        raise MissingExtra("reading this data needs NumPy: " + install_hint("fast")) from None
     return numpy
 
 

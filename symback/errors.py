@@ -58,3 +58,8 @@ class TrainingDiverged(SymbackError):
 
 class MissingExtra(SymbackError):
     """An optional dependency (matplotlib, numpy, TeX, …) is not installed."""
+
+
+def install_hint(extra: str) -> str:
+    """How to install an extra, from PyPI and from a checkout (where only the second works)."""
+    return f"pip install 'symback[{extra}]' (in a checkout of symback: pip install -e '.[{extra}]')"

@@ -18,7 +18,7 @@ import io
 import math
 import os
 
-from .errors import MissingExtra
+from .errors import MissingExtra, install_hint
 
 #: fonts with Chinese characters, in order of preference
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
@@ -33,7 +33,7 @@ def require() -> None:
         import matplotlib  # noqa: F401
         import numpy  # noqa: F401
     except ImportError:
-        raise MissingExtra("--plot needs matplotlib: pip install 'symback[plot]'") from None
+        raise MissingExtra("--plot needs matplotlib: " + install_hint("plot")) from None
 
 
 def plot_history(history, path: str, lang: str = "en") -> list[str]:

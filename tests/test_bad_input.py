@@ -197,3 +197,19 @@ def test_csv_cell_too_large_for_a_float_exits_2(tmp_path):
     result = run("explain", "--data", str(path))
     assert_clean_error(result)
     assert "too large to be a number" in result.stderr
+
+
+
+def test_a_missing_extra_says_how_to_install_it_from_pypi_and_from_a_checkout(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    result = run("train", "--plot", str(tmp_path / "loss.png"))
+    assert_clean_error(result)
+    assert "pip install 'symback[plot]'" in result.stderr and "pip install -e '.[plot]'" in result.stderr
+
+
+def test_train_help_gives_both_install_forms():
+    helptext = " ".join(run("train", "--help").output.split())
+    assert "pip install 'symback[numba]'" in helptext and "pip install -e '.[numba]'" in helptext
+    assert "pip install 'symback[plot]'" in helptext and "pip install -e '.[plot]'" in helptext

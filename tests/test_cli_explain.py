@@ -198,3 +198,9 @@ def test_abs_at_its_kink_says_sign0_is_0_as_pytorch():
 
 def test_no_kink_note_away_from_the_kink():
     assert "kink" not in _explain_text("--model", "relu(w*x - 1)", "--param", "w=2", "--sample", "x=1,y=2")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_standalone_without_latex_is_an_error(fmt):
+    result = run("explain", "--standalone", "--format", fmt)
+    assert result.exit_code == 2 and "--format latex" in result.stderr

@@ -121,7 +121,8 @@ def test_without_numba_the_option_says_how_to_install_it(monkeypatch):
     result = CliRunner().invoke(cli, ["train", "--backend", "numba"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == ["symback: error: --backend numba needs numba: "
-                                                  "pip install 'symback[numba]'"]
+                                                  "pip install 'symback[numba]' (in a checkout of symback: "
+                                                  "pip install -e '.[numba]')"]
 
 
 def test_deep_model_with_many_parameters_trains_as_the_default_backend():

@@ -167,3 +167,4 @@ def test_float32_without_numpy_says_how_to_install_it():
     result = _without_numpy("main(['train', '--dtype', 'float32'])")
     assert result.returncode == 2
     assert "pip install 'symback[fast]'" in result.stderr and "Traceback" not in result.stderr
+    assert "pip install -e '.[fast]'" in result.stderr  # the form that works in a checkout, too

@@ -34,6 +34,8 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     from ..render import render
     from ..spec import parse_assignments
 
+    if standalone and fmt != "latex":
+        raise click.UsageError(f"--standalone makes a whole LaTeX document; use it with --format latex, not {fmt}")
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)
     mode = mode or lesson.get("mode", "sample")

@@ -44,13 +44,15 @@ class WholeNumber(click.ParamType):
                    "with its default tensors (needs NumPy).")
 @click.option("--backend", type=click.Choice(["numpy", "numba"]), default=None,
               help="numpy (default): Python floats per sample, NumPy arrays for batches; numba: whole epochs in "
-                   "compiled kernels that read the data once per pass (pip install 'symback[numba]').")
+                   "compiled kernels that read the data once per pass (pip install 'symback[numba]', or in a "
+                   "checkout pip install -e '.[numba]').")
 @click.option("--predict", "predict", multiple=True, metavar="NAME=V,...",
               help="Predict y_hat at these inputs before and after training; repeatable "
                    "(default x=4 with the lesson's data).")
 @click.option("--plot", type=OutputPath(), default=None,
               help="Save the loss curve, and for 1 or 2 parameters the loss surface with the path taken: "
-                   ".png, .svg or .pdf (needs matplotlib: pip install 'symback[plot]').")
+                   ".png, .svg or .pdf (needs matplotlib: pip install 'symback[plot]', or in a checkout "
+                   "pip install -e '.[plot]').")
 @click.option("--history", "history_file", type=OutputPath(), default=None,
               help="Save every epoch's loss and parameters: .csv or .json.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
