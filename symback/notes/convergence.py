@@ -33,6 +33,8 @@ from ..timebox import within
 ETA = symbol("eta")
 #: beyond this many samples the per-sample maps are not worked out
 MAX_SAMPLES = 5000
+#: the time bound of each symbolic step here (expand, solve, simplify)
+SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,13 @@ def _rows(problem):
 
 
 def _affine_map(step: sympy.Expr, w: sympy.Symbol) -> sympy.Expr:
-    """a·w + b with a = ∂g/∂w and b = g(0), unevaluated so it prints in that order."""
-    parts = sympy.collect(sympy.expand(step), w, evaluate=False)
+    """a·w + b with a = ∂g/∂w and b = g(0), unevaluated so it prints in that order.
+
+    a and b are read off the expanded map when SymPy expands it within the
+    bound, else taken as they stand (a = ∂g/∂w, b = g(0)): equal, only longer.
+    """
+    parts = within(SECONDS, lambda: sympy.collect(sympy.expand(step), w, evaluate=False),
+                   {w: sympy.diff(step, w), sympy.Integer(1): step.subs(w, 0)})
     a, b = parts.get(w, sympy.Integer(0)), parts.get(sympy.Integer(1), sympy.Integer(0))
     return sympy.Add(sympy.Mul(a, w, evaluate=False), b, evaluate=False)
 
