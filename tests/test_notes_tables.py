@@ -37,7 +37,7 @@ def test_the_loss_curve_starts_with_the_loss_before_training(seed):
 
 def test_columns_of_numbers_stand_well_apart_in_latex(seed):
     tex = render_notes_tex(notes_document(seed, wording("en")))
-    epochs = tex[tex.index("\\section*{7."):]
+    epochs = tex[tex.index("\\ Training}"):]
     assert "\\setlength{\\tabcolsep}{9pt}" in epochs[:epochs.index("\\end{longtable}")]
 
 

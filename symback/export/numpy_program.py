@@ -48,7 +48,8 @@ def numpy_program(problem, settings, points, words, refs) -> Program:
              Line("import random") if settings.mode == "minibatch" else None, Line("import numpy as np"), Line("")]
     if f32:
         lines += [Line("F = np.float32", (Text(words("export.numpy_float32")),)), Line("")]
-    lines += [Line(f"{names[n]} = {num(literal(v))}", (Text(words("export.numpy_param")),)) for n, v in problem.params]
+    lines += [Line(f"{names[n]} = {num(literal(v))}", (Text(words("export.numpy_param")),) if i == 0 else ())
+              for i, (n, v) in enumerate(problem.params)]
     lines += _data(problem, names, settings, words)
     lines.append(Line(f"lr = {num(literal(problem.lr))}", (Text(words("export.lr")), Math(ETA))))
     for helper in _helpers(graph):

@@ -20,8 +20,6 @@ from .printer import program_name
 
 #: the programs write the data into themselves: at most this many rows
 MAX_ROWS = 10_000
-#: the column a comment starts at, when the code is shorter
-COMMENT_COLUMN = 44
 
 
 @dataclass(frozen=True)
@@ -41,17 +39,9 @@ class Program:
 
     def text(self) -> str:
         """The source, each note as a comment after its line."""
-        from ..notes.blocks import plain
+        from ..notes.blocks import commented
 
-        out = []
-        for line in self.lines:
-            if line.note and not line.code.strip():  # a comment on a line of its own
-                out.append(f"{line.code}# {plain(line.note)}")
-            elif line.note:
-                out.append(f"{line.code.ljust(COMMENT_COLUMN - 2)}  # {plain(line.note)}")
-            else:
-                out.append(line.code)
-        return "\n".join(out).rstrip() + "\n"
+        return commented((line.code, line.note) for line in self.lines)
 
 
 class Refs(NamedTuple):

@@ -35,9 +35,9 @@ def torch_program(problem, settings, points, words, refs) -> Program:
     else:
         lines.append(Line("", (Text(words("export.float32")),)))
     lines.append(Line(""))
-    for name, value in problem.params:
+    for i, (name, value) in enumerate(problem.params):
         lines.append(Line(f"{names[name]} = torch.tensor({literal(value)}, requires_grad=True)",
-                          (Text(words("export.param")),)))
+                          (Text(words("export.param")),) if i == 0 else ()))
     lines += _data(problem, names, settings, words)
     lines.append(Line(f"lr = {literal(problem.lr)}", (Text(words("export.lr")), Math(ETA))))
     inputs = names.inputs(problem)

@@ -2,7 +2,8 @@
 
 * ``Equals(sides)``: ``side₀ = side₁ = …`` inside a sentence or a table cell;
 * ``Grid``: a table whose cells are tuples of items (words and maths mixed);
-* ``Figure``: the computational graph or the loss curve, with a caption.
+* ``Figure``: the computational graph or the loss curve, with a caption;
+* ``Listing`` and ``Output``: a program with a note on each step, and what it prints.
 
 ``say(words, key, **items)`` turns a catalogue sentence into items, each
 {placeholder} becoming an item or a tuple of items, so every format can
@@ -52,6 +53,20 @@ class Figure:
     label: tuple = ()
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A program: ``lines`` are (code, note), the note items saying what the line does (or ())."""
+
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a program prints, as it prints it (plain text; a tab is an indent)."""
+
+    text: str
+
+
 def say(words, key: str, **items) -> tuple:
     """The sentence ``key`` as items; a placeholder's value is an item or a tuple of items."""
     out: list = []
@@ -96,3 +111,20 @@ def plain(items) -> str:
     from ..render.text import item
 
     return "".join(" = ".join(plain((s,)) for s in x.sides) if isinstance(x, Equals) else item(x) for x in items)
+
+
+#: the column a comment starts at in a listing, when the code is shorter
+COMMENT_COLUMN = 44
+
+
+def commented(lines) -> str:
+    """(code, note) lines as Python source, each note a comment after its line (or on its own)."""
+    out = []
+    for code, note in lines:
+        if note and not code.strip():
+            out.append(f"{code}# {plain(note)}")
+        elif note:
+            out.append(f"{code.ljust(COMMENT_COLUMN - 2)}  # {plain(note)}")
+        else:
+            out.append(code)
+    return "\n".join(out).rstrip() + "\n"

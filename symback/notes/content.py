@@ -22,6 +22,7 @@ from ..render.document import Chain, Chains, Document, Math, Num, Para, Section,
 from ..render.explanation import backward_order, closed_blocks, problem_section, prose, update_section
 from .blocks import Equals, Figure, Grid, point_items, rounded, say
 from .figures import graph_figure
+from .bridge import bridge_section, refs
 from .results import result_sections
 
 #: the question's data table lists at most this many rows (the first and the last ones)
@@ -35,9 +36,12 @@ MAX_COLUMNS = 9
 def notes_document(lesson, words) -> Document:
     """The whole lesson as one Document; sections after the question are numbered."""
     d = lesson.derivation
-    sections = [model_section(lesson, words), graph_section(d, words), forward_section(d, words),
-                backward_section(d, words), Section(words("explain.closed"), closed_blocks(d, words)),
-                first_update_section(lesson, words)] + result_sections(lesson, words)
+    forward, backward, update = forward_section(d, words), backward_section(d, words), first_update_section(lesson, words)
+    sections = [model_section(lesson, words), graph_section(d, words), forward, backward,
+                Section(words("explain.closed"), closed_blocks(d, words)), update]
+    where = refs(words, *(sections.index(s) + 1 for s in (forward, backward, update)))  # the numbers they will get
+    sections.append(bridge_section(lesson, words, where))
+    sections += result_sections(lesson, words)
     sections = number_figures([replace(s, number=i) for i, s in enumerate(sections, start=1)], words)
     intro = (Para((Text(lesson.texts["description"]),)),) if lesson.texts.get("description") else ()
     head = Section("", intro + (Para((Text(words("notes.intro")),)),))

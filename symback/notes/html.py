@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from ..render import html as base
-from .blocks import Equals, Figure, Grid, plain
+from .blocks import Equals, Figure, Grid, Listing, Output, plain
 from .svg import curve_svg, graph_svg
 
 STYLE = """
@@ -44,7 +44,13 @@ figure { margin: 1.2rem 0; text-align: center; }
 figure .drawing { overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.92rem; color: var(--muted); text-align: left; margin-top: 0.4rem; }
-@media print { body { font-size: 11pt; } main { max-width: none; padding: 0; } h2 { break-after: avoid; }
+pre, table.listing code { font: 0.82rem/1.45 "DejaVu Sans Mono", "Noto Sans Mono", Menlo, Consolas, monospace; }
+table.listing { background: #f6f8fa; border: 1px solid var(--rule); width: 100%; line-height: 1.35; }
+table.listing td { padding: 0.05rem 0.7rem; vertical-align: top; }
+table.listing code { white-space: pre; }
+table.listing td.note { color: var(--muted); font-size: 0.85rem; }
+pre.output { overflow-x: auto; padding: 0.7rem 0.9rem; background: #fbfbf4; border-left: 3px solid var(--accent); }
+@media print { body { font-size: 11pt; } pre { white-space: pre-wrap; } main { max-width: none; padding: 0; } h2 { break-after: avoid; }
   figure, table { break-inside: avoid; } }
 """
 
@@ -78,7 +84,22 @@ def figure(block: Figure) -> str:
     return f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>{items(block.label)}</strong> {items(block.caption)}</figcaption>\n</figure>'
 
 
+def listing(block: Listing) -> str:
+    """The program as two columns, as in the PDF: the code, and what each line does."""
+    rows = []
+    for code, note in block.lines:
+        if note and not code.strip():  # a comment on a line of its own spans both columns
+            rows.append(f'<tr><td colspan="2" class="note">{items(note)}</td></tr>')
+        else:
+            rows.append(f"<tr><td><code>{escape(code) or ' '}</code></td><td class=\"note\">{items(note)}</td></tr>")
+    return '<div class="wide"><table class="listing">\n' + "\n".join(rows) + "\n</table></div>"
+
+
 def block_html(block) -> str:
+    if isinstance(block, Listing):
+        return listing(block)
+    if isinstance(block, Output):
+        return f'<pre class="output">{escape(block.text.replace(chr(9), "    "))}</pre>'
     if isinstance(block, Grid):
         return grid(block)
     if isinstance(block, Figure):

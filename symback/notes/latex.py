@@ -20,7 +20,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from ..render.printers import TexPrinter
 from ..render.text import item as plain_item
-from .blocks import Equals, Figure, Grid
+from .blocks import Equals, Figure, Grid, Listing, Output
 from .geometry import text_width
 from .tikz import COLOURS, curve_pgfplots, graph_tikz
 
@@ -28,6 +28,7 @@ _EXTRA = {
     "∂": r"$\partial$", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "·": r"$\cdot$",
     "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ₙ": r"\textsubscript{n}", "≈": r"$\approx$",
     "∞": r"$\infty$", "—": "---", "–": "--", "\u00a0": "~",
+    "-": "-{}",  # never a ligature: --to stays two hyphens (dashes are written as – and —)
 }
 #: characters pdflatex typesets without a Unicode engine (Latin and the escapes above)
 _LATIN_END = 0x024F
@@ -232,7 +233,49 @@ def figure(block: Figure) -> str:
             "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption + "\\end{minipage}}")
 
 
+def listing(block: Listing) -> str:
+    """The program as two columns: the code (typewriter, indents kept) and what each line does."""
+    rows = []
+    for code, note in block.lines:
+        indent = len(code) - len(code.lstrip(" "))
+        text = r"\hspace*{%.1fem}" % (0.5 * indent) + _code(code.lstrip(" ")) if indent else _code(code)
+        if not code.strip() and note:  # a comment on a line of its own spans both columns
+            rows.append(r"\multicolumn{2}{@{}l@{}}{\itshape\color{black!65}" + items(note, slash=True) + r"} \\")
+        else:
+            rows.append(text + " & " + (r"\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
+    return ("{\\footnotesize\\renewcommand{\\arraystretch}{1.15}\\setlength{\\tabcolsep}{5pt}\n"
+            "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.56\\linewidth}"
+            ">{\\raggedright\\arraybackslash}p{0.40\\linewidth}@{}}\n" + "\n".join(rows) + "\n\\end{longtable}}")
+
+
+def _code(text: str) -> str:
+    """Code in typewriter type: escaped, straight quotes; it may break at its spaces."""
+    return "".join(r"\textquotesingle{}" if ch == "'" else escape(ch) for ch in text) if text else r"\mbox{}"
+
+
+def output(block: Output) -> str:
+    """What the program prints, verbatim (only numbers and ASCII words), in a size that fits the line."""
+    lines = [_fold(line) for line in block.text.replace("\t", "    ").replace("…", "...").split("\n")]
+    widest = max(len(x) for line in lines for x in line.split("\n"))
+    size = "small" if widest <= 78 else "footnotesize" if widest <= 86 else "scriptsize"
+    return "{\\" + size + "\n\\begin{verbatim}\n" + "\n".join(lines) + "\n\\end{verbatim}\n}"
+
+
+def _fold(line: str, width: int = 104) -> str:
+    """A line longer than ``width`` broken at spaces, the rest indented."""
+    out = []
+    while len(line) > width and " " in line[:width]:
+        cut = line.rindex(" ", 0, width)
+        out.append(line[:cut])
+        line = "        " + line[cut + 1:]
+    return "\n".join(out + [line])
+
+
 def block_tex(block) -> str:
+    if isinstance(block, Listing):
+        return listing(block)
+    if isinstance(block, Output):
+        return output(block)
     if isinstance(block, Para):
         return items(block.items)
     if isinstance(block, Chains):

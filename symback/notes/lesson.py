@@ -43,6 +43,8 @@ class Lesson:
     convergence: Convergence | None
     texts: Mapping[str, str] = field(default_factory=dict)
     source: Mapping[str, str] = field(default_factory=dict)
+    #: the updates of the first epoch (train's Update values), as the program's loop makes them
+    first_epoch: tuple = ()
 
     def __repr__(self) -> str:
         return f"Lesson({self.problem!r}, {self.history!r})"
@@ -73,7 +75,14 @@ def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | i
     if len(problem.params) == 1:  # a diverged run is explained too: its map expands
         analysis = convergence(derivation, settings.mode, history.final_params[0][1])
     return Lesson(problem, derivation, first, history, predictions(history, points), analysis,
-                  dict(texts or {}), dict(source or {}))
+                  dict(texts or {}), dict(source or {}), first_epoch(problem, settings))
+
+
+def first_epoch(problem: Problem, settings: Settings) -> tuple:
+    """Every update of epoch 0 (one per sample in SGD), as training makes them."""
+    updates: list = []
+    train(problem, settings._replace(epochs=1), on_update=updates.append)
+    return tuple(updates)
 
 
 def default_points(problem: Problem) -> list[dict]:

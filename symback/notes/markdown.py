@@ -13,7 +13,7 @@ from urllib.parse import quote
 from ..render import latex as tex
 from ..render import markdown as base
 from ..render.document import Chains, Fields, Para, Text
-from .blocks import Equals, Figure, Grid, plain
+from .blocks import Equals, Figure, Grid, Listing, Output, commented, plain
 
 
 def maths(x, in_table: bool = False) -> str:
@@ -53,6 +53,10 @@ def figure(block: Figure, link: str) -> str:
 
 
 def block_md(block, figure_link) -> str:
+    if isinstance(block, Listing):
+        return "```python\n" + commented(block.lines) + "```"
+    if isinstance(block, Output):
+        return "```text\n" + block.text.replace("\t", "    ") + "\n```"
     if isinstance(block, Grid):
         return grid(block)
     if isinstance(block, Figure):
