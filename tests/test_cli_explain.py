@@ -56,7 +56,7 @@ def test_batch_mode_gives_the_mean_gradient():
 def test_output_file_is_written(tmp_path):
     out = tmp_path / "seed.md"
     result = run("explain", "--format", "markdown", "-o", str(out))
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("# How backpropagation")
 
 

@@ -13,7 +13,7 @@ def run(*args):
 
 def test_notes_writes_html(tmp_path):
     result = run("notes", "-o", str(tmp_path / "n.html"))
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
     assert "<mn>1.02</mn>" in (tmp_path / "n.html").read_text(encoding="utf-8")
 
 

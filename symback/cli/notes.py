@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, problem_options
+from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, problem_options, wrote
 
 
 @click.command("notes")
@@ -71,7 +71,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
     lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})
-    write_notes(lesson, output, lang, slides)
+    wrote(*write_notes(lesson, output, lang, slides))
     if lesson.history.diverged:
         words = wording(lang)
         reason = divergence_text(lesson.history, words)

@@ -98,10 +98,21 @@ def lang_option(command):
 
 
 def emit(text: str, output) -> None:
-    """Print ``text`` or write it atomically to ``output``."""
+    """Print ``text`` or write it atomically to ``output`` (and say so)."""
     if output is not None:
         from ..io import write_atomic
 
         write_atomic(output, text if text.endswith("\n") else text + "\n")
+        wrote(output)
     else:
         click.echo(text)
+
+
+def wrote(*paths) -> None:
+    """'wrote FILE' on stderr for each file written, so a user sees where the output went
+    (not for '-', which is standard output itself)."""
+    from ..io import STDOUT
+
+    for path in paths:
+        if path and path != STDOUT:
+            click.echo(f"wrote {path}", err=True)

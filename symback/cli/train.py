@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, output_option, problem_options
+from .options import (OutputPath, build_problem, check_outputs, lang_option, lesson_of, output_option, problem_options,
+                      wrote)
 
 MODES = ("sgd", "batch", "minibatch")
 #: a run of at least this many updates shows a progress bar on a terminal
@@ -218,6 +219,7 @@ class Report:
             from ..io import write_atomic
 
             write_atomic(self.output, "\n".join(self.lines) + "\n")
+            wrote(self.output)
         return preds
 
 
@@ -229,8 +231,10 @@ def _save(history, preds, history_file, plot, lang) -> None:
     if history_file:
         csv = history_file.lower().endswith(".csv")
         write_atomic(history_file, tr.to_csv(history) if csv else tr.to_json(history, preds) + "\n")
+        wrote(history_file)
     if plot:
         from ..plots import plot_history
 
         for note in plot_history(history, plot, lang):
             click.echo("symback: note: " + note, err=True)
+        wrote(plot)
