@@ -23,6 +23,7 @@ import math
 import os
 import re
 import sys
+import unicodedata
 
 from .errors import SpecError
 
@@ -59,6 +60,9 @@ def load_lesson(path: str, data_given: bool = False) -> dict:
         if not isinstance(value, KEYS[key]) or isinstance(value, bool):
             raise SpecError(f"{path}: '{key}' has the wrong type ({type(value).__name__})")
     _check_translations(path, content.get("zh", {}))
+    for key in TEXTS:
+        _check_words(path, key, content.get(key, ""))
+        _check_words(path, f"[zh] {key}", content.get("zh", {}).get(key, ""))
     if "predict" in content:
         _check_predict(path, content["predict"])
     if data_given:
@@ -86,6 +90,15 @@ def lesson_texts(content: dict, lang: str = "en") -> dict:
     gives them, else the words as written."""
     chosen = content.get("zh", {}) if lang == "zh" else {}
     return {k: chosen.get(k, content.get(k)) for k in TEXTS if chosen.get(k, content.get(k))}
+
+
+def _check_words(path: str, key: str, text: str) -> None:
+    """A teacher's words hold no control characters (other than line breaks and tabs): they would
+    break the PDF and mean nothing on a page."""
+    for number, ch in enumerate(text, start=1):
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
+            raise SpecError(f"{path}: '{key}' holds the control character U+{ord(ch):04X} (character {number}); "
+                            "remove it")
 
 
 def _check_predict(path: str, table: dict) -> None:

@@ -158,8 +158,16 @@ def _clip(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+#: operators SymPy flattens into one sum or one product: a chain of them is one level, not many
+_CHAINS = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div})
+
+
 def _check_size(tree: ast.AST, text: str, what: str, limits: Limits) -> None:
-    """Count nodes and depth iteratively (a recursive walk could itself overflow)."""
+    """Count nodes and depth iteratively (a recursive walk could itself overflow).
+
+    ``a + b + c`` parses as ``(a + b) + c``; the terms of such a chain stand at one depth,
+    as in the flat sum SymPy makes of it, so a long sum is long, not deep.
+    """
     count, stack = 0, [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -170,7 +178,14 @@ def _check_size(tree: ast.AST, text: str, what: str, limits: Limits) -> None:
             raise LimitError(
                 f"the {what} has more than {limits.max_nodes} parts; split it into definitions separated by ';'"
             )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        stack.extend((child, depth + (0 if _same_chain(node, child) else 1)) for child in ast.iter_child_nodes(node))
+
+
+def _same_chain(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` is the left part of a chain of + and - (or of * and /) that ``parent`` continues."""
+    if not (isinstance(parent, ast.BinOp) and isinstance(child, ast.BinOp) and child is parent.left):
+        return False
+    return any(type(parent.op) in chain and type(child.op) in chain for chain in _CHAINS)
 
 
 class _Builder:

@@ -79,3 +79,19 @@ def test_double_underscore_name_is_refused():
 def test_implicit_multiplication_gets_a_hint():
     with pytest.raises(ParseError, match=r"2\*x"):
         parse("2w")
+
+
+def test_a_long_flat_sum_is_not_deep():
+    terms = [f"w{i}*x" for i in range(45)]
+    assert len(parse(" + ".join(terms)).args) == 45
+    assert parse(" - ".join(terms)).is_Add and parse("*".join(f"w{i}" for i in range(60))).is_Mul
+
+
+def test_a_long_sum_inside_deep_nesting_is_still_deep():
+    with pytest.raises(LimitError, match="nested more than 40"):
+        parse("exp(" * 41 + "w + x + y" + ")" * 41)
+
+
+def test_a_chain_of_powers_is_deep():
+    with pytest.raises(LimitError, match="nested more than 40"):
+        parse("**".join(["w"] * 45))

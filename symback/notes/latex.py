@@ -30,23 +30,37 @@ _EXTRA = {
     "∞": r"$\infty$", "—": "---", "–": "--", "\u00a0": "~",
     "-": "-{}",  # never a ligature: --to stays two hyphens (dashes are written as – and —)
 }
-#: characters pdflatex typesets without a Unicode engine (Latin and the escapes above)
-_LATIN_END = 0x024F
+#: the non-ASCII characters pdflatex sets in the notes' fonts (OT1, LaTeX's UTF-8 input): found by
+#: compiling U+00A0-U+024F (tests/test_notes_tex_safety.py compiles them all again); others need xelatex
+PDFLATEX_RANGES = ((0xA0, 0xAA), (0xAC, 0xBA), (0xBC, 0xCF), (0xD1, 0xDD), (0xDF, 0xEF), (0xF1, 0xFD),
+                   (0xFF, 0x103), (0x106, 0x10F), (0x112, 0x117), (0x11A, 0x125), (0x128, 0x12D), (0x130, 0x137),
+                   (0x139, 0x13E), (0x141, 0x148), (0x14C, 0x165), (0x168, 0x171), (0x174, 0x17E), (0x192, 0x192),
+                   (0x1C4, 0x1D4), (0x1E2, 0x1E3), (0x1E6, 0x1E9), (0x1F0, 0x1F0), (0x1F4, 0x1F5), (0x218, 0x21B),
+                   (0x232, 0x233), (0x237, 0x237))
+_PDFLATEX = frozenset(chr(c) for start, end in PDFLATEX_RANGES for c in range(start, end + 1))
 #: an equation chain longer than this many characters is broken, one "=" per line
 LONG_CHAIN = 70
 
 
 def escape(text: str) -> str:
-    """Words safe in LaTeX text mode (a letter with a combining bar, K̄, becomes maths)."""
+    """Words safe in LaTeX text mode: a letter with a combining bar (K̄) becomes maths, any other
+    character with a bar takes the text accent over its escaped form; control characters go
+    (a line break or tab becomes a space)."""
     out, chars = [], list(text)
     for i, ch in enumerate(chars):
         if ch == "\u0304":
             continue
-        if i + 1 < len(chars) and chars[i + 1] == "\u0304":
-            out.append(rf"$\bar{{{ch}}}$")
+        if unicodedata.category(ch) in ("Cc", "Zs") and ch not in _EXTRA:
+            out.append(" " if ch in "\n\t\r" or ch.isspace() else "")
+        elif i + 1 < len(chars) and chars[i + 1] == "\u0304":
+            out.append(rf"$\bar{{{ch}}}$" if ch.isascii() and ch.isalpha() else rf"\={{{_char(ch)}}}")
         else:
-            out.append(_EXTRA.get(ch) or base.escape(ch))
+            out.append(_char(ch))
     return "".join(out)
+
+
+def _char(ch: str) -> str:
+    return _EXTRA.get(ch) or base.escape(ch)
 
 
 def engine(doc) -> str:
@@ -57,8 +71,8 @@ def engine(doc) -> str:
 
 
 def _needs_unicode(ch: str) -> bool:
-    known = ch in _EXTRA or ch in base.ESCAPES or ch == "\u0304"
-    return ord(ch) > _LATIN_END and not known and unicodedata.category(ch) != "Zs"
+    known = ch in _EXTRA or ch in base.ESCAPES or ch in _PDFLATEX or ch == "\u0304"
+    return not (ch.isascii() or known or unicodedata.category(ch) in ("Zs", "Cc"))
 
 
 def _all_text(doc) -> str:

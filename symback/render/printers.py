@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Mapping
 
 import sympy
+from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.latex import modifier_dict as latex_modifiers
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
@@ -28,6 +30,28 @@ from ..numeric import format_float
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: names printed specially: the prediction, and the learning rate η
 DISPLAY_NAMES = {"y_hat": ("ŷ", r"\hat{y}"), "eta": ("η", r"\eta")}
+#: name endings SymPy's printers read as modifiers (``what`` is ŵ, \hat{w}), longest first
+MODIFIERS = sorted(latex_modifiers, key=len, reverse=True)
+#: modifiers whose name is printed as written instead: \mathscr needs a font TeX may not have, and
+#: |w|, ‖w‖ and ⟨w⟩ would read as operations on w (``wabs`` is a name, not abs(w))
+LITERAL_MODIFIERS = frozenset({"scr", "norm", "avg", "abs", "mag"})
+
+
+def literal_name(name: str) -> bool:
+    """Whether ``name`` (or one of its sub- or superscripts) ends in a modifier printed as written."""
+    base, supers, subs = split_super_sub(name)
+    return any(_literal_part(part.lower()) for part in [base, *supers, *subs])
+
+
+def _literal_part(part: str) -> bool:
+    # SymPy strips one modifier at a time from the end (``wabshat`` is the hat of ``wabs``).
+    while True:
+        key = next((k for k in MODIFIERS if part.endswith(k) and len(part) > len(k)), None)
+        if key is None:
+            return False
+        if key in LITERAL_MODIFIERS:
+            return True
+        part = part[: -len(key)]
 
 
 class _Values:
@@ -112,6 +136,10 @@ class UnicodePrinter(_Values, StrPrinter):
     def _print_Symbol(self, expr):
         if expr.name in DISPLAY_NAMES:
             return DISPLAY_NAMES[expr.name][0]
+        if literal_name(expr.name):
+            base, supers, subs = split_super_sub(expr.name)
+            return base + "".join("^" + s for s in supers) + "".join(_subscript(s) if s.isdigit() else "_" + s
+                                                                     for s in subs)
         return pretty_symbol(expr.name)
 
     _print_Dummy = _print_Symbol
@@ -251,6 +279,15 @@ class TexPrinter(_Values, LatexPrinter):
 
     def _wrap(self, text: str) -> str:
         return rf"\left({text}\right)"
+
+    def _print_Symbol(self, expr, style="plain"):
+        if expr.name not in DISPLAY_NAMES and literal_name(expr.name):
+            base, supers, subs = split_super_sub(expr.name)
+            return (base + "".join(f"^{{{s}}}" for s in supers)
+                    + (f"_{{{' '.join(subs)}}}" if subs else ""))
+        return super()._print_Symbol(expr, style)
+
+    _print_Dummy = _print_Symbol
 
     def _number(self, value: float) -> str:
         return tex_number(value)
