@@ -19,7 +19,7 @@ SAMPLES = {
     "explain-seed.tex": ["--format", "latex", "--standalone"],
     "explain-seed.json": ["--format", "json"],
     "explain-batch.txt": ["--mode", "batch"],
-    "explain-fanout.txt": ["--model", "w*x + w**2", "--sample", "x=2,y=4"],
+    "explain-fanout.txt": ["--model", "w*x + w**2", "--sample", "x=3,y=6"],
     "explain-logistic.txt": ["--model", "sigmoid(w*x + b)", "--loss", "bce", "--param", "w=0.5", "--param", "b=0",
                              "--sample", "x=2,y=1"],
     "explain-network.md": ["--model", "h = tanh(w1*x + b1); y_hat = v*h + c", "--param", "w1=0.5", "--param", "b1=0",
