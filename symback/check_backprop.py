@@ -21,6 +21,7 @@ import sympy
 
 from .derive import Derivation, Local
 from .errors import MathError
+from .graph import node_value
 from .numeric import evaluate
 
 #: how many random points decide that two formulas agree
@@ -64,9 +65,12 @@ class Backprop:
 
     def forward(self, env: Mapping, values: Mapping = None) -> dict:
         """Every node's value at ``env``, with some definitions replaced by ``values``."""
-        point = dict(env)
+        point, sigmoid_of = dict(env), {}
         for node in self.graph.nodes:
-            point[node.name] = evaluate((values or {}).get(node.name, node.expr), point)
+            if values:
+                point[node.name] = evaluate(values.get(node.name, node.expr), point)
+            else:  # the stable σ forms of cross-entropy, as the derivation computes them
+                point[node.name] = node_value(node, point, sigmoid_of)
         return point
 
     def base(self, expr: sympy.Expr, values: Mapping = None) -> sympy.Expr:

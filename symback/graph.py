@@ -148,7 +148,7 @@ def forward(graph: Graph, point: Mapping) -> dict[sympy.Symbol, float]:
     sigmoid_of: dict = {}
     for node in graph.nodes:
         try:
-            values[node.name] = _node_value(node, values, sigmoid_of)
+            values[node.name] = node_value(node, values, sigmoid_of)
         except MathError as err:
             raise MathError(f"the forward pass fails at {node!r}: {err}") from None
         except (OverflowError, ZeroDivisionError, ValueError) as err:
@@ -156,7 +156,7 @@ def forward(graph: Graph, point: Mapping) -> dict[sympy.Symbol, float]:
     return values
 
 
-def _node_value(node: Node, values: Mapping, sigmoid_of: dict) -> float:
+def node_value(node: Node, values: Mapping, sigmoid_of: dict) -> float:
     """The node's value, with the σ forms of cross-entropy kept finite as train keeps them.
 
     ``sigmoid_of`` collects {node: z} for nodes s = σ(z) and s = 1 − σ(v) (which is

@@ -239,3 +239,9 @@ def test_abs_differentiated_as_if_its_derivative_were_u_is_a_wrong_rule():
 def test_sin_prime_taken_as_minus_sin_is_a_wrong_local_derivative():
     verdict = check_answer(problem("sin(w*x)"), "-2*(sin(w*x) - y)*sin(w*x)*x")
     assert (verdict.diagnosis.kind, verdict.diagnosis.why) == ("wrong_rule", "rule_edge")
+
+
+def test_a_saturated_sigmoid_with_bce_has_values_at_the_sample():
+    p = problem("sigmoid(w*x)", "bce", {"w": 60}, (("x", "y"), [(1, 0)]))
+    verdict = check_answer(p, "x*(sigmoid(w*x) - y)")
+    assert verdict.correct and verdict.at_sample == (1.0, 1.0)
