@@ -157,7 +157,7 @@ def _number(derivation, text: str, at_sample, top, bottom) -> list[Mistake]:
     or the value at the sample (or its negative), or neither; the formula is not given away."""
     mine, truth = at_sample
     fields = {"answer": sympy.Float(mine) if mine is not None else sympy.nan,
-              "symbols": ", ".join(s.name for s in _base_symbols(derivation))}
+              "symbols": answer_symbols(derivation, top, bottom)}
     gradient = next((g for g in derivation.gradients if g.param == bottom), None)
     if gradient is not None and top == derivation.graph.loss and _matches(text, mine, gradient.after):
         return [Mistake("updated_parameter", "updated", top, bottom, fields)]
@@ -238,6 +238,16 @@ def _variable(derivation: Derivation, name: str) -> sympy.Symbol:
         raise SpecError(f"'{_clip(name)}' is not a parameter or node of the graph (its inputs, {inputs}, and y "
                         f"are data, not variables of the backward pass); the names are {_names(known)}")
     return candidate
+
+
+def answer_symbols(derivation: Derivation, top, bottom) -> str:
+    """The names an answer for ∂top/∂bottom is written in: parameters, inputs and y, and for a
+    step of the chain rule also the graph's nodes below ``top`` (dL/dr = 2*r)."""
+    names = [s.name for s in _base_symbols(derivation)]
+    if top != derivation.graph.loss or bottom not in derivation.graph.params:
+        nodes = [n.name.name for n in derivation.graph.nodes]
+        names += nodes[:nodes.index(top.name)] if top.name in nodes else nodes
+    return ", ".join(dict.fromkeys(names))
 
 
 def _base_symbols(derivation: Derivation) -> list[sympy.Symbol]:

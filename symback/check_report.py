@@ -18,6 +18,7 @@ from typing import Mapping
 import sympy
 from sympy import Derivative, Eq
 
+from .check import answer_symbols
 from .check_backprop import POINTS, Backprop
 from .lang import wording
 from .render.printers import claim, unicode
@@ -35,7 +36,8 @@ def report_text(verdict, lang: str = "en") -> str:
     t = wording(lang)
     lines = [_heading(verdict, t), ""]
     expected = _expected_text(verdict) if not _bare_number(verdict) else t(
-        "check.expected_formula", question=unicode(verdict.question), symbols=_symbols(verdict))
+        "check.expected_formula", question=unicode(verdict.question),
+        symbols=answer_symbols(verdict.derivation, verdict.top, verdict.bottom))
     lines += ["  " + line for line in _table([(t("check.your_answer"), _answer_text(verdict)),
                                               (t("check.expected"), expected)])]
     lines.append("")
@@ -148,10 +150,6 @@ def _bare_number(verdict) -> bool:
     """Is the answer a bare number where a formula is asked?"""
     return verdict.method == "value" and not verdict.correct
 
-
-def _symbols(verdict) -> str:
-    graph = verdict.derivation.graph
-    return ", ".join(s.name for s in dict.fromkeys([*graph.params, *graph.inputs, graph.target]))
 
 
 def _sample_lines(verdict, t) -> list[str]:

@@ -214,3 +214,7 @@ def test_the_answer_is_shown_as_written():
 def test_a_repeated_answer_is_an_error():
     result = run("--answer", "1", "--answer", "2")
     assert result.exit_code == 2 and "--answer is given more than once" in result.output
+
+
+def test_a_number_for_a_step_asks_for_the_graphs_names_too():
+    assert "write ∂L/∂r as an expression in w, x, y, y_hat, r" in run("--step", "dL/dr = -2").stdout
