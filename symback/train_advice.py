@@ -1,7 +1,7 @@
 """Advice after a run: a learning rate that was tried and works, and whether training stalled.
 
-After a divergence the same training is tried with η/10, η/100, … (TRIES
-rates, each run at most TRIAL_BUDGET sample-updates long); the first rate
+After a divergence the same training is tried with η/10, η/100, η/1000
+(TRIES rates, each run at most TRIAL_BUDGET sample-updates long); the first rate
 that *converges* is suggested with what it did, or the advice says that none
 did. A run converges when it neither diverges nor stalls, ends below its
 starting loss, and ends near the best loss it reached (a run that oscillates
@@ -9,7 +9,9 @@ far above its best does not count).
 
 A run *stalls* when its mean loss has not improved for STALL_EPOCHS epochs
 (and a quarter of the run) while the gradient vanished: the loss does not
-change when any one parameter moves by SPREAD (10 %, at least 0.1). A
+change when the parameters move by SPREAD (10 %, at least 0.1) each way, one
+at a time (or, for more than FEW parameters, all at once in DIRECTIONS
+random directions, so the test costs the same for a deep model). A
 minimum is not flat like that (the loss rises on either side); a saturated
 model is (``exp(w*x)`` once w·x is far below 0, a ReLU that is 0 on every
 sample).
@@ -18,20 +20,23 @@ sample).
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
 from .errors import SymbackError
 
-TRIES = 4
-TRIAL_BUDGET = 2_000_000
+TRIES = 3
+TRIAL_BUDGET = 200_000
 STALL_EPOCHS = 20
 #: a relative decrease of the mean loss smaller than this is no improvement
 IMPROVEMENT = 1e-9
 #: the loss counts as flat when moving a parameter changes it by less than this, relatively
 FLAT = 1e-6
 SPREAD = 0.1
+FEW = 8
+DIRECTIONS = 16
 
 
 class Stall(NamedTuple):
@@ -63,27 +68,36 @@ def stall(run, entries) -> Stall | None:
 
 
 def _last_improvement(losses: list[float]) -> int:
-    best, since = math.inf, 0
-    for i, loss in enumerate(losses):
-        if loss < best - IMPROVEMENT * abs(best) or best == math.inf:
+    best, since = losses[0], 0
+    for i, loss in enumerate(losses[1:], start=1):
+        if loss < best - IMPROVEMENT * abs(best):
             best, since = loss, i
     return since
 
 
 def _flat(run, values: list[float], loss: float) -> bool:
-    """Whether moving any one parameter by SPREAD leaves the mean loss (relatively) unchanged."""
-    for i, value in enumerate(values):
-        for sign in (1, -1):
-            moved = list(values)
-            moved[i] = value + sign * SPREAD * max(1.0, abs(value))
-            with run.quiet():
-                try:
-                    other = float(run.mean_loss(tuple(run.number(v) for v in moved)))
-                except (ArithmeticError, ValueError):
-                    return False
-            if not abs(other - loss) <= FLAT * abs(loss):
+    """Whether every move in :func:`_moves` leaves the mean loss (relatively) unchanged."""
+    for moved in _moves(values):
+        with run.quiet():
+            try:
+                other = float(run.mean_loss(tuple(run.number(v) for v in moved)))
+            except (ArithmeticError, ValueError):
                 return False
+        if not abs(other - loss) <= FLAT * abs(loss):
+            return False
     return True
+
+
+def _moves(values: list[float]):
+    """The parameters moved by SPREAD: each one both ways, or, for many, all in random directions."""
+    steps = [SPREAD * max(1.0, abs(v)) for v in values]
+    if len(values) <= FEW:
+        signs = [[s if j == i else 0 for j in range(len(values))] for i in range(len(values)) for s in (1, -1)]
+    else:
+        pick = random.Random(0)  # the same directions every run: the verdict is reproducible
+        signs = [[pick.choice((1, -1)) for _ in values] for _ in range(DIRECTIONS)]
+    for sign in signs:
+        yield [v + s * step for v, s, step in zip(values, sign, steps)]
 
 
 def converges(history) -> bool:

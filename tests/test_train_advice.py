@@ -70,3 +70,16 @@ def test_json_and_text_give_the_divergence_in_the_same_words_and_numbers():
     data = json.loads(run("train", "--lr", "0.3", "--epochs", "1000", "--format", "json").stdout)
     assert text.stderr.strip() == "symback: error: " + data["diverged"]["reason"]
     assert "71066523668.61461" in data["diverged"]["reason"] and data["diverged"]["suggested_lr"] == 0.03
+
+
+def test_a_saturated_model_with_many_parameters_stalls():
+    terms = " + ".join(f"exp(w{i}*x)" for i in range(10))
+    p = problem(terms, params={f"w{i}": -50.0 for i in range(10)})  # every term is 0 on the data: flat
+    assert train(p, Settings(epochs=40)).stalled is not None
+
+
+def test_a_model_with_many_parameters_at_a_minimum_has_not_stalled():
+    terms = " + ".join(f"w{i}*x" for i in range(10))
+    p = problem(terms, params={f"w{i}": 0.2 for i in range(10)})  # Σw = 2 fits y = 2x exactly
+    history = train(p, Settings(epochs=200))
+    assert history.stalled is None
