@@ -86,3 +86,7 @@ def test_a_wide_batch_table_splits_into_column_groups_with_rules_as_wide_as_colu
         segments = [len(m.group()) for m in re.finditer("─+", rule)]
         cells = [re.split(r"\s{2,}", row.strip()) for row in [header, *body]]
         assert segments == [max(width(row[j]) for row in cells) for j in range(len(segments))]
+
+
+def test_a_product_of_brackets_breaks_before_its_dot():
+    assert wrap_math("2v(1 − t²)·(c + v·t − y)·x", 12, 20) == ["2v(1 − t²)", "·(c + v·t − y)·x"]

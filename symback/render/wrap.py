@@ -1,9 +1,10 @@
 """Fitting text output to the terminal: its width, and long maths broken at an operator.
 
 A line of maths is broken before a relation or an operator written with
-spaces around it (`` = ``, `` + ``, `` − ``, `` × ``, `` · ``), preferring a
-break outside parentheses; the operator starts the next line, so a reader
-sees at once that the line continues. Widths count East Asian wide
+spaces around it (`` = ``, `` + ``, `` − ``, `` × ``, `` · ``), or, last,
+before the ``·`` of a product of bracketed factors, preferring a break
+outside parentheses; the operator starts the next line, so a reader sees at
+once that the line continues. Widths count East Asian wide
 characters as two columns.
 """
 
@@ -34,8 +35,9 @@ def width(text: str) -> int:
 
 
 def breaks(text: str) -> list[tuple[int, int, int]]:
-    """(depth, rank, index) of each place ``text`` may break: the space before an operator,
-    with the depth of parentheses there and the operator's rank in OPERATORS."""
+    """(depth, rank, index) of each place ``text`` may break: the space before an operator
+    (or a product's unspaced ``·`` itself), with the depth of parentheses there and the
+    operator's rank (its group in OPERATORS; an unspaced ``·`` ranks last)."""
     out, depth = [], 0
     for i, ch in enumerate(text):
         if ch in _OPEN:
@@ -46,6 +48,8 @@ def breaks(text: str) -> list[tuple[int, int, int]]:
             rank = next((r for r, ops in enumerate(OPERATORS) if any(text.startswith(op, i) for op in ops)), None)
             if rank is not None:
                 out.append((depth, rank, i))
+        elif ch == "·" and 0 < i < len(text) - 1 and text[i - 1] != " ":
+            out.append((depth, len(OPERATORS), i))
     return out
 
 
@@ -65,7 +69,7 @@ def wrap_math(text: str, first: int, rest: int) -> list[str]:
         if cut is None:
             break
         lines.append(text[begin:cut].rstrip())
-        begin, room = cut + 1, rest
+        begin, room = (cut + 1 if text[cut] == " " else cut), rest
     return lines + [text[begin:]]
 
 
