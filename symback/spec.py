@@ -140,7 +140,7 @@ def problem(
     loss_expr, loss_name = parse_loss(loss, orders)
     param_map = _param_map(params)
     defined = {name.name for name, _ in definitions}
-    _check_params(param_map, definitions, written, explicit=params is not None)
+    _check_params(param_map, [(n, unevaluated.get(n, e)) for n, e in definitions], written, explicit=params is not None)
     inputs = _input_names(definitions, defined, param_map, written)
     dataset = _dataset(data, inputs) if data is not None else _default_data(inputs, sample)
     return Problem(
@@ -296,7 +296,10 @@ def _param_map(params) -> dict[str, float]:
 
 
 def _check_params(param_map, definitions, written, explicit: bool) -> None:
-    """Every parameter is written in the model and reaches y_hat (it may cancel: its gradient is then 0)."""
+    """Every parameter is written in the model and reaches y_hat (it may cancel: its gradient is then 0).
+
+    ``definitions`` are as written where a name cancels, so h in ``y_hat = h - h + v`` counts as used.
+    """
     defined = {name.name for name, _ in definitions}
     names = set(written) - defined
     reach = _reaching(definitions)

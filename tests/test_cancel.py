@@ -53,3 +53,8 @@ def test_the_pytorch_program_keeps_the_cancelling_terms_so_autograd_gives_0():
     result = CliRunner().invoke(cli, ["export", "--model", "w*x + b - b", "--param", "w=1", "--param", "b=0.3",
                                       "--to", "pytorch"])
     assert "y_hat = (w * x + b) - b" in result.stdout
+
+
+def test_a_definition_that_cancels_in_y_hat_still_reaches_it():
+    d = explain(problem("h = w*x; y_hat = h - h + v", params={"w": 1, "v": 0}))
+    assert d.gradient["w"] == 0.0
