@@ -53,19 +53,38 @@ def _point(pairs) -> str:
     return ", ".join(f"{n}={format_float(v)}" for n, v in pairs)
 
 
-def header(history: History, words) -> list[str]:
+def fit(lines: list[str], columns: int | None = None) -> list[str]:
+    """Sentences in lines of at most ``columns`` (default: the terminal's), continued 2 spaces in."""
+    from .render.wrap import hang, terminal_width, width, wrap_words
+
+    columns = columns or terminal_width()
+    out: list[str] = []
+    for line in lines:
+        if width(line) <= columns:
+            out.append(line)
+            continue
+        # "w = 1.0" stays on one line: its spaces are held by a placeholder while the line wraps
+        held = wrap_words(line.replace(" = ", _HELD + "=" + _HELD), columns - 2)
+        out += hang([piece.replace(_HELD, " ") for piece in held], 2)
+    return out
+
+
+_HELD = "\ue000"
+
+
+def header(history: History, words, columns: int | None = None) -> list[str]:
     """The problem and settings, and the state before training."""
     from .render.printers import unicode
 
     p, s = history.problem, history.settings
     model = "; ".join(f"{unicode(n)} = {unicode(e)}" for n, e in p.definitions)
     mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
-    return [
+    return fit([
         words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
               epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs),
               dtype=words("train.numba", dtype=s.dtype) if s.backend == "numba" else s.dtype),
         words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
-    ]
+    ], columns)
 
 
 def predict_lines(preds, words, when: str) -> list[str]:
@@ -121,7 +140,7 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
 
 
-def footer(history: History, preds, words) -> list[str]:
+def footer(history: History, preds, words, columns: int | None = None) -> list[str]:
     """Why training stopped (if it did), the final state and the predictions after training."""
     lines = []
     if history.diverged:
@@ -129,7 +148,7 @@ def footer(history: History, preds, words) -> list[str]:
     if history.stalled:
         lines.append(stall_words(history.stalled, words))
     lines.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
-    return lines + predict_lines(preds, words, "after")
+    return fit(lines + predict_lines(preds, words, "after"), columns)
 
 
 def divergence_text(history: History, words) -> str:
@@ -137,10 +156,11 @@ def divergence_text(history: History, words) -> str:
     return divergence_words(history.diverged, words)
 
 
-def text(history: History, preds, words) -> str:
-    """The whole default report (without ``-v``)."""
-    lines = header(history, words) + predict_lines(preds, words, "before") + [""] + table(history, words) + [""]
-    return "\n".join(lines + footer(history, preds, words))
+def text(history: History, preds, words, columns: int | None = None) -> str:
+    """The whole default report (without ``-v``), its sentences fitted to ``columns``."""
+    lines = header(history, words, columns) + fit(predict_lines(preds, words, "before"), columns)
+    lines += [""] + table(history, words) + [""]
+    return "\n".join(lines + footer(history, preds, words, columns))
 
 
 def number(value):

@@ -90,3 +90,10 @@ def test_a_wide_batch_table_splits_into_column_groups_with_rules_as_wide_as_colu
 
 def test_a_product_of_brackets_breaks_before_its_dot():
     assert wrap_math("2v(1 − t²)·(c + v·t − y)·x", 12, 20) == ["2v(1 − t²)", "·(c + v·t − y)·x"]
+
+
+def test_the_train_reports_sentences_fit_the_terminal():
+    result = CliRunner().invoke(cli, ["train", "--model", "exp(w*x)", "--lr", "1"], env={"COLUMNS": "60"})
+    sentences = [line for line in result.stdout.splitlines() if not re.match(r"(epoch|\d)", line)]
+    assert len(sentences) > 6 and max(map(width, sentences)) <= 60
+    assert any(line.startswith("  ") for line in sentences)  # a continued sentence hangs under its start

@@ -179,6 +179,11 @@ class Report:
         self.words, self.points, self.output, self.streaming = words, points, output, streaming
         self.lines: list[str] = []
         self.names = ()
+        from ..io import STDOUT
+        from ..render.wrap import DEFAULT_WIDTH
+
+        # a file is not a terminal: its sentences get the default width, whatever the terminal's
+        self.columns = DEFAULT_WIDTH if output not in (None, STDOUT) else None
 
     def _emit(self, line: str) -> None:
         if self.output is not None:
@@ -191,7 +196,8 @@ class Report:
 
         self.names = tuple(n for n, _ in begin.initial_params)
         if self.streaming:
-            for line in header(begin, self.words) + predict_lines(predictions(begin, self.points), self.words, "before"):
+            before = predict_lines(predictions(begin, self.points), self.words, "before")
+            for line in header(begin, self.words, self.columns) + before:
                 self._emit(line)
 
     def update(self, update) -> None:
@@ -211,10 +217,10 @@ class Report:
         if fmt == "json":
             self._emit(tr.to_json(history, preds))
         elif self.streaming:
-            for line in tr.footer(history, preds, self.words):
+            for line in tr.footer(history, preds, self.words, self.columns):
                 self._emit(line)
         else:
-            self._emit(tr.text(history, preds, self.words))
+            self._emit(tr.text(history, preds, self.words, self.columns))
         if self.output is not None:
             from ..io import write_atomic
 
