@@ -55,7 +55,10 @@ def tidy(args, lines, result, batch: bool) -> Code:
             needed |= expr.free_symbols
     live.reverse()
     if batch:
-        live = _with_deletes(_inline_single_use(live, result), result)
+        live = _inline_single_use(live, result)
+    live, result = narrow(live, result)
+    if batch:
+        live = _with_deletes(live, result)
     return Code(args, tuple(live), result)
 
 
@@ -107,6 +110,40 @@ def _with_deletes(lines, result):
         out.append(line)
         out += [(s, None) for s in sorted(assigned, key=str) if last.get(s) == i]
     return out
+
+
+#: a sum or product of more terms than this is computed in parts
+WIDE = 64
+
+
+def narrow(lines, result) -> tuple[list, tuple]:
+    """The same code with every sum or product of more than WIDE terms computed in parts
+    (v = p0 + p1 + …, each part a line of at most WIDE terms): Python's compiler recurses
+    once per operator of a line, so a parameter used by 3000 definitions, whose gradient
+    sums 3000 terms, would otherwise overflow its stack."""
+    out, count = [], iter(range(10**9))
+
+    def fresh():
+        return sympy.Symbol(f"_part{next(count)}")
+
+    def split(expr):
+        if not expr.args:
+            return expr
+        args = [split(a) for a in expr.args]
+        if all(new is old for new, old in zip(args, expr.args)) and len(args) <= WIDE:
+            return expr
+        while (expr.is_Add or expr.is_Mul) and len(args) > WIDE:
+            parts = []
+            for i in range(0, len(args), WIDE):
+                parts.append(fresh())
+                out.append((parts[-1], expr.func(*args[i:i + WIDE], evaluate=False)))
+            args = parts
+        return expr.func(*args, evaluate=False) if (expr.is_Add or expr.is_Mul) else expr.func(*args)
+
+    for var, expr in lines:
+        out.append((var, None if expr is None else split(expr)))
+    result = _map(result, split)
+    return out, result
 
 
 def _map(result, f):

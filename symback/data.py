@@ -15,7 +15,7 @@ import io
 import math
 import os
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .errors import DataError, install_hint
 
@@ -66,10 +66,14 @@ def seed_dataset() -> Dataset:
 
 def from_rows(names: Sequence[str], rows: Sequence[Sequence[float]]) -> Dataset:
     """Build a dataset from Python values, checking every cell."""
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        raise DataError("data: the columns must be a list of names, such as [\"x\", \"y\"]")
     names = tuple(names)
     _check_header(names, "data")
     out = []
     for i, row in enumerate(rows, start=1):
+        if not isinstance(row, (list, tuple)):
+            raise DataError(f"data row {i} is not a list of values; rows are lists, such as [[1, 2], [2, 4]]")
         if len(row) != len(names):
             raise DataError(f"data row {i} has {len(row)} values but there are {len(names)} columns")
         out.append(tuple(_number(v, f"data row {i}, column {n}") for v, n in zip(row, names)))
@@ -114,7 +118,8 @@ def read_csv(path: str) -> Dataset:
 def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
     """Parse CSV text; comma-separated, header first, blank lines ignored."""
     text = text.lstrip("\ufeff")
-    lines = [line for line in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in line)]
+    # newline="": a line may end in \n, \r\n or \r alone (old Mac spreadsheets), as in a file opened so
+    lines = [line for line in csv_lines(io.StringIO(text, newline=""), where) if any(cell.strip() for cell in line)]
     if not lines:
         raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")
     header = csv_header(lines[0], where)
@@ -122,6 +127,17 @@ def parse_csv(text: str, where: str = "the CSV data") -> Dataset:
     if not rows:
         raise DataError(f"{where} has a header but no rows of data")
     return Dataset(header, tuple(rows))
+
+
+def csv_lines(source, where: str) -> Iterator[list[str]]:
+    """The rows of a CSV text stream; the csv module's complaints (a cell over its 128 KiB
+    limit, a NUL byte) become errors naming the line, never the text."""
+    reader = csv.reader(source)
+    try:
+        yield from reader
+    except csv.Error as err:
+        reason = "a cell is too long to be a number" if "field limit" in str(err) else "it cannot be read as CSV"
+        raise DataError(f"{where}, line {reader.line_num}: {reason}") from None
 
 
 def csv_header(cells: Sequence[str], where: str) -> tuple[str, ...]:

@@ -18,12 +18,11 @@ Files are never unpickled (``allow_pickle=False``).
 from __future__ import annotations
 
 import array
-import csv
 import warnings
 import zipfile
 from typing import Mapping
 
-from .data import Dataset, check_header, csv_header, csv_row
+from .data import Dataset, check_header, csv_header, csv_lines, csv_row
 from .errors import DataError, MissingExtra, install_hint
 
 
@@ -170,7 +169,7 @@ def read_csv_columns(path: str) -> ArrayDataset:
 def _first_row(handle, where: str) -> tuple[str, ...]:
     """The header: the first line with something in it."""
     for line in handle:
-        cells = next(csv.reader([line]), [])
+        cells = next(csv_lines([line], where), [])
         if any(cell.strip() for cell in cells):
             return csv_header(cells, where)
     raise DataError(f"{where} is empty; it needs a header row such as x,y and one row per sample")
@@ -182,7 +181,7 @@ def _careful_read(path: str) -> ArrayDataset:
     np = numpy_module()
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header, columns, rowno = None, None, 1  # rows counted as parse_csv counts them: blank lines left out
-        for cells in csv.reader(handle):
+        for cells in csv_lines(handle, path):
             if not any(cell.strip() for cell in cells):
                 continue
             if header is None:

@@ -63,8 +63,9 @@ def load_lesson(path: str, data_given: bool = False) -> dict:
     for key in TEXTS:
         _check_words(path, key, content.get(key, ""))
         _check_words(path, f"[zh] {key}", content.get("zh", {}).get(key, ""))
-    if "predict" in content:
-        _check_predict(path, content["predict"])
+    for table in ("predict", "sample"):
+        if table in content:
+            _check_numbers(path, table, content[table])
     if data_given:
         content.pop("data", None)
     data = content.get("data")
@@ -101,13 +102,13 @@ def _check_words(path: str, key: str, text: str) -> None:
                             "remove it")
 
 
-def _check_predict(path: str, table: dict) -> None:
-    """[predict] gives each input a finite number (true, nan and inf are not inputs)."""
+def _check_numbers(path: str, key: str, table: dict) -> None:
+    """[predict] and [sample] give each name a finite number (true, nan, inf, lists and text are not values)."""
     for name, value in table.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise SpecError(f"{path}: [predict] {_key_name(name)} must be a number, not a {type(value).__name__}")
+            raise SpecError(f"{path}: [{key}] {_key_name(name)} must be a number, not a {type(value).__name__}")
         if not math.isfinite(value):
-            raise SpecError(f"{path}: [predict] {_key_name(name)} must be a finite number, not NaN or infinity")
+            raise SpecError(f"{path}: [{key}] {_key_name(name)} must be a finite number, not NaN or infinity")
 
 
 def data_path(lesson: str, data: str) -> str:

@@ -8,6 +8,7 @@ every usage error click finds.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -29,12 +30,39 @@ class SymbackGroup(click.Group):
         except click.ClickException as err:
             hint = f" (see '{err.ctx.command_path} --help')" if getattr(err, "ctx", None) else ""
             _fail(err.format_message() + hint, 2)
+        except KeyboardInterrupt:
+            click.echo("symback: aborted", err=True)
+            sys.exit(130)
         except Exception as err:  # noqa: BLE001 - the one place errors become messages
             from ..errors import SymbackError
 
             if isinstance(err, SymbackError):
                 _fail(err.message, err.exit_code)
-            raise
+            _last_line(err, sys.argv[1:] if args is None else args)
+
+
+def _last_line(err: Exception, args) -> None:
+    """The last line of defence: an exception nobody turned into a SymbackError.
+
+    Running out of memory or stack is the input's size (exit 2); an operating-system
+    error is the machine's (a full disk: exit 2); anything else is a bug in symback
+    (exit 1). Each is one line naming the command; SYMBACK_TRACEBACK=1 shows the traceback.
+    """
+    if os.environ.get("SYMBACK_TRACEBACK"):
+        raise err
+    import shlex
+
+    command = shlex.join(["symback", *map(str, args)])
+    command = command if len(command) <= 160 else command[:157] + "..."
+    if isinstance(err, (MemoryError, RecursionError)):
+        what = "more memory" if isinstance(err, MemoryError) else "deeper recursion"
+        _fail(f"this input needs {what} than symback allows ({command}); make the model or data smaller, "
+              "and if the input is small please report it as a bug", 2)
+    if isinstance(err, OSError):
+        _fail(f"{err.strerror or type(err).__name__}{': ' + str(err.filename) if err.filename else ''} "
+              f"({command})", 2)
+    _fail(f"internal error ({type(err).__name__}) in {command}; this is a bug in symback: please report it "
+          "with this command and its input files (SYMBACK_TRACEBACK=1 shows the details)", 1)
 
 
 def _fail(message: str, code: int):
