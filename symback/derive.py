@@ -427,15 +427,31 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
 
 def tidy(expr: sympy.Expr, seconds: float = 0.5) -> sympy.Expr:
     """The shorter of: expr with common factors pulled out, and that form with
-    fractions cancelled and factored (only when it has fractions, and only
+    fractions cancelled and factored (only when a fraction can cancel, and only
     time-bounded; trigonometric simplification is left out on purpose: it is
     slow and rarely shorter)."""
     plain = _absorb_sign(sympy.factor_terms(expr))
-    has_fraction = any(p.exp.is_negative for p in plain.atoms(sympy.Pow))
-    if not has_fraction or seconds <= 0 or sympy.count_ops(plain) > TIDY_MAX_OPS:
+    if seconds <= 0 or not _cancellable(plain) or sympy.count_ops(plain) > TIDY_MAX_OPS:
         return plain
     cancelled = within(seconds, lambda: _absorb_sign(sympy.factor(sympy.cancel(plain))), plain)
     return min([plain, cancelled], key=sympy.count_ops)
+
+
+def _cancellable(expr: sympy.Expr) -> bool:
+    """Does a denominator's base also appear as a factor of a product (σ(1 − σ)·y/σ)?
+
+    A closed form is a sum of chain-rule products, so what cancels is such a
+    shared factor. Without one, cancel and factor find nothing shorter and
+    are costly (seconds on forms with many functions), so they are skipped.
+    """
+    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative}
+    if not bases:
+        return False
+    for product in expr.atoms(sympy.Mul):
+        for factor in product.args:
+            if (factor.base if factor.is_Pow and factor.exp.is_positive else factor) in bases:
+                return True
+    return False
 
 
 def _absorb_sign(expr: sympy.Expr) -> sympy.Expr:

@@ -3,8 +3,11 @@
 ``agrees_with_diff`` compares a closed form with ``sympy.diff`` of the whole
 loss (sigmoid and relu rewritten as exp and Max, so SymPy differentiates them
 from their definitions, not from our rules). Equality is shown symbolically
-when SymPy can do it within a time bound; otherwise the two are compared at
-random points, and the check says which was done.
+when it can be: first by an exact identity test with the functions' values as
+indeterminates (:mod:`symback.identity`, milliseconds), then, for an identity
+that needs a relation between functions (sin² + cos² = 1), by SymPy's
+simplify within a time bound. Otherwise the two are compared at random
+points, and the check says which was done.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sympy
 
 from .errors import MathError
 from .functions import elementary
+from .identity import identical
 from .numeric import evaluate
 from .timebox import within
 
@@ -54,9 +58,9 @@ def agrees_with_diff(closed: sympy.Expr, loss: sympy.Expr, wrt: sympy.Symbol, sy
 
 
 def equal(a: sympy.Expr, b: sympy.Expr, symbols: Sequence[sympy.Symbol], seconds: float = SIMPLIFY_SECONDS) -> Check:
-    """Decide a == b: symbolically if SymPy can within ``seconds``, else at random points."""
+    """Decide a == b: exactly as an identity in the atoms, else by SymPy within ``seconds``, else at points."""
     delta = a - b
-    if delta == 0:
+    if delta == 0 or identical(a, b):
         return Check(True, "symbolic")
     if seconds > 0 and sympy.count_ops(delta) <= SYMBOLIC_MAX_OPS and within(
             seconds, lambda: sympy.expand(delta) == 0 or sympy.simplify(delta) == 0, False):
