@@ -27,17 +27,13 @@ import json
 import math
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from itertools import repeat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from timing import best_time, peak_extra  # noqa: E402
+from timing import best_time, interleaved, peak_extra, process_env, symback_command  # noqa: E402
 
 
 
@@ -143,27 +139,11 @@ def torch_per_update(rows, epochs: int, repeats: int) -> float:
 # 2. whole process --------------------------------------------------------------------------------
 
 def whole_process(quick: bool) -> dict:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed Python runs: compiled bytecode cached
-    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="symback-bench-pyc-")
-    symback = shutil.which("symback")
-    commands = {
-        "import sympy": [sys.executable, "-c", "import sympy"],
-        "symback train": [symback, "train"] if symback else
-        [sys.executable, "-c", "from symback.cli import main; main(['train'])"],
-    }
+    commands = {"import sympy": [sys.executable, "-c", "import sympy"], "symback train": symback_command() + ["train"]}
     if has_torch():
         commands["original PyTorch program"] = [sys.executable, os.path.join(HERE, "original_program.py")]
-    times = {name: [] for name in commands}
-    for _ in range(2):  # warm up: bytecode cache, file cache
-        for cmd in commands.values():
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env, check=True)
-    for _ in range(5 if quick else 21):
-        for name, cmd in commands.items():
-            start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env, check=True)
-            times[name].append(time.perf_counter() - start)
-    shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
+    with process_env() as env:
+        times = interleaved(commands, 5 if quick else 21, env)
     return {name: {"min_s": min(t), "median_s": statistics.median(t)} for name, t in times.items()}
 
 

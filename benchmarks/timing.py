@@ -1,7 +1,13 @@
-"""What every benchmark here needs: the best of several wall times, and optional imports."""
+"""What every benchmark here needs: the best of several wall times, whole processes, optional imports."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -34,3 +40,41 @@ def peak_extra(f) -> int:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak - before
+
+
+def symback_command() -> list[str]:
+    """The installed ``symback`` script run by this Python (no shell shim in front), or the same via -c."""
+    script = os.path.join(os.path.dirname(sys.executable), "symback")
+    return [script] if os.path.exists(script) else [sys.executable, "-c", "from symback.cli import main; main()"]
+
+
+@contextlib.contextmanager
+def process_env():
+    """Environment for whole-process runs: bytecode cached (as installed Python runs), in a directory of its own."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="symback-bench-pyc-")
+    try:
+        yield env
+    finally:
+        shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
+
+
+def run_once(cmd: list[str], env: dict) -> tuple[float, int]:
+    """Wall time and exit code of one process, its output discarded."""
+    start = time.perf_counter()
+    code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env).returncode
+    return time.perf_counter() - start, code
+
+
+def interleaved(commands: dict[str, list[str]], runs: int, env: dict, warmup: int = 2) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn ``runs`` times (after ``warmup`` rounds), so load hits all alike."""
+    times = {name: [] for name in commands}
+    for round_ in range(warmup + runs):
+        for name, cmd in commands.items():
+            elapsed, code = run_once(cmd, env)
+            if code:
+                raise RuntimeError(f"{name} exited with {code}: {' '.join(cmd)}")
+            if round_ >= warmup:
+                times[name].append(elapsed)
+    return times

@@ -28,7 +28,7 @@ from .graph import Graph, Node, build_graph, check_finite, forward, local_deriva
 from .parse import symbol
 from .singular import singular_error
 from .spec import Problem
-from .timebox import within
+from .tidy import tidy
 from .verify import Check, agrees_with_diff, directional_difference, finite_difference
 
 #: closed forms larger than this many operations are not expanded
@@ -37,8 +37,6 @@ MAX_CLOSED_OPS = 300
 MAX_CLOSED_NODES = 60
 #: seconds of simplification and symbolic checking per derivation, over all parameters
 SYMBOLIC_BUDGET = 4.0
-#: closed forms larger than this are not put through cancel/factor
-TIDY_MAX_OPS = 80
 #: more paths than this from L to a parameter are not listed one by one
 MAX_PATHS = 6
 
@@ -423,43 +421,3 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
     if sympy.count_ops(expanded) > MAX_CLOSED_OPS:
         return None
     return tidy(expanded, seconds)
-
-
-def tidy(expr: sympy.Expr, seconds: float = 0.5) -> sympy.Expr:
-    """The shorter of: expr with common factors pulled out, and that form with
-    fractions cancelled and factored (only when a fraction can cancel, and only
-    time-bounded; trigonometric simplification is left out on purpose: it is
-    slow and rarely shorter)."""
-    plain = _absorb_sign(sympy.factor_terms(expr))
-    if seconds <= 0 or not _cancellable(plain) or sympy.count_ops(plain) > TIDY_MAX_OPS:
-        return plain
-    cancelled = within(seconds, lambda: _absorb_sign(sympy.factor(sympy.cancel(plain))), plain)
-    return min([plain, cancelled], key=sympy.count_ops)
-
-
-def _cancellable(expr: sympy.Expr) -> bool:
-    """Does a denominator's base also appear as a factor of a product (σ(1 − σ)·y/σ)?
-
-    A closed form is a sum of chain-rule products, so what cancels is such a
-    shared factor. Without one, cancel and factor find nothing shorter and
-    are costly (seconds on forms with many functions), so they are skipped.
-    """
-    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative}
-    if not bases:
-        return False
-    for product in expr.atoms(sympy.Mul):
-        for factor in product.args:
-            if (factor.base if factor.is_Pow and factor.exp.is_positive else factor) in bases:
-                return True
-    return False
-
-
-def _absorb_sign(expr: sympy.Expr) -> sympy.Expr:
-    """−x·(y − σ) -> x·(σ − y): a leading minus goes into a sum factor."""
-    if not (expr.is_Mul and expr.could_extract_minus_sign()):
-        return expr
-    sums = [f for f in expr.args if f.is_Add]
-    if len(sums) != 1:
-        return expr
-    rest = [f for f in expr.args if f is not sums[0]]
-    return sympy.Mul(-sympy.Mul(*rest), -sums[0])
