@@ -67,7 +67,7 @@ class _Builder:
     """Draws one model: parameters get fresh names as they are used."""
 
     def __init__(self, rng: random.Random, inputs: tuple[str, ...]):
-        self.rng, self.inputs, self.params = rng, inputs, {}
+        self.rng, self.inputs, self.params, self.used = rng, inputs, {}, set()
 
     def param(self, prefix: str, positive: bool = False) -> str:
         name = f"{prefix}{sum(1 for p in self.params if p.startswith(prefix)) + 1}"
@@ -78,6 +78,7 @@ class _Builder:
     def linear(self, names: list[str], positive: bool = False) -> str:
         """w·a + b over one or two of ``names``: a neuron's pre-activation."""
         used = self.rng.sample(names, min(len(names), self.rng.choice((1, 1, 2))))
+        self.used.update(used)
         terms = [f"{self.param('w', positive)}*{a}" for a in used]
         return " + ".join(terms + [self.param("b", positive)])
 
@@ -100,8 +101,10 @@ class _Builder:
         return f"{kind}({arg})"
 
     def output(self, names: list[str], squash: bool) -> str:
-        """y_hat from the last layer: a weighted sum, sometimes with a product (fan-out)."""
-        picked = self.rng.sample(names, min(len(names), self.rng.choice((1, 2, 3))))
+        """y_hat from the last layer: a weighted sum (of every unit no other unit reads, so each
+        parameter reaches y_hat, and of some that others read: fan-out), sometimes with a product."""
+        chosen = set(self.rng.sample(names, min(len(names), self.rng.choice((1, 2, 3)))))
+        picked = [h for h in names if h in chosen or h not in self.used]
         terms = [f"{self.param('v')}*{h}" for h in picked]
         if len(names) > 1 and self.rng.random() < 0.4:
             terms.append(f"{names[-1]}*{names[0]}")

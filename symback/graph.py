@@ -17,6 +17,7 @@ twice, which is where the backward pass must add contributions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import sympy
@@ -81,10 +82,16 @@ class Graph:
 
     def expand(self, expr: sympy.Expr) -> sympy.Expr:
         """Substitute node definitions back until only parameters and constants remain."""
-        for node in reversed(self.nodes):
-            if node.name in expr.free_symbols:
-                expr = expr.xreplace({node.name: node.expr})
-        return expr
+        names = [s for s in expr.free_symbols if s in self._definitions]
+        return expr.xreplace({n: self._definitions[n] for n in names}) if names else expr
+
+    @cached_property
+    def _definitions(self) -> dict[sympy.Symbol, sympy.Expr]:
+        """{node: its definition in parameters and inputs}, each built once, forwards (for every closed form)."""
+        out: dict[sympy.Symbol, sympy.Expr] = {}
+        for node in self.nodes:
+            out[node.name] = node.expr.xreplace(out)
+        return out
 
 
 def build_graph(problem: Problem) -> Graph:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 import sympy
 
 from .errors import MathError
-from .functions import elementary
+from .functions import elementary, relu, sigmoid
 from .identity import identical
 from .numeric import evaluate
 from .timebox import within
@@ -43,12 +44,20 @@ class Check:
         return self.ok
 
 
+@lru_cache(maxsize=64)  # the loss, once for all its parameters
 def _comparable(expr: sympy.Expr) -> sympy.Expr:
     # relu'(0) is 0 for us (as PyTorch), 1/2 for SymPy: they differ only at the kink.
     # 0**u is 0 for u > 0 (derivative 0, as we and PyTorch take it); SymPy's diff gives 0**u·log 0 = nan.
-    expr = elementary(expr).replace(lambda e: e.is_Pow and e.base.is_zero and not e.exp.is_number,
-                                    lambda e: sympy.Piecewise((0, e.exp > 0), (1, True)))
-    return expr.replace(lambda e: isinstance(e, sympy.Heaviside), lambda e: sympy.Heaviside(e.args[0]))
+    # Each rewrite walks the whole expression: only those that apply are made.
+    kinds = {type(f) for f in expr.atoms(sympy.Function)}
+    if kinds & {sigmoid, relu}:
+        expr = elementary(expr)
+    if any(p.base.is_zero and not p.exp.is_number for p in expr.atoms(sympy.Pow)):
+        expr = expr.replace(lambda e: e.is_Pow and e.base.is_zero and not e.exp.is_number,
+                            lambda e: sympy.Piecewise((0, e.exp > 0), (1, True)))
+    if sympy.Heaviside in kinds:
+        expr = expr.replace(lambda e: isinstance(e, sympy.Heaviside), lambda e: sympy.Heaviside(e.args[0]))
+    return expr
 
 
 def agrees_with_diff(closed: sympy.Expr, loss: sympy.Expr, wrt: sympy.Symbol, symbols: Sequence[sympy.Symbol],

@@ -14,6 +14,7 @@ is the gradient notation ∂L/∂r; of an expression, the rule notation d(u²)/d
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 
 import sympy
@@ -37,6 +38,7 @@ MODIFIERS = sorted(latex_modifiers, key=len, reverse=True)
 LITERAL_MODIFIERS = frozenset({"scr", "norm", "avg", "abs", "mag"})
 
 
+@lru_cache(maxsize=1024)
 def literal_name(name: str) -> bool:
     """Whether ``name`` (or one of its sub- or superscripts) ends in a modifier printed as written."""
     base, supers, subs = split_super_sub(name)
@@ -52,6 +54,18 @@ def _literal_part(part: str) -> bool:
         if key in LITERAL_MODIFIERS:
             return True
         part = part[: -len(key)]
+
+
+@lru_cache(maxsize=1024)
+def _unicode_name(name: str) -> str:
+    """A symbol's name as printed: ŷ, w₁, or as written where a modifier would misread it."""
+    if name in DISPLAY_NAMES:
+        return DISPLAY_NAMES[name][0]
+    if literal_name(name):
+        base, supers, subs = split_super_sub(name)
+        return base + "".join("^" + s for s in supers) + "".join(_subscript(s) if s.isdigit() else "_" + s
+                                                                 for s in subs)
+    return pretty_symbol(name)
 
 
 class _Values:
@@ -134,13 +148,7 @@ class UnicodePrinter(_Values, StrPrinter):
         return format_float(value).replace("-", "−")
 
     def _print_Symbol(self, expr):
-        if expr.name in DISPLAY_NAMES:
-            return DISPLAY_NAMES[expr.name][0]
-        if literal_name(expr.name):
-            base, supers, subs = split_super_sub(expr.name)
-            return base + "".join("^" + s for s in supers) + "".join(_subscript(s) if s.isdigit() else "_" + s
-                                                                     for s in subs)
-        return pretty_symbol(expr.name)
+        return _unicode_name(expr.name)
 
     _print_Dummy = _print_Symbol
 

@@ -10,8 +10,10 @@ characters as two columns.
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
+from functools import lru_cache
 
 #: columns when the output is not a terminal (a file, a pipe) and COLUMNS is not set
 DEFAULT_WIDTH = 100
@@ -20,6 +22,7 @@ MIN_WIDTH = 40
 #: what a line of maths may break before, best first: a relation, a sum's sign, a product's sign
 OPERATORS = ((" = ", " ≈ ", " ← "), (" + ", " − "), (" × ", " · "))
 _OPEN, _CLOSE = "([{", ")]}"
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 #: punctuation that may not begin a line (it stays at the end of the line before, as Chinese typesetting does)
 _NO_LINE_START = "，。、：；！？）」』》,.:;!?)"
 
@@ -29,9 +32,12 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
+@lru_cache(maxsize=8192)
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # Asked again and again of the same sides while columns are fitted, hence the cache;
+    # only characters from U+1100 on can be wide.
+    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in _MAYBE_WIDE.findall(text))
 
 
 def breaks(text: str) -> list[tuple[int, int, int]]:
