@@ -23,9 +23,12 @@ from .options import OutputPath, build_problem, check_outputs, lang_option, less
 @click.option("--slides", is_flag=True,
               help="A beamer deck of the lesson (FILE.tex or .pdf), one idea per frame; also chosen by "
                    "a name ending in .slides.pdf or .slides.tex.")
+@click.option("--interactive", is_flag=True,
+              help="With FILE.html: a page to step through the forward and backward pass (buttons, arrow "
+                   "keys, fields for the sample, parameters and learning rate); one offline file, our own script.")
 @lang_option
 def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang,
-            slides):
+            slides, interactive):
     """Write lecture notes: the whole lesson about the problem, in one file.
 
     The question and the data; the model and the loss; the computational
@@ -47,7 +50,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     from ..errors import TrainingDiverged
     from ..lang import wording
     from ..lesson import lesson_texts
-    from ..notes import notes_format, wants_slides, write_notes
+    from ..notes import check_interactive, notes_format, wants_slides, write_notes
     from ..notes.lesson import build_lesson
     from ..spec import parse_assignments
     from ..train import settings
@@ -55,6 +58,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
 
     fmt = notes_format(output)
     slides = wants_slides(output, slides)
+    check_interactive(output, interactive)
     lesson_file = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson_file)
     if fmt == "pdf":
@@ -71,7 +75,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
     lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})
-    wrote(*write_notes(lesson, output, lang, slides))
+    wrote(*write_notes(lesson, output, lang, slides, interactive))
     if lesson.history.diverged:
         words = wording(lang)
         reason = divergence_text(lesson.history, words)

@@ -41,10 +41,18 @@ def wants_slides(path: str, slides: bool = False) -> bool:
     return slides
 
 
-def render_files(lesson, path: str, lang: str = "en", slides: bool = False) -> dict[str, str | bytes]:
+def check_interactive(path: str, interactive: bool) -> None:
+    """The interactive page is HTML."""
+    if interactive and notes_format(path) != "html":
+        raise SpecError(f"the interactive page is written as .html, not '{os.path.basename(path)}'")
+
+
+def render_files(lesson, path: str, lang: str = "en", slides: bool = False,
+                 interactive: bool = False) -> dict[str, str | bytes]:
     """{file path: content} for the notes at ``path``: the file, and the SVG figures beside a .md.
 
-    ``slides`` (or a name ending in .slides.pdf/.slides.tex): a beamer deck instead of the notes."""
+    ``slides`` (or a name ending in .slides.pdf/.slides.tex): a beamer deck instead of the notes;
+    ``interactive`` (.html only): the page with the step-through of the sample."""
     from ..lang import wording
     from .content import notes_document
 
@@ -70,6 +78,11 @@ def render_files(lesson, path: str, lang: str = "en", slides: bool = False) -> d
         from .pdf import compile_pdf
 
         return {path: compile_pdf(tex, engine(doc))}
+    check_interactive(path, interactive)
+    if fmt == "html" and interactive:
+        from .interactive import render_interactive_html
+
+        return {path: render_interactive_html(doc, lesson, words)}
     if fmt == "html":
         from .html import render_notes_html
 
@@ -115,11 +128,11 @@ def _refuse_foreign(name: str, path: str) -> None:
                         "move it or choose another name for the notes")
 
 
-def write_notes(lesson, path: str, lang: str = "en", slides: bool = False) -> list[str]:
+def write_notes(lesson, path: str, lang: str = "en", slides: bool = False, interactive: bool = False) -> list[str]:
     """Write the notes (all files or none, each atomically); return the paths written."""
     from ..io import write_files
 
-    files = render_files(lesson, path, lang, slides)
+    files = render_files(lesson, path, lang, slides, interactive)
     write_files(files)
     return list(files)
 

@@ -96,6 +96,8 @@ def listing(block: Listing) -> str:
 
 
 def block_html(block) -> str:
+    if hasattr(block, "html"):  # a block that prints itself (the interactive page's step-through)
+        return block.html()
     if isinstance(block, Listing):
         return listing(block)
     if isinstance(block, Output):
@@ -109,12 +111,13 @@ def block_html(block) -> str:
     return base.block_html(block)
 
 
-def render_notes_html(doc) -> str:
-    """The Document as a whole HTML page."""
+def render_notes_html(doc, extra_style: str = "", tail: str = "") -> str:
+    """The Document as a whole HTML page; ``tail`` goes at the end of the body (the interactive
+    page's data and script)."""
     parts = ["<!DOCTYPE html>", f'<html lang="{escape(doc.lang)}">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>", "<main>",
-             f"<h1>{escape(doc.title)}</h1>"]
+             f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}{extra_style}</style>", "</head>", "<body>",
+             "<main>", f"<h1>{escape(doc.title)}</h1>"]
     for section in doc.sections:
         parts.append("<section>")
         if section.title:
@@ -122,5 +125,5 @@ def render_notes_html(doc) -> str:
             parts.append(f"<h2>{escape(number + section.title)}</h2>")
         parts += [block_html(b) for b in section.blocks]
         parts.append("</section>")
-    parts += ["</main>", "</body>", "</html>"]
+    parts += ["</main>"] + ([tail.rstrip("\n")] if tail else []) + ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

@@ -32,20 +32,28 @@ def box_lines(box, picture) -> list[str]:
     return lines
 
 
-def graph_svg(picture, title: str = "") -> str:
-    """The computational graph: one box per parameter, data value and node; arrows operand -> node."""
+def graph_svg(picture, title: str = "", marks=None) -> str:
+    """The computational graph: one box per parameter, data value and node; arrows operand -> node.
+
+    ``marks`` (the interactive page): ``(slot, grad_slot)``, dicts from a box's key to the slot
+    of its value and of its gradient; boxes, texts and arrows then carry ``data-sb-*`` attributes
+    (numbers only) for the page's script, and each arrow an empty label for the gradient arriving.
+    """
     rects, arrows, width, height = place(picture, lambda b: box_lines(b, picture))
     margin = 0.5
     parts = [_open((width + 2 * margin) * EM, (height + 2 * margin) * EM, title),
              '<defs><marker id="symback-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
              'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
              f'<g transform="translate({margin * EM},{margin * EM})" font-family="{FONT}" font-size="{EM}">']
-    for points in arrows:
+    for edge, points in zip(picture.edges, arrows):
         path = " ".join(f"{'M' if i == 0 else 'L'}{x * EM:.1f},{y * EM:.1f}" for i, (x, y) in enumerate(points))
+        mark = f' data-sb-edge="{marks[0][edge.source]}-{marks[0][edge.target]}"' if marks else ""
         parts.append(f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.3" stroke-linejoin="round" '
-                     'marker-end="url(#symback-arrow)"/>')
+                     f'marker-end="url(#symback-arrow)"{mark}/>')
     for box in picture.boxes:
-        parts.append(_box(box, rects[box.key], box_lines(box, picture)))
+        parts.append(_box(box, rects[box.key], box_lines(box, picture), _box_marks(box, picture, marks)))
+    if marks:  # labels last, over the boxes: the gradient arriving along each arrow
+        parts += [_edge_label(edge, points, marks) for edge, points in zip(picture.edges, arrows)]
     parts.append("</g></svg>")
     return "\n".join(parts) + "\n"
 
@@ -56,7 +64,7 @@ def _open(width: float, height: float, title: str) -> str:
     return head + (f"<title>{escape(title)}</title>" if title else "")
 
 
-def _box(box, r, lines) -> str:
+def _box(box, r, lines, marks=None) -> str:
     fill, stroke, dash = STYLE[box.role]
     x0, y0 = (r.x - r.w / 2) * EM, (r.y - r.h / 2) * EM
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
@@ -65,9 +73,31 @@ def _box(box, r, lines) -> str:
     top = r.y - (len(lines) * 1.35) / 2 + 1.0
     for i, (line, color) in enumerate(zip(lines, (INK, VALUE, GRAD))):
         weight = ' font-weight="bold"' if i == 0 else ""
+        extra = marks[1][i] if marks else ""
         out.append(f'<text x="{r.x * EM:.1f}" y="{(top + i * 1.35) * EM:.1f}" text-anchor="middle" '
-                   f'fill="{color}"{weight}>{escape(line)}</text>')
+                   f'fill="{color}"{weight}{extra}>{escape(line)}</text>')
+    if marks:
+        return f'<g data-sb-node="{marks[0]}">' + "\n".join(out) + "</g>"
     return "\n".join(out)
+
+
+def _box_marks(box, picture, marks):
+    """(slot, attributes of each text line) of a box, for the interactive page."""
+    if not marks:
+        return None
+    slot, grad_slot = marks
+    value = f' data-sb-value="{slot[box.key]}" data-sb-word="{escape(picture.value_word)}"'
+    grad = (f' data-sb-grad="{grad_slot[box.key]}" data-sb-box="{slot[box.key]}" '
+            f'data-sb-word="{escape(picture.grad_word)}"') if box.key in grad_slot else ""
+    return slot[box.key], ("", value, grad)
+
+
+def _edge_label(edge, points, marks) -> str:
+    """An empty label at the middle of the arrow's last stretch, for the gradient arriving there."""
+    (x0, y0), (x1, y1) = points[-2], points[-1]
+    key = f"{marks[0][edge.source]}-{marks[0][edge.target]}"
+    return (f'<text x="{(x0 + x1) / 2 * EM:.1f}" y="{((y0 + y1) / 2 - 0.4) * EM:.1f}" text-anchor="middle" '
+            f'fill="{GRAD}" font-weight="bold" class="sb-label" data-sb-label="{key}"></text>')
 
 
 # -- the loss curve ---------------------------------------------------------
