@@ -39,8 +39,9 @@ def read_text(path: str, error: type = SymbackError, hint: str = "") -> str:
         raise error(f"{path} is not UTF-8 text (line {line}){hint}") from None
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8, or bytes) to ``path``, atomically when it is a regular file."""
+def write_atomic(path: str, data) -> None:
+    """Write ``data`` (text as UTF-8, bytes, or an iterable of text or bytes pieces, written as they
+    come so that a long history is never whole in memory) to ``path``, atomically when it is a regular file."""
     write_files({path: data})
 
 
@@ -52,7 +53,7 @@ def write_files(files: dict) -> None:
     try:
         for path, data in files.items():
             if kinds[path] == "file":
-                staged[path] = _stage(path, _bytes(data))
+                staged[path] = _stage(path, data)
         for path, data in files.items():
             if kinds[path] == "file":
                 target = os.path.realpath(path)
@@ -61,7 +62,7 @@ def write_files(files: dict) -> None:
                 if not existed:
                     created.append(target)
             else:
-                _write_through(path, _bytes(data), kinds[path])
+                _write_through(path, data, kinds[path])
     except BaseException:
         for tmp in list(staged.values()) + created:
             _remove(tmp)
@@ -114,11 +115,13 @@ def refuse_overwriting_inputs(outputs: dict, inputs: dict) -> None:
                                 "writing it would overwrite the input: choose another file name")
 
 
-def _bytes(data: str | bytes) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else data
+def _pieces(data):
+    """``data`` as bytes pieces: one for text or bytes, else each item of the iterable in turn."""
+    for piece in (data,) if isinstance(data, (str, bytes)) else data:
+        yield piece.encode("utf-8") if isinstance(piece, str) else piece
 
 
-def _stage(path: str, payload: bytes) -> str:
+def _stage(path: str, payload) -> str:
     """A complete temporary copy of the file beside its (real) target."""
     directory = os.path.dirname(os.path.realpath(path))
     try:
@@ -127,7 +130,8 @@ def _stage(path: str, payload: bytes) -> str:
         raise SymbackError(f"cannot write {path}: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for piece in _pieces(payload):
+                handle.write(piece)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a handout should be readable as usual
     except BaseException as err:
         _remove(tmp)
@@ -145,17 +149,19 @@ def _replace(tmp: str, target: str, path: str) -> None:
         raise SymbackError(f"cannot write {path}: {err.strerror or err}") from None
 
 
-def _write_through(path: str, payload: bytes, kind: str) -> None:
+def _write_through(path: str, payload, kind: str) -> None:
     """Standard output, or a device or pipe opened for writing only (never created, truncated or replaced)."""
     if kind == "stdout":
         sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
+        for piece in _pieces(payload):
+            sys.stdout.buffer.write(piece)
         sys.stdout.buffer.flush()
         return
     try:
         fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for piece in _pieces(payload):
+                handle.write(piece)
     except OSError as err:
         raise SymbackError(f"cannot write {path}: {err.strerror or err}") from None
 

@@ -4,7 +4,8 @@ SymPy's simplify can run for minutes on an innocent-looking expression, and
 expand of a 22-character power of a sum, ``((x-2)**20+1)**20``, asks for
 gigabytes. Every such step runs through :func:`within`: a clock ticks every
 ``TICK`` seconds while the step runs, and the step is abandoned (its fallback
-used, SymPy's cache emptied) as soon as it has run ``seconds`` or the process
+used, SymPy's cache emptied) as soon as it has used ``seconds`` of processor
+time (not wall time: a busy machine does not change the result) or the process
 has grown by more than ``memory`` bytes since it started. A ``MemoryError`` or
 ``RecursionError`` inside the step ends it the same way.
 
@@ -53,10 +54,10 @@ def within(seconds: float, work: Callable[[], T], fallback: T, memory: int = STE
         return _guarded(work, fallback)  # the outer step's clock is running
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return fallback
-    start, base, live = time.monotonic(), resident(), [True]
+    start, base, live = time.process_time(), resident(), [True]
 
     def tick(signum, frame):
-        if live[0] and (time.monotonic() - start > seconds or resident() - base > memory):
+        if live[0] and (time.process_time() - start > seconds or resident() - base > memory):
             raise _Expired()
 
     previous = signal.signal(signal.SIGALRM, tick)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 from .compile import BACKENDS, DTYPES, Compiled
 from .errors import DataError, SpecError, SymbackError
 from .singular import SingularGradient
 from .spec import Problem
+from . import train_log
+from .train_log import EpochLog, Trail
 from .train_loops import LOOPS, Run, Update  # noqa: F401 - Update is part of this module's interface
 
 MODES = ("sgd", "batch", "minibatch")
@@ -87,10 +89,29 @@ class History:
     compiled: Compiled | None = field(default=None, compare=False, repr=False)
     #: a train_advice.Stall when the loss stopped improving on a flat stretch
     stalled: object = None
+    #: how many epochs ran (``epochs`` holds them all up to train_log.KEEP_ALL, else a thinned trail)
+    count: int | None = None
+    #: every epoch, on disk (a train_log.EpochLog), when the whole history was asked for
+    log: object = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         end = "diverged at epoch %d" % self.diverged.epoch if self.diverged else f"loss {self.final_loss!r}"
-        return f"History({len(self.epochs)} epochs, {self.settings.mode}, {end}, params {dict(self.final_params)})"
+        return f"History({self.epoch_count} epochs, {self.settings.mode}, {end}, params {dict(self.final_params)})"
+
+    @property
+    def epoch_count(self) -> int:
+        """How many epochs ran (``epochs`` may hold fewer: see :mod:`symback.train_log`)."""
+        return len(self.epochs) if self.count is None else self.count
+
+    def epoch(self, number: int) -> Epoch | None:
+        """The entry of epoch ``number``, or None if it was not kept in memory."""
+        from .train_log import find
+
+        return find(self.epochs, number)
+
+    def all_epochs(self) -> Iterator[Epoch]:
+        """Every epoch, one at a time (from the log on disk when there is one)."""
+        return iter(self.log) if self.log is not None else iter(self.epochs)
 
     @property
     def final_params(self) -> tuple[tuple[str, float], ...]:
@@ -153,8 +174,14 @@ def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, 
 
 
 def train(problem: Problem, settings_: Settings | None = None, *, on_update: Callable | None = None,
-          on_epoch: Callable | None = None, on_start: Callable | None = None, advise: bool = True) -> History:
-    """Train ``problem`` by gradient descent; return the whole history.
+          on_epoch: Callable | None = None, on_start: Callable | None = None, advise: bool = True,
+          log_all: bool | None = None) -> History:
+    """Train ``problem`` by gradient descent; return the history.
+
+    Memory holds every epoch of a run of up to train_log.KEEP_ALL epochs, a
+    thinned trail of a longer one; with ``log_all`` (by default: when the run
+    is longer) every epoch is also written to a log on disk as it is produced,
+    which ``History.all_epochs()`` reads back.
 
     ``on_start(history)`` sees the starting state (no epochs yet; it can
     predict), ``on_update(Update)`` every step, ``on_epoch(Epoch)`` every epoch.
@@ -172,8 +199,12 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
                     run.compiled)
     if on_start:
         on_start(begin)
+    if log_all is None:
+        log_all = settings_.epochs > train_log.KEEP_ALL
+    log = EpochLog(problem.param_names, settings_.mode == "sgd") if log_all else None
     with run.quiet():
-        entries, diverged = _epochs(LOOPS[settings_.mode](run, start, on_update), begin, on_epoch)
+        trail, diverged = _epochs(LOOPS[settings_.mode](run, start, on_update), begin, on_epoch, log)
+    entries = trail.entries()
     from . import train_advice
 
     stalled = None
@@ -184,7 +215,7 @@ def train(problem: Problem, settings_: Settings | None = None, *, on_update: Cal
         if advise and diverged.cause != "singular":
             diverged = diverged._replace(suggestion=train_advice.suggest(problem, settings_))
         diverged = diverged._replace(reason=train_advice.divergence_words(diverged, _english()))
-    return replace(begin, epochs=tuple(entries), diverged=diverged, stalled=stalled)
+    return replace(begin, epochs=entries, diverged=diverged, stalled=stalled, count=trail.count, log=log)
 
 
 def _english():
@@ -193,23 +224,26 @@ def _english():
     return wording("en")
 
 
-def _epochs(steps, begin: History, on_epoch) -> tuple[list, Divergence | None]:
-    """Record each epoch the loop yields, until it ends or the loss is no longer a number."""
+def _epochs(steps, begin: History, on_epoch, log) -> tuple[Trail, Divergence | None]:
+    """Record each epoch the loop yields (in the trail, and the log if any), until it ends
+    or the loss is no longer a number."""
     names = begin.problem.param_names
     limit = EXPLODE * max(begin.initial_loss, 1.0)
-    entries = []
+    entries = Trail()
     while True:
         try:
             epoch, params, last, loss = next(steps)
         except StopIteration:
             return entries, None
         except (ArithmeticError, ValueError) as err:  # Python floats raise where NumPy gives inf/nan
-            return entries, _failure(len(entries), err)
+            return entries, _failure(entries.count, err)
         entry = Epoch(epoch, float(loss), tuple(zip(names, map(float, params))), None if last is None else float(last))
         diverged = _check(entry, limit)
         if diverged:
             return entries, diverged
         entries.append(entry)
+        if log is not None:
+            log.append(entry)
         if on_epoch:
             on_epoch(entry)
 

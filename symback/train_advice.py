@@ -60,7 +60,8 @@ def stall(run, entries) -> Stall | None:
     """A Stall if the last epochs did not improve and the loss is flat around the end."""
     losses = [e.loss for e in entries]
     since = _last_improvement(losses)
-    if len(losses) - 1 - since < max(STALL_EPOCHS, len(losses) // 4):
+    run_length = entries[-1].epoch + 1  # entries may be a thinned trail: count by epoch numbers
+    if entries[-1].epoch - entries[since].epoch < max(STALL_EPOCHS, run_length // 4):
         return None
     if not _flat(run, [v for _, v in entries[-1].params], losses[-1]):
         return None
@@ -120,7 +121,7 @@ def suggest(problem, settings) -> Suggestion:
         rate = float(Decimal(repr(problem.lr)).scaleb(-k))  # 0.3 -> 0.03, not 0.030000000000000002
         tried.append(rate)
         try:
-            history = train(replace(problem, lr=rate), trial, advise=False)
+            history = train(replace(problem, lr=rate), trial, advise=False, log_all=False)
         except SymbackError:
             continue
         if converges(history):

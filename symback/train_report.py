@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import math
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from .numeric import format_float
 from .train import Epoch, History, Update
@@ -121,9 +121,9 @@ def table(history: History, words) -> list[str]:
     sgd = history.settings.mode == "sgd"
     head = [words("train.column.epoch"), words("train.column.loss")] + ([words("train.column.last")] if sgd else [])
     rows = [head + names]
-    shown, step = shown_epochs(len(history.epochs))
+    shown, step = shown_epochs(history.epoch_count)
     for i in shown:
-        e = history.epochs[i]
+        e = history.epoch(i)
         row = [str(e.epoch), num(e.loss)] + ([num(e.last_sample_loss)] if sgd else [])
         rows.append(row + [num(v) for _, v in e.params[:MAX_COLUMNS]])
     widths = [max(_width(r[c]) for r in rows) for c in range(len(head + names))]
@@ -169,17 +169,15 @@ def number(value):
     return value if math.isfinite(value) else None
 
 
-def as_dict(history: History, preds=()) -> dict:
-    """The JSON contract of DESIGN.md (with the settings and the starting state)."""
+def as_dict(history: History, preds=(), entries=None) -> dict:
+    """The JSON contract of DESIGN.md (with the settings and the starting state).
+
+    ``history`` lists every epoch (read back from the log on disk for a long run);
+    ``entries=[]`` leaves it empty, for :func:`json_chunks` to stream it in."""
     from .render.printers import claim
 
     p, s = history.problem, history.settings
-    entries = []
-    for e in history.epochs:
-        entry = {"epoch": e.epoch, "loss": number(e.loss), "params": {n: number(v) for n, v in e.params}}
-        if e.last_sample_loss is not None:
-            entry["last_sample_loss"] = number(e.last_sample_loss)
-        entries.append(entry)
+    entries = [_entry(e) for e in history.all_epochs()] if entries is None else entries
     d = history.diverged
     return {
         "model": "; ".join(f"{n} = {claim(e)}" for n, e in p.definitions),
@@ -201,18 +199,53 @@ def as_dict(history: History, preds=()) -> dict:
     }
 
 
+def _entry(e) -> dict:
+    entry = {"epoch": e.epoch, "loss": number(e.loss), "params": {n: number(v) for n, v in e.params}}
+    if e.last_sample_loss is not None:
+        entry["last_sample_loss"] = number(e.last_sample_loss)
+    return entry
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def to_json(history: History, preds=()) -> str:
-    return json.dumps(as_dict(history, preds), ensure_ascii=False, indent=2, allow_nan=False)
+    return "".join(json_chunks(history, preds))
+
+
+#: where the history goes in the JSON object (a string value cannot hold a line break, so this is unique)
+_HOLE = '\n  "history": []'
+
+
+def json_chunks(history: History, preds=()) -> Iterator[str]:
+    """:func:`to_json`'s text piece by piece, the history one epoch at a time: the text is
+    exactly json.dumps(as_dict(...), indent=2), without ever holding every epoch."""
+    head, tail = _dumps(as_dict(history, preds, entries=[])).split(_HOLE)
+    yield head + '\n  "history": ['
+    first = True
+    for e in history.all_epochs():
+        yield ("\n    " if first else ",\n    ") + _dumps(_entry(e)).replace("\n", "\n    ")
+        first = False
+    yield ("]" if first else "\n  ]") + tail
 
 
 def to_csv(history: History) -> str:
-    """One row per epoch: epoch, loss, each parameter (and last_sample_loss in sgd mode)."""
+    return "".join(csv_chunks(history))
+
+
+def csv_chunks(history: History) -> Iterator[str]:
+    """One row per epoch: epoch, loss, each parameter (and last_sample_loss in sgd mode), a row at a time."""
     names = [n for n, _ in history.initial_params]
     sgd = history.settings.mode == "sgd"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["epoch", "loss"] + names + (["last_sample_loss"] if sgd else []))
-    for e in history.epochs:
+    for e in history.all_epochs():
         extra = [num(e.last_sample_loss)] if sgd else []
         writer.writerow([e.epoch, num(e.loss)] + [num(v) for _, v in e.params] + extra)
-    return out.getvalue()
+        if out.tell() > 1 << 16:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()

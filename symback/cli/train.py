@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 
@@ -99,7 +100,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     with _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming, chosen.epochs,
                    words("train.progressbar")) as bar:
         history = train(problem, chosen, on_start=report.start, on_update=report.update if verbose else None,
-                        on_epoch=report.epoch if verbose else bar)
+                        on_epoch=report.epoch if verbose else bar, log_all=bool(history_file) or fmt == "json")
     preds = report.finish(history, fmt)
     _save(history, preds, history_file, plot, lang)
     if history.diverged:
@@ -214,9 +215,14 @@ class Report:
         from .. import train_report as tr
 
         preds = tr.predictions(history, self.points)
-        if fmt == "json":
-            self._emit(tr.to_json(history, preds))
-        elif self.streaming:
+        if fmt == "json":  # streamed: every epoch, never all in memory
+            from ..io import STDOUT, write_atomic
+
+            write_atomic(self.output or STDOUT, itertools.chain(tr.json_chunks(history, preds), ["\n"]))
+            if self.output is not None:
+                wrote(self.output)
+            return preds
+        if self.streaming:
             for line in tr.footer(history, preds, self.words, self.columns):
                 self._emit(line)
         else:
@@ -236,7 +242,8 @@ def _save(history, preds, history_file, plot, lang) -> None:
 
     if history_file:
         csv = history_file.lower().endswith(".csv")
-        write_atomic(history_file, tr.to_csv(history) if csv else tr.to_json(history, preds) + "\n")
+        chunks = tr.csv_chunks(history) if csv else itertools.chain(tr.json_chunks(history, preds), ["\n"])
+        write_atomic(history_file, chunks)
         wrote(history_file)
     if plot:
         from ..plots import plot_history

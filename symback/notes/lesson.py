@@ -67,7 +67,7 @@ def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | i
     settings = settings or Settings()
     derivation = explain(problem, sample)
     first = explain_batch(problem) if settings.mode == "batch" else derivation
-    history = train(problem, settings)
+    history = train(problem, settings, log_all=False)
     points = list(points) if points is not None else default_points(problem)
     for point in points:
         check_point(problem, point)

@@ -69,11 +69,11 @@ def epoch_grid(h, words) -> Grid:
     rows = [((Text(words("notes.start")),), cell(h.initial_loss))
             + tuple(cell(v) for _, v in h.initial_params[:MAX_PARAMS])
             + (((Text("—"),),) if sgd else ())]
-    for i in shown_epochs(len(h.epochs)):
+    for i in shown_epochs(h.epoch_count):
         if i is None:
             rows.append(tuple((Text("…"),) for _ in header))
             continue
-        e = h.epochs[i]
+        e = h.epoch(i)
         rows.append(((Text(str(e.epoch)),), cell(e.loss)) + tuple(cell(v) for _, v in e.params[:MAX_PARAMS])
                     + ((cell(e.last_sample_loss),) if sgd else ()))
     return Grid(tuple(header), tuple(rows), "r" * len(header))
@@ -90,7 +90,7 @@ def curve_section(lesson, words) -> Section | None:
 def learned_section(lesson, words) -> Section:
     """The final parameters and loss; the predictions before and after training."""
     h = lesson.history
-    lead = say(words, "notes.learned_lead", epochs=Text(str(len(h.epochs))), loss=Num(h.final_loss),
+    lead = say(words, "notes.learned_lead", epochs=Text(str(h.epoch_count)), loss=Num(h.final_loss),
                start=Num(h.initial_loss))
     blocks = [Para(lead), Chains(tuple(Chain((Math(symbol(n)), Num(v))) for n, v in h.final_params))]
     if lesson.predictions:

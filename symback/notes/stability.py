@@ -103,9 +103,9 @@ def epoch_blocks(lesson, words) -> list:
         out.append(Para((Text(words("notes.conv_minibatch")),)))
     if c.fixed_point is not None and h.epochs and converges(c):
         learned = h.final_params[0][1]
-        shrink = abs(c.epoch_slope) ** len(h.epochs)
+        shrink = abs(c.epoch_slope) ** h.epoch_count
         out.append(Para(say(words, "notes.conv_fixed", fixed=Equals((Math(c.param), rounded(c.fixed_point))),
-                            A=Math(A), epochs=Text(str(len(h.epochs))), shrink=rounded(shrink, 2),
+                            A=Math(A), epochs=Text(str(h.epoch_count)), shrink=rounded(shrink, 2),
                             learned=Math(eq(c.param, exact(learned))))))
     out.append(Para(verdict(c, lesson.problem.lr, words)))
     return out
