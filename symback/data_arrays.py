@@ -26,6 +26,10 @@ from .data import Dataset, check_header, csv_header, csv_lines, csv_row
 from .errors import DataError, MissingExtra, install_hint
 
 
+#: the most that the arrays of one .npz/.npy file may declare (2.7·10⁸ float64 values)
+MAX_ARRAY_BYTES = 2 * 2**30
+
+
 class ArrayDataset(Dataset):
     """A Dataset stored as one read-only float64 array per column; ``arrays[k]`` is column ``names[k]``."""
 
@@ -118,6 +122,7 @@ def _checked_column(np, name, values, where):
 def read_numpy(path: str) -> ArrayDataset:
     """A ``.npz`` file (one array per column) or a ``.npy`` structured array (one field per column)."""
     np = numpy_module()
+    check_sizes(np, path)
     try:
         loaded = np.load(path, allow_pickle=False)
     # NumPy's messages can quote the file (a header it cannot parse): they are not repeated.
@@ -140,6 +145,70 @@ def read_numpy(path: str) -> ArrayDataset:
         raise DataError(f"{path} holds an array without column names; save one array per column instead: "
                         "numpy.savez('data.npz', x=x, y=y)")
     return from_columns(columns, where=path)
+
+
+def check_sizes(np, path: str) -> None:
+    """Refuse, before anything is decompressed, arrays larger than memory can hold.
+
+    Each array's size is read from its own .npy header (shape × item size): an
+    .npz file is a zip archive, and 8 MB of compressed zeros can declare 8 GB. All
+    the arrays together must stay within MAX_ARRAY_BYTES and half the memory available
+    now (the columns are converted to float64, which may copy them once).
+    """
+    try:
+        sizes = list(_declared_sizes(np, path))
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or 'not a file NumPy can read'}") from None
+    except (ValueError, EOFError, zipfile.BadZipFile, KeyError, TypeError):
+        raise DataError(f"{path} is not a NumPy .npz or .npy file that symback can read") from None
+    total, room = sum(sizes), available_memory() // 2
+    if total > min(MAX_ARRAY_BYTES, room):
+        limit = f"{_size(MAX_ARRAY_BYTES)}" if MAX_ARRAY_BYTES <= room else f"{_size(room)} (half the memory available now)"
+        raise DataError(f"{path} declares arrays of {_size(total)} in all; at most {limit} can be read")
+
+
+def _declared_sizes(np, path: str):
+    """The size in bytes that each array of the file declares in its header."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    yield _header_size(np, member)
+    else:
+        with open(path, "rb") as handle:
+            yield _header_size(np, handle)
+
+
+def _header_size(np, handle) -> int:
+    fmt = np.lib.format
+    version = fmt.read_magic(handle)
+    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    shape, _, dtype = read(handle)  # version 3 differs from 2 only in the header's encoding
+    count = 1
+    for n in shape:
+        count *= int(n)
+    return count * dtype.itemsize
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (MemAvailable; the free pages elsewhere)."""
+    import os
+
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 2**62  # unknown: only the arrays' own checks apply
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
 def read_csv_columns(path: str) -> ArrayDataset:
