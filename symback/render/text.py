@@ -116,18 +116,38 @@ def _columns(rows, lead: int, limit: int) -> tuple[list[int], list[bool]]:
     outlier. A row lines up in the others unless it is too wide for ``limit``
     once padded, or one of its sides is an outlier (OUTLIER columns wider
     than the rest of its column): such rows are left out, widest first.
+    Each round is linear in the rows (widths measured once; the widest and
+    second widest of each column stand for "the rest of the column").
     """
+    sizes = [[width(side) for side in r[1]] for r in rows]
+    signs = [sum(width(s) for s in r[2]) for r in rows]
     aligned = [True] * len(rows)
-    count = max(len(r[1]) for r in rows)
-    first = _first_column([width(r[1][0]) for r in rows if len(r[1]) > 1], limit)
+    count = max(len(r) for r in sizes)
+    first = _first_column([w[0] for w in sizes if len(w) > 1], limit)
     while True:
-        widths = [first] + [max((width(r[1][j]) for r, a in zip(rows, aligned) if a and len(r[1]) > j + 1), default=0)
-                            for j in range(1, count)]
-        worst = [i for i, r in enumerate(rows) if aligned[i]
-                 and (lead + _padded(r, widths) > limit or _is_outlier(i, rows, aligned, first))]
+        top = [_two_widest([(w[j], i) for i, w in enumerate(sizes) if aligned[i] and len(w) > j + 1])
+               for j in range(count)]
+        widths = [first] + [top[j][0][0] for j in range(1, count)]
+        worst = [i for i, w in enumerate(sizes) if aligned[i]
+                 and (lead + _padded(w, signs[i], widths) > limit or _is_outlier(i, w, top, first))]
         if not worst:
             return widths, aligned
-        aligned[max(worst, key=lambda i: sum(map(width, rows[i][1])))] = False
+        aligned[max(worst, key=lambda i: sum(sizes[i]))] = False
+
+
+def _two_widest(column: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The two widest (width, row) of a column, padded with (0, -1)."""
+    return (sorted(column, reverse=True)[:2] if len(column) < 3 else _top_two(column)) + [(0, -1)] * 2
+
+
+def _top_two(column):
+    best = second = (0, -1)
+    for entry in column:
+        if entry > best:
+            best, second = entry, best
+        elif entry > second:
+            second = entry
+    return [best, second]
 
 
 def _first_column(sizes: list[int], limit: int) -> int:
@@ -138,23 +158,21 @@ def _first_column(sizes: list[int], limit: int) -> int:
     return sizes[-1] if sizes else 0
 
 
-def _padded(row, widths) -> int:
+def _padded(sizes: list[int], signs: int, widths) -> int:
     """Columns of the row's line with its sides padded to ``widths``."""
-    sides, signs = row[1], row[2]
-    return sum(widths[:len(sides) - 1]) + width(sides[-1]) + sum(width(s) for s in signs)
+    return sum(widths[:len(sizes) - 1]) + sizes[-1] + signs
 
 
-def _is_outlier(index: int, rows, aligned, widths0: int) -> bool:
+def _is_outlier(index: int, sizes: list[int], top, widths0: int) -> bool:
     """Whether a side of the row is much wider than the rest of its column (the first: wider than it)."""
-    sides = rows[index][1]
-    for j, side in enumerate(sides[:-1]):
+    for j, size in enumerate(sizes[:-1]):
         if j == 0:
-            if width(side) > widths0:
+            if size > widths0:
                 return True
             continue
-        others = [width(r[1][j]) for i, (r, a) in enumerate(zip(rows, aligned))
-                  if a and i != index and len(r[1]) > j + 1]
-        if others and width(side) > max(others) + OUTLIER:
+        widest, runner_up = top[j][0], top[j][1]
+        other = runner_up if widest[1] == index else widest  # the widest side of the other rows
+        if other[1] != -1 and size > other[0] + OUTLIER:
             return True
     return False
 
