@@ -23,6 +23,7 @@ SAMPLES = {
     "notes-seed.zh.html": ["--lang", "zh"],
     "notes-seed.ipynb": [],
     "notes-network.html": ["--problem", str(EXAMPLES / "tanh-network.toml")],
+    "notes-seed.exercises.html": ["--exercises", "6"],
     "notes-seed.pdf": [],
     "notes-seed.zh.pdf": ["--lang", "zh"],
     "notes-seed.slides.pdf": [],

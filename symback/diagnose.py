@@ -114,6 +114,13 @@ def candidates(bp: Backprop, top, bottom, truth: sympy.Expr, symbols) -> Iterato
     yield from _expanded(top, bottom, truth)
 
 
+def edge_mistakes(top, bottom, edge) -> Iterator[Mistake]:
+    """The mistakes students make at one step of the chain (a factor, the step left out, a rule,
+    an exponent, a sign): the catalogue's edge mistakes, for exercises that show one."""
+    for make in (_constant, _left_out, _rule, _exponent, _negated):
+        yield from make(top, bottom, edge)
+
+
 def _whole(bp, top, bottom, edges, expand: bool) -> Iterator[Mistake]:
     """The function itself, undifferentiated; the negative of the gradient."""
     if expand:

@@ -31,7 +31,7 @@ from .errors import SpecError
 KEYS = {
     "title": str, "description": str, "model": str, "loss": str, "params": dict, "data": (str, dict),
     "lr": (int, float), "sample": dict, "mode": str, "epochs": int, "batch_size": int, "seed": int,
-    "predict": dict, "dtype": str, "question": str, "zh": dict,
+    "predict": dict, "dtype": str, "question": str, "exercises": int, "zh": dict,
 }
 #: the teacher's own words, which a [zh] table may give in Chinese too
 TEXTS = ("title", "description", "question")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, lang_option, lesson_of, problem_options
+from .options import build_problem, check_outputs, emit, lang_option, lesson_of, output_option, problem_options
 
 
 @click.command("export")
@@ -21,8 +21,7 @@ from .options import build_problem, lang_option, lesson_of, problem_options
               help="float64 (default, symback's numbers) or float32 (PyTorch's default tensors).")
 @click.option("--predict", multiple=True, metavar="NAME=V,...",
               help="Inputs to predict at before and after training; repeatable (default x=4 with the lesson's data).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the program to FILE (atomically) instead of the terminal.")
+@output_option
 @lang_option
 def command(model, loss, params, data, lr, problem_file, target, mode, epochs, batch_size, seed, dtype, predict,
             output, lang):
@@ -45,17 +44,12 @@ def command(model, loss, params, data, lr, problem_file, target, mode, epochs, b
     from ..train import settings
     from .notes import _pick, _points, _train_mode
 
-    lesson = lesson_of(problem_file)
+    lesson = lesson_of(problem_file, data)
+    check_outputs({"-o": output}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
     chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100),
                       mode=_train_mode(mode or lesson.get("mode", "sgd")),
                       batch_size=_pick(batch_size, lesson, "batch_size", None),
                       seed=_pick(seed, lesson, "seed", 0), dtype=_pick(dtype, lesson, "dtype", "float64"))
-    text = export_program(problem, chosen, target, _points(predict, lesson), wording(lang)).text()
-    if output:
-        from ..io import write_atomic
-
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(export_program(problem, chosen, target, _points(predict, lesson), wording(lang)).text().rstrip("\n"),
+         output)

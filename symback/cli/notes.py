@@ -26,9 +26,15 @@ from .options import OutputPath, build_problem, check_outputs, lang_option, less
 @click.option("--interactive", is_flag=True,
               help="With FILE.html: a page to step through the forward and backward pass (buttons, arrow "
                    "keys, fields for the sample, parameters and learning rate); one offline file, our own script.")
+@click.option("--exercises", type=click.IntRange(0, 30), default=None, metavar="N",
+              help="End the notes with N exercises about the problem, and their worked answers (at most 30).")
+@click.option("--answers", type=OutputPath(), default=None, metavar="FILE",
+              help="Write the answers to the exercises to FILE (any notes format) instead of the end of the notes.")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the exercises' numbers (and of the minibatch shuffle); default 0.")
 @lang_option
 def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang,
-            slides, interactive):
+            slides, interactive, exercises, answers, seed):
     """Write lecture notes: the whole lesson about the problem, in one file.
 
     The question and the data; the model and the loss; the computational
@@ -60,7 +66,10 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     slides = wants_slides(output, slides)
     check_interactive(output, interactive)
     lesson_file = lesson_of(problem_file, data)
-    check_outputs({"-o": output}, problem_file, data, lesson_file)
+    check_outputs({"-o": output, "--answers": answers}, problem_file, data, lesson_file)
+    count = _pick(exercises, lesson_file, "exercises", 0)
+    if answers is not None:
+        _check_answers(answers, output, count)
     if fmt == "pdf":
         _require_tex(lang)
     values = parse_assignments(sample, "sample value") if sample else None
@@ -69,17 +78,32 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     chosen = settings(problem, epochs=_pick(epochs, lesson_file, "epochs", 100),
                       mode=_train_mode(mode or lesson_file.get("mode", "sgd")),
                       batch_size=_pick(batch_size, lesson_file, "batch_size", None),
-                      seed=lesson_file.get("seed", 0), dtype=lesson_file.get("dtype", "float64"))
+                      seed=_pick(seed, lesson_file, "seed", 0), dtype=lesson_file.get("dtype", "float64"))
     points = _points(predict, lesson_file)
     texts = lesson_texts(lesson_file, lang)
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
-    lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v})
-    wrote(*write_notes(lesson, output, lang, slides, interactive))
+    lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v},
+                          count, chosen.seed)
+    wrote(*write_notes(lesson, output, lang, slides, interactive, answers))
     if lesson.history.diverged:
         words = wording(lang)
         reason = divergence_text(lesson.history, words)
         raise TrainingDiverged(words("notes.diverged_written", reason=reason, path=output), lesson.history)
+
+
+def _check_answers(answers, output, count) -> None:
+    """An answer key needs exercises, a notes format, and a file of its own."""
+    import os
+
+    from ..errors import SpecError
+    from ..notes import notes_format
+
+    if not count:
+        raise SpecError("--answers writes the answers to the exercises: ask for some with --exercises N")
+    notes_format(answers)
+    if os.path.abspath(answers) == os.path.abspath(output):
+        raise SpecError("--answers must name another file than -o")
 
 
 def _pick(value, lesson, key, default):

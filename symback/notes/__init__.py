@@ -48,17 +48,27 @@ def check_interactive(path: str, interactive: bool) -> None:
 
 
 def render_files(lesson, path: str, lang: str = "en", slides: bool = False,
-                 interactive: bool = False) -> dict[str, str | bytes]:
+                 interactive: bool = False, answers: str | None = None) -> dict[str, str | bytes]:
     """{file path: content} for the notes at ``path``: the file, and the SVG figures beside a .md.
 
     ``slides`` (or a name ending in .slides.pdf/.slides.tex): a beamer deck instead of the notes;
-    ``interactive`` (.html only): the page with the step-through of the sample."""
+    ``interactive`` (.html only): the page with the step-through of the sample;
+    ``answers``: the exercises' answer key goes to this file (any notes format), not at the end."""
     from ..lang import wording
-    from .content import notes_document
+    from .content import answers_document, notes_document
 
-    fmt = notes_format(path)
+    notes_format(path)
     words = wording(lang)
-    doc = notes_document(lesson, words)
+    doc = notes_document(lesson, words, answers_apart=answers is not None)
+    files = _notes_files(doc, lesson, words, path, slides, interactive)
+    if answers is not None:
+        notes_format(answers)
+        files = {**_document_files(answers_document(lesson, words), lesson, words, answers), **files}
+    return files
+
+
+def _notes_files(doc, lesson, words, path: str, slides: bool, interactive: bool) -> dict:
+    fmt = notes_format(path)
     if wants_slides(path, slides):
         from .latex import engine
         from .slides import render_slides_tex
@@ -69,6 +79,17 @@ def render_files(lesson, path: str, lang: str = "en", slides: bool = False,
         from .pdf import compile_pdf
 
         return {path: compile_pdf(tex, engine(doc))}
+    check_interactive(path, interactive)
+    if fmt == "html" and interactive:
+        from .interactive import render_interactive_html
+
+        return {path: render_interactive_html(doc, lesson, words)}
+    return _document_files(doc, lesson, words, path)
+
+
+def _document_files(doc, lesson, words, path: str) -> dict:
+    """The Document in the format ``path`` names (a .md with its figures beside it)."""
+    fmt = notes_format(path)
     if fmt in ("tex", "pdf"):
         from .latex import engine, render_notes_tex
 
@@ -78,11 +99,6 @@ def render_files(lesson, path: str, lang: str = "en", slides: bool = False,
         from .pdf import compile_pdf
 
         return {path: compile_pdf(tex, engine(doc))}
-    check_interactive(path, interactive)
-    if fmt == "html" and interactive:
-        from .interactive import render_interactive_html
-
-        return {path: render_interactive_html(doc, lesson, words)}
     if fmt == "html":
         from .html import render_notes_html
 
@@ -128,11 +144,12 @@ def _refuse_foreign(name: str, path: str) -> None:
                         "move it or choose another name for the notes")
 
 
-def write_notes(lesson, path: str, lang: str = "en", slides: bool = False, interactive: bool = False) -> list[str]:
+def write_notes(lesson, path: str, lang: str = "en", slides: bool = False, interactive: bool = False,
+                answers: str | None = None) -> list[str]:
     """Write the notes (all files or none, each atomically); return the paths written."""
     from ..io import write_files
 
-    files = render_files(lesson, path, lang, slides, interactive)
+    files = render_files(lesson, path, lang, slides, interactive, answers)
     write_files(files)
     return list(files)
 

@@ -23,6 +23,7 @@ from ..render.explanation import backward_order, closed_blocks, problem_section,
 from .blocks import Equals, Figure, Grid, point_items, rounded, say
 from .figures import graph_figure
 from .bridge import bridge_section, refs
+from .exercise_sections import answer_section, exercise_section
 from .results import result_sections
 
 #: the question's data table lists at most this many rows (the first and the last ones)
@@ -33,8 +34,10 @@ ACROSS_COLUMNS = 3
 MAX_COLUMNS = 9
 
 
-def notes_document(lesson, words) -> Document:
-    """The whole lesson as one Document; sections after the question are numbered."""
+def notes_document(lesson, words, answers_apart: bool = False) -> Document:
+    """The whole lesson as one Document; sections after the question are numbered.
+
+    With exercises, they end the notes, followed by their answers unless ``answers_apart``."""
     d = lesson.derivation
     forward, backward, update = forward_section(d, words), backward_section(d, words), first_update_section(lesson, words)
     sections = [model_section(lesson, words), graph_section(d, words), forward, backward,
@@ -42,11 +45,20 @@ def notes_document(lesson, words) -> Document:
     where = refs(words, *(sections.index(s) + 1 for s in (forward, backward, update)))  # the numbers they will get
     sections.append(bridge_section(lesson, words, where))
     sections += result_sections(lesson, words)
+    if lesson.exercises:
+        sections.append(exercise_section(lesson, words, answers_apart))
+        sections += [] if answers_apart else [answer_section(lesson, words)]
     sections = number_figures([replace(s, number=i) for i, s in enumerate(sections, start=1)], words)
     intro = (Para((Text(lesson.texts["description"]),)),) if lesson.texts.get("description") else ()
     head = Section("", intro + (Para((Text(words("notes.intro")),)),))
     title = lesson.texts.get("title") or words("notes.title")
     return Document(title, (head, question_section(lesson, words), *sections), words.code)
+
+
+def answers_document(lesson, words) -> Document:
+    """The answer key on its own (for --answers FILE)."""
+    title = words("notes.answers_title", title=lesson.texts.get("title") or words("notes.title"))
+    return Document(title, (answer_section(lesson, words),), words.code)
 
 
 def number_figures(sections, words) -> list:

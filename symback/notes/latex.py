@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..render import latex as base
-from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text
+from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text, marked_sides, relations
 from sympy import Indexed, Sum
 from sympy.printing.precedence import PRECEDENCE
 
@@ -125,20 +125,18 @@ def _align(rows) -> str:
     return "\\begin{align*}\n  " + " \\\\\n  ".join(rows) + "\n\\end{align*}"
 
 
-def _sides(chain, render) -> list[str]:
-    sides = [render(s) for s in chain.sides]
-    return [s for i, s in enumerate(sides) if i == 0 or s != sides[i - 1]]
-
-
-def _relations(chain, count: int) -> list[str]:
-    return [r"\leftarrow" if chain.arrow and j == 0 else "=" for j in range(count)]
+def _sides(chain, render) -> tuple[list[str], list[str]]:
+    """The printed sides (none equal to the one before) and the relations between them:
+    ← first for an update, ≈ before a side whose numbers were rounded, else =."""
+    sides, approx = marked_sides(chain, render)
+    return sides, relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
 
 
 def _aligned_row(chain) -> str:
-    sides = _sides(chain, lambda s: item(s, True))
+    sides, rel = _sides(chain, lambda s: item(s, True))
     label = items(chain.label, True)
     head = (label + r"\colon\quad " if label else "") + sides[0]
-    body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(_relations(chain, len(sides) - 1), sides[1:]))
+    body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
     note = items(chain.note, True)
     return body + (rf" && {note}" if note else "")
 
@@ -146,8 +144,7 @@ def _aligned_row(chain) -> str:
 def _broken_row(chain) -> str:
     """The chain as display-style maths in a paragraph: TeX breaks it after "=",
     "+", "−" and between the factors of a product, and indents what follows."""
-    sides = _sides(chain, breakable)
-    rel = _relations(chain, len(sides) - 1)
+    sides, rel = _sides(chain, breakable)
     maths = sides[0] + "".join(f" {r} \\allowbreak {s}" for r, s in zip(rel, sides[1:]))
     label = items(chain.label)
     note = items(chain.note)

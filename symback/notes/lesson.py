@@ -12,7 +12,7 @@ predictions from :func:`symback.train.train`, the convergence argument from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ..batch import explain_batch
@@ -45,6 +45,8 @@ class Lesson:
     source: Mapping[str, str] = field(default_factory=dict)
     #: the updates of the first epoch (train's Update values), as the program's loop makes them
     first_epoch: tuple = ()
+    #: exercises about the problem (:mod:`.exercises`), with their answers
+    exercises: tuple = ()
 
     def __repr__(self) -> str:
         return f"Lesson({self.problem!r}, {self.history!r})"
@@ -57,8 +59,9 @@ class Lesson:
 
 def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | int = 0,
                  settings: Settings | None = None, points=None, texts: Mapping[str, str] | None = None,
-                 source: Mapping[str, str] | None = None) -> Lesson:
-    """Derive, train and analyse ``problem``; ``points`` are inputs to predict at.
+                 source: Mapping[str, str] | None = None, exercises: int = 0, seed: int = 0) -> Lesson:
+    """Derive, train and analyse ``problem``; ``points`` are inputs to predict at;
+    ``exercises`` about it are drawn with ``seed``.
 
     Without ``points``, the original lesson's data are asked about x = 4
     (when x is the only input), other data about nothing.
@@ -74,8 +77,13 @@ def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | i
     analysis = None
     if len(problem.params) == 1:  # a diverged run is explained too: its map expands
         analysis = convergence(derivation, settings.mode, history.final_params[0][1])
-    return Lesson(problem, derivation, first, history, predictions(history, points), analysis,
-                  dict(texts or {}), dict(source or {}), first_epoch(problem, settings))
+    lesson = Lesson(problem, derivation, first, history, predictions(history, points), analysis,
+                    dict(texts or {}), dict(source or {}), first_epoch(problem, settings))
+    if not exercises:
+        return lesson
+    from .exercises import make_exercises
+
+    return replace(lesson, exercises=make_exercises(lesson, exercises, seed))
 
 
 def first_epoch(problem: Problem, settings: Settings) -> tuple:
