@@ -323,15 +323,15 @@ class _Unevaluated(_Builder):
 
     def _BinOp(self, node: ast.BinOp) -> sympy.Expr:
         left, right, op = self.build(node.left), self.build(node.right), type(node.op)
-        if op is ast.Add:
-            return sympy.Add(left, right, evaluate=False)
+        if op is ast.Pow:
+            return sympy.Pow(left, right, evaluate=False)
         if op is ast.Sub:
-            return sympy.Add(left, sympy.Mul(-1, right, evaluate=False), evaluate=False)
-        if op is ast.Mult:
-            return sympy.Mul(left, right, evaluate=False)
-        if op is ast.Div:
-            return sympy.Mul(left, sympy.Pow(right, -1, evaluate=False), evaluate=False)
-        return sympy.Pow(left, right, evaluate=False)
+            right = sympy.Mul(-1, right, evaluate=False)
+        elif op is ast.Div:
+            right = sympy.Pow(right, -1, evaluate=False)
+        kind = sympy.Add if op in (ast.Add, ast.Sub) else sympy.Mul
+        # a chain a + b - c is one flat sum, as it prints without brackets
+        return kind(*(kind.make_args(left) if isinstance(left, kind) else (left,)), right, evaluate=False)
 
     def _Call(self, node: ast.Call) -> sympy.Expr:
         return FUNCTIONS[node.func.id](self.build(node.args[0]), evaluate=False)

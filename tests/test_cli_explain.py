@@ -187,13 +187,13 @@ def _explain_text(*args):
 
 def test_relu_at_its_kink_says_h0_is_0_as_pytorch_and_explains_h_once():
     out = _explain_text("--model", "relu(w*x - 1) + relu(w)", "--sample", "x=1,y=2")
-    assert "= 0, the kink of relu: H(0) = 0 is taken, as PyTorch does" in out
+    assert "= 0, the kink of relu(u): there H(0) = 0 is taken, as PyTorch does" in out
     assert out.count("H is the step function") == 1
 
 
 def test_abs_at_its_kink_says_sign0_is_0_as_pytorch():
     out = _explain_text("--model", "abs(w*x - 1)", "--sample", "x=1,y=2")
-    assert "the kink of |u|: sign(0) = 0 is taken, as PyTorch does" in out
+    assert "the kink of |u|: there sign(0) = 0 is taken, as PyTorch does" in out
 
 
 def test_no_kink_note_away_from_the_kink():

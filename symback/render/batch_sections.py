@@ -11,7 +11,7 @@ from sympy import Derivative
 from ..batch import INDEX, indexed, mean_notation
 from ..parse import symbol
 from .document import Chain, Chains, Math, Num, Para, Section, Seq, Table, Text
-from .explanation import MAX_ROWS, check_text, forward_chains, local_chains, phrase, problem_section, prose, update_section
+from .explanation import MAX_ROWS, check_text, forward_chains, kink_paragraphs, local_chains, phrase, problem_section, prose, update_section
 
 
 def batch_sections(b, words) -> tuple:
@@ -20,7 +20,8 @@ def batch_sections(b, words) -> tuple:
         problem_section(b.problem, words),
         Section(words("explain.graph_symbolic"), (forward_chains(first, numbers=False),), 1),
         Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)),
-                                          local_chains(first, words, numbers=False)), 2),
+                                          local_chains(first, words, numbers=False),
+                                          *kink_paragraphs(first, words, numbers=False)), 2),
         Section(words("explain.closed"), (Para((Text(words("explain.closed_lead")),)), _closed(b, words)), 3),
         Section(words("explain.batch"), (Para((Text(words("explain.batch_lead")),)), sample_table(b, words),
                                          mean_chains(b, words)), 4),

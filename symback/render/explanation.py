@@ -14,6 +14,7 @@ import string
 import sympy
 from sympy import Derivative, Eq
 
+from ..functions import relu
 from ..numeric import format_float
 from ..parse import symbol
 from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text
@@ -34,7 +35,8 @@ def document(derivation, words) -> Document:
     sections = [
         problem_section(d.problem, words, d.point),
         Section(words("explain.forward"), (Para((Text(words("explain.forward_lead")),)), forward_chains(d)), 1),
-        Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)), local_chains(d, words)), 2),
+        Section(words("explain.locals"), (Para((Text(words("explain.locals_lead")),)), local_chains(d, words),
+                                          *kink_paragraphs(d, words)), 2),
         Section(words("explain.backward"), (Para((Text(words("explain.backward_lead")),)), backward_chains(d, words)), 3),
         Section(words("explain.closed"), closed_blocks(d, words), 4),
         update_section(d, words, phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after)), 5),
@@ -100,31 +102,32 @@ def forward_chains(d, numbers: bool = True) -> Chains:
 
 def local_chains(d, words, numbers: bool = True) -> Chains:
     """∂v/∂u = local derivative (= with numbers), and the rule that gives it."""
-    rows, said = [], set()
+    rows = []
     for local in backward_order(d.locals):
         sides = [Math(Derivative(local.node.name, local.child)), Math(local.expr)]
         if numbers:
             sides += [Math(local.expr, d.values), Num(d.local_value(local))]
         note = (Text(words("explain.rule." + local.rule.key) + ": "), Math(local.rule.formula()))
-        rows.append(Chain(tuple(sides), note=note + kink_note(local, d.values if numbers else {}, words, said)))
+        rows.append(Chain(tuple(sides), note=note))
     return Chains(tuple(rows))
 
 
-#: rules whose local derivative jumps at 0, and what they take there (as PyTorch does)
-_KINKS = {"relu": "explain.kink_relu", "abs": "explain.kink_abs"}
+_U = symbol("u")
+#: rules whose local derivative jumps at 0: the function, and the value taken there (as PyTorch does)
+_KINKS = {"relu": (relu(_U), Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
+          "abs": (sympy.Abs(_U), Eq(sympy.sign(0, evaluate=False), 0, evaluate=False))}
 
 
-def kink_note(local, values, words, said: set) -> tuple:
-    """What H means (the first time it appears), and the convention at a kink the sample hits."""
-    key = _KINKS.get(local.rule.key)
-    if key is None:
-        return ()
-    out = ()
-    if key == "explain.kink_relu" and "H" not in said:
-        said.add("H")
-        out += (Text("; " + words("explain.heaviside")),)
-    if values.get(local.child) == 0:
-        out += (Text("; "), *phrase(words, key, node=Math(local.child)))
+def kink_paragraphs(d, words, numbers: bool = True) -> tuple:
+    """Below the local derivatives: what H means (once, if relu is used), and at each kink
+    the sample hits (relu or |·| of 0), the value taken there, as PyTorch does."""
+    keys = [local.rule.key for local in d.locals]
+    out = (Para((Text(words("explain.heaviside")),)),) if "relu" in keys else ()
+    for local in backward_order(d.locals):
+        kink = _KINKS.get(local.rule.key)
+        if kink is not None and numbers and d.values.get(local.child) == 0:
+            out += (Para(phrase(words, "explain.kink", node=Math(local.child), function=Math(kink[0]),
+                                value=Math(kink[1]))),)
     return out
 
 

@@ -169,8 +169,9 @@ class UnicodePrinter(_Values, StrPrinter):
         out = []
         for i, term in enumerate(self._as_ordered_terms(expr)):
             negative = i > 0 and term.could_extract_minus_sign() and term not in self.values
-            text = self._print(-term if negative else term)
-            if term.is_Add and i > 0:
+            shown = -term if negative else term
+            text = self._print(shown)
+            if (term.is_Add or shown.is_Add) and i > 0:  # w − (b − b), written unevaluated
                 text = f"({text})"
             out.append((" − " if negative else " + ") + text if i else text)
         return "".join(out)
