@@ -44,7 +44,7 @@ def plot_history(history, path: str, lang: str = "en") -> list[str]:
 
     require()
     lang, notes, font = _language(lang)
-    fmt = os.path.splitext(path)[1].lower().lstrip(".")
+    fmt = os.path.splitext(path)[1].lower().lstrip(".") or "png"  # '-', a device or a pipe: PNG
     with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
                                 "axes.unicode_minus": False, "svg.hashsalt": "symback"}):
         fig = figure(history, lang)

@@ -157,3 +157,20 @@ def test_markdown_figures_replace_their_own_earlier_version(tmp_path):
     for _ in range(2):
         assert run("notes", "-o", str(tmp_path / "n.md"), "--epochs", "2").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n.graph.svg", "n.loss.svg", "n.md"]
+
+
+def test_history_to_standard_output_is_json():
+    result = run("train", "--epochs", "2", "--format", "json", "--history", "-", "-o", os.devnull)
+    assert result.exit_code == 0 and '"history"' in result.output
+
+
+def test_plot_and_history_onto_a_device_write_through():
+    before = os.stat(os.devnull)
+    result = run("train", "--epochs", "2", "--plot", os.devnull, "--history", os.devnull)
+    after = os.stat(os.devnull)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+
+
+def test_a_regular_file_without_a_suffix_is_still_refused(tmp_path):
+    _fails_cleanly(run("train", "--history", str(tmp_path / "history")), ".csv or .json")

@@ -56,7 +56,7 @@ class WholeNumber(click.ParamType):
                    ".png, .svg or .pdf (needs matplotlib: pip install 'symback[plot]', or in a checkout "
                    "pip install -e '.[plot]').")
 @click.option("--history", "history_file", type=OutputPath(), default=None,
-              help="Save every epoch's loss and parameters: .csv or .json.")
+              help="Save every epoch's loss and parameters: .csv or .json ('-' for JSON on standard output).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per update (sample, gradient, new parameters), "
@@ -140,11 +140,14 @@ def _check_outputs(history_file, plot) -> None:
 
 
 def _check_file(path, suffixes, option) -> None:
+    """The format follows the suffix; '-' or a device or pipe without one is JSON (--history) or PNG (--plot)."""
     from ..errors import SpecError
+    from ..io import check_output
 
     if not path:
         return
-    if os.path.splitext(path)[1].lower() not in suffixes:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in suffixes and not (not suffix and check_output(path) != "file"):
         raise SpecError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
 
 
