@@ -55,21 +55,9 @@ def _point(pairs) -> str:
 
 def fit(lines: list[str], columns: int | None = None) -> list[str]:
     """Sentences in lines of at most ``columns`` (default: the terminal's), continued 2 spaces in."""
-    from .render.wrap import hang, terminal_width, width, wrap_words
+    from .render.wrap import fit_lines
 
-    columns = columns or terminal_width()
-    out: list[str] = []
-    for line in lines:
-        if width(line) <= columns:
-            out.append(line)
-            continue
-        # "w = 1.0" stays on one line: its spaces are held by a placeholder while the line wraps
-        held = wrap_words(line.replace(" = ", _HELD + "=" + _HELD), columns - 2)
-        out += hang([piece.replace(_HELD, " ") for piece in held], 2)
-    return out
-
-
-_HELD = "\ue000"
+    return fit_lines(lines, columns)
 
 
 def header(history: History, words, columns: int | None = None) -> list[str]:

@@ -97,3 +97,8 @@ def test_the_train_reports_sentences_fit_the_terminal():
     sentences = [line for line in result.stdout.splitlines() if not re.match(r"(epoch|\d)", line)]
     assert len(sentences) > 6 and max(map(width, sentences)) <= 60
     assert any(line.startswith("  ") for line in sentences)  # a continued sentence hangs under its start
+
+
+def test_the_check_reports_sentences_fit_the_terminal():
+    result = CliRunner().invoke(cli, ["check", "--answer", "2*(w*x - y)"], env={"COLUMNS": "70"})
+    assert result.exit_code == 1 and max(map(width, result.stdout.splitlines())) <= 70

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, check_outputs, emit, lang_option, lesson_of, output_option, problem_options
+from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
+                      problem_options)
 
 
 @click.command("check")
@@ -62,6 +63,9 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
         body = objects[0] if len(objects) == 1 else {"correct": all(v.correct for v in verdicts), "checks": objects}
         emit(json.dumps(body, ensure_ascii=False, indent=2), output)
     else:
-        emit("\n\n".join(report_text(v, lang) for v in verdicts), output)
+        from ..render.wrap import fit_lines
+
+        text = "\n\n".join(report_text(v, lang) for v in verdicts)
+        emit("\n".join(fit_lines(text.split("\n"), columns_for(output))), output)
     if not all(v.correct for v in verdicts):
         sys.exit(1)  # not an error: the grade, for scripts (ctx.exit's code is lost in the group's main)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import build_problem, check_outputs, emit, lang_option, lesson_of, output_option, problem_options
+from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
+                      problem_options)
 
 
 @click.command("explain")
@@ -47,8 +48,4 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
         derivation = explain_batch(problem)
     else:
         derivation = explain_sample(problem, values or lesson.get("sample", 0))
-    from ..render.wrap import DEFAULT_WIDTH
-
-    # a file is not a terminal: it gets the default width, whatever the terminal's
-    columns = DEFAULT_WIDTH if output else None
-    emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits, columns=columns), output)
+    emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits, columns=columns_for(output)), output)

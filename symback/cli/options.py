@@ -108,6 +108,15 @@ def emit(text: str, output) -> None:
         click.echo(text)
 
 
+def columns_for(output) -> int | None:
+    """The width text output is fitted to: a file is not a terminal, so it gets the default
+    width whatever the terminal's; the terminal (or '-') its own (None)."""
+    from ..io import STDOUT
+    from ..render.wrap import DEFAULT_WIDTH
+
+    return DEFAULT_WIDTH if output not in (None, STDOUT) else None
+
+
 def wrote(*paths) -> None:
     """'wrote FILE' on stderr for each file written, so a user sees where the output went
     (not for '-', which is standard output itself)."""

@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from .options import (OutputPath, build_problem, check_outputs, lang_option, lesson_of, output_option, problem_options,
-                      wrote)
+from .options import (OutputPath, build_problem, check_outputs, columns_for, lang_option, lesson_of, output_option,
+                      problem_options, wrote)
 
 MODES = ("sgd", "batch", "minibatch")
 #: a run of at least this many updates shows a progress bar on a terminal
@@ -183,11 +183,7 @@ class Report:
         self.words, self.points, self.output, self.streaming = words, points, output, streaming
         self.lines: list[str] = []
         self.names = ()
-        from ..io import STDOUT
-        from ..render.wrap import DEFAULT_WIDTH
-
-        # a file is not a terminal: its sentences get the default width, whatever the terminal's
-        self.columns = DEFAULT_WIDTH if output not in (None, STDOUT) else None
+        self.columns = columns_for(output)
 
     def _emit(self, line: str) -> None:
         if self.output is not None:

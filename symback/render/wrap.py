@@ -111,6 +111,25 @@ def wrap_words(text: str, room: int) -> list[str]:
     return lines
 
 
+def fit_lines(lines: list[str], columns: int | None = None) -> list[str]:
+    """Sentences in lines of at most ``columns`` (default: the terminal's); a line that is too
+    long continues two spaces further in than it starts, and "w = 1.0" is never split."""
+    columns = columns or terminal_width()
+    out: list[str] = []
+    for line in lines:
+        if width(line) <= columns:
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        # the spaces of " = " are held by a placeholder while the line wraps
+        held = wrap_words(line.replace(" = ", _HELD + "=" + _HELD), columns - indent - 2)
+        out += hang([" " * indent + piece.replace(_HELD, " ") for piece in held], 2)
+    return out
+
+
+_HELD = "\ue000"
+
+
 def hang(lines: list[str], indent: int) -> list[str]:
     """The first line as it is, the others indented by ``indent`` columns."""
     return lines[:1] + [" " * indent + line for line in lines[1:]]
