@@ -52,7 +52,14 @@ def chinese():
 
 def test_the_deck_is_beamer_with_one_frame_per_idea(tex):
     assert "\\documentclass[aspectratio=169,11pt]{beamer}" in tex
-    assert tex.count("\\begin{frame}") == 9  # title, question, model, graph, forward, backward, update, curve, learned
+    # title, question, model, graph, forward, backward, update, PyTorch (the program on two frames, what it
+    # prints, the first epoch), curve, learned
+    assert tex.count("\\begin{frame}") == 13
+
+
+def test_the_pytorch_frames_show_the_program_and_what_it_prints(english):
+    text = english[2]
+    assert "l.backward()" in text and "w.grad.zero" in text and "grad: 2.0 4.0 -7.84" in text  # (OT1 draws _ as a rule)
 
 
 def test_the_backward_pass_has_one_step_per_edge_after_the_seed(seed):

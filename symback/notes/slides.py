@@ -5,7 +5,9 @@ computational graph; the forward pass (its rows appear one at a time); the
 backward pass, revealed one edge per overlay (the arrow drawn strong, its
 gradient equation below, the box's gradient appearing once every
 contribution has arrived); the first update; the loss curve; what the
-model learned. The numbers and wording are the notes' own (the same
+model learned; and, as in the notes, the lesson's PyTorch program with what
+each line does, what it prints, and (SGD) the first epoch update by update.
+The numbers and wording are the notes' own (the same
 :class:`~symback.notes.lesson.Lesson`, the same catalogue), the figures the
 same TikZ and pgfplots; words are escaped as in :mod:`.latex`. English
 compiles with pdflatex, Chinese with xelatex and a CJK font; the packages
@@ -61,7 +63,7 @@ def preamble(engine: str) -> str:
                 + "\\IfFileExists{xeCJK.sty}{\\usepackage{xeCJK}\\setCJKmainfont{\\symbackcjk}"
                   "\\setCJKsansfont{\\symbackcjk}}{\\setmainfont{\\symbackcjk}\\setsansfont{\\symbackcjk}"
                   "\\XeTeXlinebreaklocale \"zh\"\\XeTeXlinebreakskip=0pt plus 1pt}\n")
-    return head + ("\\usepackage{amsmath,amssymb,booktabs,graphicx,xcolor}\n"
+    return head + ("\\usepackage{amsmath,amssymb,booktabs,graphicx,xcolor,array}\n"
                    "\\usepackage{tikz}\n\\usetikzlibrary{arrows.meta}\n\\usepackage{pgfplots}\n"
                    "\\pgfplotsset{compat=1.18}\n" + COLOURS + "\n" + _MACROS)
 
@@ -77,7 +79,7 @@ def _frames(lesson, words) -> list[str]:
     d = lesson.derivation
     return [question_frame(lesson, words), model_frame(lesson, words), graph_frame(d, words),
             forward_frame(d, words), backward_frame(d, words), update_frame(lesson, words),
-            curve_frame(lesson, words), learned_frame(lesson, words)]
+            *bridge_frames(lesson, words), curve_frame(lesson, words), learned_frame(lesson, words)]
 
 
 def _frame(title: str, body: str) -> str:
@@ -197,6 +199,55 @@ def update_frame(lesson, words) -> str:
     last = [b for b in section.blocks if isinstance(b, Chains)][-1:]
     after = [b for b in section.blocks[section.blocks.index(last[0]) + 1:] if isinstance(b, Para)] if last else []
     return _frame(section.title, "\n\n".join(block(b) for b in last + after))
+
+
+#: program lines on one frame of the PyTorch bridge
+LISTING_LINES = 11
+
+
+def bridge_frames(lesson, words) -> list[str]:
+    """The lesson's PyTorch program (each line with the step it performs), what it prints, and
+    for SGD the first epoch update by update: the notes' section "The same in PyTorch"."""
+    from ..export.program import Refs
+    from .blocks import Listing, Output
+    from .bridge import bridge_section
+
+    where = Refs(words("notes.forward"), words("notes.backward"), words("notes.first_update"))
+    section = bridge_section(lesson, words, where)
+    listing = next(b for b in section.blocks if isinstance(b, Listing))
+    lines = [line for line in listing.lines if line[0].strip() or line[1]]
+    frames = [_frame(section.title, _fit(_listing(lines[i:i + LISTING_LINES])))
+              for i in range(0, len(lines), LISTING_LINES)]
+    at = section.blocks.index(listing)
+    printed = next(b for b in section.blocks if isinstance(b, Output))
+    rest = section.blocks[section.blocks.index(printed) + 1:]
+    body = [items(section.blocks[at + 1].items), _fit(_printout(printed.text), r"0.45\textheight")]
+    body += [f"{{\\small {items(rest[0].items)}}}"] if rest and isinstance(rest[0], Para) else []
+    frames.append(_frame(section.title, "\n\n".join(body)))
+    if len(rest) > 1:  # SGD: the first epoch, update by update
+        frames.append(_frame(section.title, "\n\n".join(block(b) for b in rest[1:])))
+    return frames
+
+
+def _listing(lines) -> str:
+    """Program lines: the code in typewriter type (indents kept), what each line does beside it."""
+    from .latex import _code
+
+    rows = []
+    for code, note in lines:
+        indent = len(code) - len(code.lstrip(" "))
+        text = (r"\hspace*{%.1fem}" % (0.5 * indent) if indent else "") + _code(code.lstrip(" "))
+        rows.append(text + " & " + (r"\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
+    return ("{\\footnotesize\\begin{tabular}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.55\\textwidth}"
+            ">{\\raggedright\\arraybackslash}p{0.42\\textwidth}@{}}\n" + "\n".join(rows) + "\n\\end{tabular}}")
+
+
+def _printout(text: str) -> str:
+    """What a program prints, line by line in typewriter type (no verbatim: frames stay plain)."""
+    from .latex import _code
+
+    lines = [_code(line.replace("\t", "    ").replace("…", "...")).replace(" ", "~") for line in text.split("\n")]
+    return "{\\ttfamily\\small\\begin{tabular}{@{}l@{}}" + " \\\\\n".join(lines) + "\\end{tabular}}"
 
 
 def curve_frame(lesson, words) -> str | None:
