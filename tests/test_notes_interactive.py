@@ -240,3 +240,12 @@ def test_without_javascript_the_controls_hide_and_every_step_shows(pages):
         assert not controls.is_displayed() and len(steps) == 8 and steps[-1].text.endswith("= 1.02")
     finally:
         driver.quit()
+
+
+def test_a_graph_too_big_to_draw_is_a_one_line_error(seed, monkeypatch):
+    from symback.errors import SpecError
+    from symback.notes import layout
+
+    monkeypatch.setattr(layout, "MAX_NODES", 2)
+    with pytest.raises(SpecError, match="too big to draw"):
+        render_files(seed, "x.html", interactive=True)

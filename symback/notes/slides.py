@@ -216,8 +216,8 @@ def bridge_frames(lesson, words) -> list[str]:
     section = bridge_section(lesson, words, where)
     listing = next(b for b in section.blocks if isinstance(b, Listing))
     lines = [line for line in listing.lines if line[0].strip() or line[1]]
-    frames = [_frame(section.title, _fit(_listing(lines[i:i + LISTING_LINES])))
-              for i in range(0, len(lines), LISTING_LINES)]
+    size = -(-len(lines) // -(-len(lines) // LISTING_LINES))  # as many lines on each frame, at most LISTING_LINES
+    frames = [_frame(section.title, _fit(_listing(lines[i:i + size]))) for i in range(0, len(lines), size)]
     at = section.blocks.index(listing)
     printed = next(b for b in section.blocks if isinstance(b, Output))
     rest = section.blocks[section.blocks.index(printed) + 1:]
