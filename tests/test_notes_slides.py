@@ -129,3 +129,21 @@ def test_slides_as_html_are_one_line_and_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["notes", "--slides", "-o", str(tmp_path / "l.html")])
     assert result.exit_code == 2 and "slides are written as .tex or .pdf" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _example_lesson(name):
+    import os
+
+    from symback.cli.options import build_problem, lesson_of
+    from symback.train import settings
+
+    path = os.path.join(os.path.dirname(__file__), "..", "examples", name)
+    content = lesson_of(path)
+    p = build_problem(None, None, (), None, None, path, content)
+    return build_lesson(p, 0, settings(p, epochs=20, mode=content["mode"]), [content["predict"]])
+
+
+@pytest.mark.parametrize("name", ["logistic.toml", "tanh-network.toml"])
+def test_the_examples_slides_fit_their_frames(name):
+    log = _compile(_example_lesson(name), "en")[1]
+    assert "Overfull" not in log
