@@ -174,3 +174,8 @@ def test_plot_and_history_onto_a_device_write_through():
 
 def test_a_regular_file_without_a_suffix_is_still_refused(tmp_path):
     _fails_cleanly(run("train", "--history", str(tmp_path / "history")), ".csv or .json")
+
+
+def test_a_pipe_named_as_a_figure_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "n.loss.svg")
+    _fails_cleanly(run("notes", "-o", str(tmp_path / "n.md"), "--epochs", "2"), "n.loss.svg")

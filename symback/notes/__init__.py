@@ -132,13 +132,21 @@ def _markdown_files(doc, path: str) -> dict:
 
 def _refuse_foreign(name: str, path: str) -> None:
     """A figure file replaces only a figure symback wrote (it starts with FIGURE_MARK), never another file."""
+    import stat
+
     try:
-        with open(name, "rb") as handle:
-            head = handle.read(len(FIGURE_MARK))
+        regular = stat.S_ISREG(os.stat(name).st_mode)  # never open a pipe to read it: that would wait
     except FileNotFoundError:
         return
     except OSError:
-        head = b""
+        regular = False
+    head = b""
+    if regular:
+        try:
+            with open(name, "rb") as handle:
+                head = handle.read(len(FIGURE_MARK))
+        except OSError:
+            pass
     if head != FIGURE_MARK.encode():
         raise SpecError(f"{name} exists and symback did not write it; the figures of {path} would replace it: "
                         "move it or choose another name for the notes")
