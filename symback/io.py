@@ -112,7 +112,7 @@ def refuse_overwriting_inputs(outputs: dict, inputs: dict) -> None:
         for in_option, source in inputs.items():
             if out and source and isinstance(source, str) and same_file(out, source):
                 raise SpecError(f"{out_option} {out} is the file given as {in_option}; "
-                                "writing it would overwrite the input: choose another file name")
+                                f"writing it would overwrite {in_option}: choose another file name")
 
 
 def _pieces(data):

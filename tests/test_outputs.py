@@ -179,3 +179,13 @@ def test_a_regular_file_without_a_suffix_is_still_refused(tmp_path):
 def test_a_pipe_named_as_a_figure_is_refused_without_waiting(tmp_path):
     os.mkfifo(tmp_path / "n.loss.svg")
     _fails_cleanly(run("notes", "-o", str(tmp_path / "n.md"), "--epochs", "2"), "n.loss.svg")
+
+
+def test_two_outputs_naming_one_file_are_refused(tmp_path):
+    _fails_cleanly(run("train", "--history", str(tmp_path / "h.json"), "-o", str(tmp_path / "h.json")),
+                   "-o", "--history")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_outputs_onto_standard_output_are_fine():
+    assert run("train", "--epochs", "2", "--history", "-", "-o", "-").exit_code == 0

@@ -82,12 +82,14 @@ def output_option(command):
 
 
 def check_outputs(outputs: dict, problem_file, data, lesson) -> None:
-    """Refuse, before any work, outputs that cannot be written or that are the problem's input files."""
+    """Refuse, before any work, outputs that cannot be written, that are the problem's input files,
+    or that name one file twice (the second would replace the first)."""
     from ..io import check_output, refuse_overwriting_inputs
 
-    for path in outputs.values():
-        if path is not None:
-            check_output(path)
+    kinds = {option: check_output(path) for option, path in outputs.items() if path is not None}
+    files = [option for option, kind in kinds.items() if kind == "file"]
+    for i, option in enumerate(files):
+        refuse_overwriting_inputs({option: outputs[option]}, {other: outputs[other] for other in files[i + 1:]})
     lesson_data = lesson.get("data") if isinstance(lesson.get("data"), str) else None
     refuse_overwriting_inputs(outputs, {"--problem": problem_file, "--data": data or lesson_data})
 
