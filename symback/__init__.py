@@ -54,6 +54,24 @@ def __getattr__(name):
     raise AttributeError(f"module 'symback' has no attribute {name!r}")
 
 
+def callable_module(name: str, function) -> None:
+    """Calling module ``name`` calls ``function``, its namesake (symback.render, .train, .derive).
+
+    Importing a submodule sets the package's attribute of that name to the
+    module, so after ``import symback.render`` (which Jupyter's display of a
+    derivation does), ``from symback import render`` gives the module, not
+    the function; called, the module does what the function does.
+    """
+    import sys
+    import types
+
+    class _Module(types.ModuleType):
+        def __call__(self, *args, **kwargs):
+            return function(*args, **kwargs)
+
+    sys.modules[name].__class__ = _Module
+
+
 def __dir__():
     return sorted(list(globals()) + list(_EXPORTS))
 

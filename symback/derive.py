@@ -421,3 +421,8 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
     if sympy.count_ops(expanded) > MAX_CLOSED_OPS:
         return None
     return tidy(expanded, seconds)
+
+
+from . import callable_module  # noqa: E402 - after derive is defined
+
+callable_module(__name__, derive)

@@ -329,3 +329,8 @@ def _failure(epoch: int, err: Exception) -> Divergence:
     if isinstance(err, ArithmeticError):
         return Divergence(epoch, "overflow", None)
     return Divergence(epoch, "domain", None)
+
+
+from . import callable_module  # noqa: E402 - after train is defined
+
+callable_module(__name__, train)

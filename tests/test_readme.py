@@ -27,8 +27,8 @@ def commands(text: str) -> list[tuple[str, str]]:
     for block in re.findall(r"```sh\n(.*?)```", text, re.S):
         for line in block.replace("\\\n", " ").splitlines():
             command, _, comment = line.partition("  # ")
-            if command.strip().startswith("symback "):
-                found.append((command.strip(), comment.strip()))
+            found += [(part.strip(), comment.strip()) for part in command.split("&&")
+                      if part.strip().startswith("symback ")]
     for span in re.findall(r"`(symback [^`]*)`", text):
         # a span of two words names a command in prose ("`symback check` grades ..."); it is not one to run
         found += [(part.strip(), "") for part in span.split("&&")
@@ -44,8 +44,12 @@ def run_in(folder: pathlib.Path, command: str, monkeypatch):
     A PDF is asked for as its .tex (compiling the notes is tested in test_notes_pdf.py)."""
     shutil.copytree(ROOT / "examples", folder / "examples", dirs_exist_ok=True)
     monkeypatch.chdir(folder)
-    args = [re.sub(r"\.pdf$", ".tex", a) if a.endswith(".pdf") else a for a in shlex.split(command)[1:]]
-    return CliRunner().invoke(cli, args, catch_exceptions=False)
+    words, _, redirect = command.partition(" > ")  # "symback export > lesson.py": stdout into the file
+    args = [re.sub(r"\.pdf$", ".tex", a) if a.endswith(".pdf") else a for a in shlex.split(words)[1:]]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    if redirect:
+        (folder / redirect.strip()).write_text(result.stdout, encoding="utf-8")
+    return result
 
 
 def test_the_readme_shows_commands():
@@ -83,3 +87,30 @@ def test_every_explain_example_has_a_gradient_that_is_not_0(command, tmp_path, m
     command = re.sub(r"\s(--format \S+|-o \S+|--standalone)", "", command) + " --format json"
     data = json.loads(run_in(tmp_path, command, monkeypatch).stdout)
     assert any(value != 0 for value in data["gradient"].values()), command
+
+
+def test_the_python_example_gives_the_values_its_comments_show(capsys):
+    """Each line of the README's Python block runs; where its comment shows a value, that is its repr."""
+    code = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    scope: dict = {}
+    shown = 0
+    for line in code.splitlines():
+        statement, _, comment = line.partition("  # ")
+        comment = comment.strip()
+        if comment.startswith("{"):
+            assert repr(eval(statement.strip(), scope)) == comment[:comment.index("}") + 1], line
+            shown += 1
+        elif statement.strip():
+            exec(statement.strip(), scope)
+    assert shown == 3 and "1.02" in capsys.readouterr().out
+
+
+def test_the_python_names_work_after_their_modules_were_imported():
+    import symback.derive
+    import symback.render.wrap
+    import symback.train  # noqa: F401 - each sets symback's attribute of that name to the module
+    from symback import derive, explain, problem, render, train
+
+    d = explain(problem())
+    assert "1.02" in render(d, "text") and train(problem()).final_params[0][1] > 1.99
+    assert derive is not None and callable(derive)

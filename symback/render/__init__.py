@@ -53,3 +53,8 @@ def _render_document(derivation, fmt, lang, standalone, summary, columns=None) -
     from .markdown import render_markdown
 
     return render_markdown(doc)
+
+
+from .. import callable_module  # noqa: E402 - after render is defined
+
+callable_module(__name__, render)
