@@ -114,3 +114,8 @@ def test_the_python_names_work_after_their_modules_were_imported():
     d = explain(problem())
     assert "1.02" in render(d, "text") and train(problem()).final_params[0][1] > 1.99
     assert derive is not None and callable(derive)
+
+
+def test_the_readme_stall_example_warns(tmp_path, monkeypatch):
+    command = next(c for c, comment in README_COMMANDS if comment.startswith("stalls"))
+    assert "Warning: training stalled" in run_in(tmp_path, command, monkeypatch).stdout
