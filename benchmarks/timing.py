@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,21 +61,31 @@ def process_env():
         shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
 
 
-def run_once(cmd: list[str], env: dict) -> tuple[float, int]:
-    """Wall time and exit code of one process, its output discarded."""
+def run_once(cmd: list[str], env: dict) -> tuple[float, float, int]:
+    """Wall time, CPU time (user + system) and exit code of one process, its output discarded.
+
+    CPU time is less disturbed by other work on a busy machine than wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env).returncode
-    return time.perf_counter() - start, code
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), code
 
 
-def interleaved(commands: dict[str, list[str]], runs: int, env: dict, warmup: int = 2) -> dict[str, list[float]]:
-    """Wall times of each command, run in turn ``runs`` times (after ``warmup`` rounds), so load hits all alike."""
+def interleaved(commands: dict[str, list[str]], runs: int, env: dict, warmup: int = 2,
+                cpu: dict | None = None) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn ``runs`` times (after ``warmup`` rounds), so load hits all alike.
+
+    With ``cpu`` (a dict), it also receives each command's CPU times."""
     times = {name: [] for name in commands}
     for round_ in range(warmup + runs):
         for name, cmd in commands.items():
-            elapsed, code = run_once(cmd, env)
+            wall, used, code = run_once(cmd, env)
             if code:
                 raise RuntimeError(f"{name} exited with {code}: {' '.join(cmd)}")
             if round_ >= warmup:
-                times[name].append(elapsed)
+                times[name].append(wall)
+                if cpu is not None:
+                    cpu.setdefault(name, []).append(used)
     return times

@@ -84,6 +84,11 @@ CONSTANTS = {"pi": sympy.pi}
 
 def elementary(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite sigmoid and relu in terms of exp and Max, for SymPy's own diff."""
-    return expr.replace(sigmoid, lambda z: 1 / (1 + exp(-z))).replace(
-        relu, lambda z: Max(0, z)
-    )
+    # Innermost first, each application once (replace rebuilds the whole tree per pass: slow on
+    # the closed forms of a deep model).
+    found = sorted(expr.atoms(sigmoid, relu), key=sympy.count_ops)
+    rewritten: dict = {}
+    for f in found:
+        z = f.args[0].xreplace(rewritten)
+        rewritten[f] = 1 / (1 + exp(-z)) if isinstance(f, sigmoid) else Max(0, z)
+    return expr.xreplace(rewritten) if rewritten else expr

@@ -1,13 +1,14 @@
 """Closed forms made readable: common factors pulled out, fractions cancelled where they can.
 
-    tidy(2·x·(w·x − y)·1 + 0) = 2·x·(w·x − y),     x·σ(1 − σ)·(−y/σ + (1 − y)/(1 − σ)) = x·(σ − y)
+    2·x·(w·x + b − y) + 2·w·(w·x + b − y)   ->  2·(w + x)·(b + w·x − y)     (factor_terms)
+    −x·σ·(1 − σ)·(y/σ + (y − 1)/(1 − σ))    ->  x·(σ − y)                   (cancel, factor)
 
 SymPy's factor_terms does the first, cancel and factor the second. Both are
 costly on the closed forms of a deep model, so the work is shared and
 skipped where it cannot help: the parts factor_terms factors on their own
 (function arguments, bases of powers) are factored once per process,
-and cancel runs only where a denominator shares a factor with a product and
-the polynomials are small.
+and cancel runs only where a product shares a factor with a denominator in
+one of its sums and the polynomials are small.
 """
 
 from __future__ import annotations
@@ -95,20 +96,28 @@ def _put_back(expr: sympy.Expr, values: dict) -> sympy.Expr:
 
 
 def _cancellable(expr: sympy.Expr) -> bool:
-    """Does a denominator's base also appear as a factor of a product (σ(1 − σ)·y/σ)?
+    """Does a product hold a factor whose reciprocal appears in one of its sums (σ·(y/σ + ...))?
 
     A closed form is a sum of chain-rule products, so what cancels is such a
     shared factor. Without one, cancel and factor find nothing shorter and
     are costly (seconds on forms with many functions), so they are skipped.
     """
-    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative}
-    if not bases:
-        return False
     for product in expr.atoms(sympy.Mul):
-        for factor in product.args:
-            if (factor.base if factor.is_Pow and factor.exp.is_positive else factor) in bases:
-                return True
+        up, down = _bases(product.args)
+        inner = [f for s in product.args if s.is_Add for t in s.args for f in sympy.Mul.make_args(t)]
+        inner_up, inner_down = _bases(inner)
+        if up & inner_down or down & inner_up:
+            return True
     return False
+
+
+def _bases(factors) -> tuple[set, set]:
+    """The bases of the factors with positive and with negative exponents."""
+    up, down = set(), set()
+    for f in factors:
+        base, exp = f.as_base_exp()
+        (down if exp.is_negative else up).add(base)
+    return up, down
 
 
 def _expanded_terms(expr: sympy.Expr) -> int:

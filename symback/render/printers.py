@@ -333,7 +333,16 @@ def tex_number(value: float) -> str:
 
 
 def unicode(expr, values=None) -> str:
-    return UnicodePrinter(values).doprint(expr)
+    if values or not isinstance(expr, sympy.Basic) or not hashable(expr) or expr.has(sympy.Float):
+        return UnicodePrinter(values).doprint(expr)
+    return _unicode_exact(expr)
+
+
+@lru_cache(maxsize=4096)
+def _unicode_exact(expr) -> str:
+    # Without values or floats the text depends on the expression alone (no digits, nothing
+    # rounded), and an explanation shows most expressions more than once.
+    return UnicodePrinter().doprint(expr)
 
 
 def tex(expr, values=None, **settings) -> str:

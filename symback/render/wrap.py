@@ -10,7 +10,6 @@ characters as two columns.
 
 from __future__ import annotations
 
-import re
 import shutil
 import unicodedata
 from functools import lru_cache
@@ -22,7 +21,6 @@ MIN_WIDTH = 40
 #: what a line of maths may break before, best first: a relation, a sum's sign, a product's sign
 OPERATORS = ((" = ", " ≈ ", " ← "), (" + ", " − "), (" × ", " · "))
 _OPEN, _CLOSE = "([{", ")]}"
-_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 #: punctuation that may not begin a line (it stays at the end of the line before, as Chinese typesetting does)
 _NO_LINE_START = "，。、：；！？）」』》,.:;!?)"
 
@@ -37,7 +35,7 @@ def width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide characters count two)."""
     # Asked again and again of the same sides while columns are fitted, hence the cache;
     # only characters from U+1100 on can be wide.
-    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in _MAYBE_WIDE.findall(text))
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
 
 
 def breaks(text: str) -> list[tuple[int, int, int]]:
