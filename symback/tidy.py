@@ -112,11 +112,13 @@ def _cancellable(expr: sympy.Expr) -> bool:
 
 
 def _bases(factors) -> tuple[set, set]:
-    """The bases of the factors with positive and with negative exponents."""
+    """The bases of the factors with positive and with negative integer exponents (√u·(a/√u + b)
+    is no fraction that cancels)."""
     up, down = set(), set()
     for f in factors:
         base, exp = f.as_base_exp()
-        (down if exp.is_negative else up).add(base)
+        if exp.is_Integer:
+            (down if exp.is_negative else up).add(base)
     return up, down
 
 

@@ -92,6 +92,9 @@ def cli():
 
 def main(argv=None):
     """Console entry point."""
+    from .startup import defer_sympy_tensor
+
+    defer_sympy_tensor()  # a tenth of SymPy's start-up that no command needs
     cli.main(args=argv, prog_name="symback")
 
 
