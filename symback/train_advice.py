@@ -141,10 +141,11 @@ def advice(suggestion: Suggestion | None, words) -> str:
     """What to change after a divergence, from the rates tried."""
     if suggestion is None:
         return words("train.advice.untried")
+    epochs = words("train.epochs.one" if suggestion.epochs == 1 else "train.epochs.many", n=suggestion.epochs)
     if suggestion.lr is None:
-        return words("train.advice.none", rates=", ".join(map(_rate, suggestion.tried)), epochs=suggestion.epochs)
+        return words("train.advice.none", rates=", ".join(map(_rate, suggestion.tried)), epochs=epochs)
     return words("train.advice.rate", lr=_rate(suggestion.lr), start=_num(suggestion.start),
-                 end=_num(suggestion.end), epochs=suggestion.epochs)
+                 end=_num(suggestion.end), epochs=epochs)
 
 
 def divergence_words(divergence, words) -> str:

@@ -83,3 +83,9 @@ def test_a_model_with_many_parameters_at_a_minimum_has_not_stalled():
     p = problem(terms, params={f"w{i}": 0.2 for i in range(10)})  # Σw = 2 fits y = 2x exactly
     history = train(p, Settings(epochs=200))
     assert history.stalled is None
+
+
+def test_a_one_epoch_trial_says_1_epoch():
+    steep = problem(data=(("x", "y"), [(100, 200)]), lr=10)  # one step multiplies the loss by 4e10
+    diverged = train(steep, Settings(epochs=1)).diverged
+    assert "no smaller learning rate tried (1, 0.1, 0.01) converges in 1 epoch:" in diverged.reason
