@@ -206,3 +206,13 @@ def test_the_pytorch_program_reproduces_the_reference_where_pytorch_is_installed
     p = problem()
     assert _run(export_program(p, settings(p, dtype="float32"), "pytorch").text()) == _reference("float32")
     assert _run(export_program(p, target="pytorch").text()) == _reference("float64")
+
+
+@pytest.mark.parametrize("mode", ["sgd", "batch", "minibatch"])
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_pytorch_computes_symbacks_numbers_where_it_is_installed(case, mode):
+    pytest.importorskip("torch")  # optional: PyTorch is never a test dependency
+    model, loss, params, data = case
+    p = problem(model=model, loss=loss, params=params, data=data)
+    s = settings(p, epochs=3, mode=mode, batch_size=2 if mode == "minibatch" else None)
+    assert _agree(_numbers(_run(export_program(p, s, "pytorch", points=[]).text())), _expected(p, s), 1e-12)
