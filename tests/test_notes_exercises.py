@@ -140,3 +140,13 @@ def test_the_lesson_file_asks_for_exercises(tmp_path):
 def test_too_many_exercises_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["notes", "--exercises", "31", "-o", str(tmp_path / "n.md")])
     assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+
+
+def test_the_notes_print_each_check_command_as_the_shell_reads_it(lesson):
+    from symback.notes.blocks import Output
+    from symback.notes.content import notes_document
+
+    answers = notes_document(lesson, EN).sections[-1]
+    shell = lambda text: shlex.split(text.replace("\\\n", ""))  # noqa: E731 - a shell joins a line ending in \\
+    commands = [shell(b.text) for b in answers.blocks if isinstance(b, Output) and "check" in b.text]
+    assert commands == [shlex.split(check_command(lesson, e)) for e in lesson.exercises if e.check]

@@ -12,7 +12,7 @@ from sympy import Abs, Derivative, Eq, Mul, StrictLessThan
 
 from ..render.document import Chain, Chains, Math, Num, Para, Section, Seq, Text
 from ..render.explanation import forward_chains
-from .blocks import Grid, point_items, say
+from .blocks import Grid, Output, point_items, say
 from .exercises import check_command
 
 ETA_NAME = "eta"
@@ -43,7 +43,7 @@ def answer_section(lesson, words) -> Section:
         head = (Text(words("notes.ex_n", n=n) + " "),)
         blocks += ANSWERS[e.kind](lesson, e, words, head)
         if e.check:
-            blocks.append(Para(say(words, "notes.ans_check", command=Text(check_command(lesson, e)))))
+            blocks += [Para((Text(words("notes.ans_check")),)), Output(shell_lines(check_command(lesson, e)))]
     return Section(words("notes.answers"), tuple(blocks))
 
 
@@ -182,7 +182,28 @@ def _a_stability(lesson, e, words, head):
     return [Para(head + say(words, "notes.ans_stability", K=Math(K), relation=slope)), Grid(header, rows, "lrr"),
             Para(say(words, "notes.ans_epoch", product=product)),
             Para(say(words, key, A=Math(Abs(A)), value=_exact(abs(epoch)), bound=_exact(bound))),
-            Para(say(words, "notes.ans_try", command=Text(_train_command(lesson, e))))]
+            Para((Text(words("notes.ans_try")),)), Output(shell_lines(_train_command(lesson, e)))]
+
+
+def shell_lines(command: str, width: int = 72) -> str:
+    """A command folded between its words with a backslash, as a shell reads it."""
+    import shlex
+
+    words = [shlex.quote(w) for w in shlex.split(command)]
+    groups = []  # an option stays on the line of its value
+    for word in words:
+        if groups and groups[-1].startswith("--") and " " not in groups[-1] and not word.startswith("--"):
+            groups[-1] += " " + word
+        else:
+            groups.append(word)
+    lines, line = [], ""
+    for word in groups:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line + " \\")
+            line = "    " + word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join(lines + [line])
 
 
 def exact_slopes(c, lr: float) -> tuple[list, list, object]:
