@@ -41,6 +41,7 @@ STYLE = """
 .sb-fields input[aria-invalid="true"] { outline: 2px solid #c8102e; }
 #sb-stepper g.sb-current rect { stroke: #c8102e; stroke-width: 3.5; }
 #sb-stepper path.sb-current { stroke: #c8102e; stroke-width: 3; }
+#sb-stepper text.sb-label { paint-order: stroke; stroke: #fff; stroke-width: 5px; stroke-linejoin: round; }
 #sb-all { font: 0.95rem/1.5 "DejaVu Sans Mono", "Noto Sans Mono", monospace; padding-left: 2.2rem; }
 #sb-all li { overflow-wrap: anywhere; }
 #sb-all li.sb-current { background: #fdecee; }

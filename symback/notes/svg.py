@@ -96,7 +96,7 @@ def _edge_label(edge, points, marks) -> str:
     """An empty label at the middle of the arrow's last stretch, for the gradient arriving there."""
     (x0, y0), (x1, y1) = points[-2], points[-1]
     key = f"{marks[0][edge.source]}-{marks[0][edge.target]}"
-    return (f'<text x="{(x0 + x1) / 2 * EM:.1f}" y="{((y0 + y1) / 2 - 0.4) * EM:.1f}" text-anchor="middle" '
+    return (f'<text x="{(x0 + x1) / 2 * EM:.1f}" y="{((y0 + y1) / 2 - 0.6) * EM:.1f}" text-anchor="middle" '
             f'fill="{GRAD}" font-weight="bold" class="sb-label" data-sb-label="{key}"></text>')
 
 
