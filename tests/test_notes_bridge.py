@@ -97,3 +97,20 @@ def test_the_bridge_in_chinese(seed, tmp_path):
     path = str(tmp_path / "n.md")
     text = render_files(seed, path, "zh")[path]
     assert "## 7. 用 PyTorch 做同样的事" in text and "反向传播(第 4 节)" in text
+
+
+def test_big_data_get_a_listing_with_a_few_rows():
+    rows = [[i / 1000, 2 * i / 1000] for i in range(10_050)]
+    lesson = build_lesson(problem(data=(["x", "y"], rows)), settings=Settings(epochs=1))
+    section = _section(notes_document(lesson, EN), "The same in PyTorch")
+    codes = [code for code, _ in _block(section, Listing).lines]
+    assert "    …" in codes and "    (10.049, 20.098)," in codes and len(codes) < 40
+    assert not any(isinstance(b, Grid) for b in section.blocks)  # no update-by-update table of 10,050 rows
+
+
+def test_a_long_first_epoch_prints_its_first_and_last_updates():
+    rows = [[i / 10, 2 * i / 10] for i in range(1, 31)]
+    lesson = build_lesson(problem(data=(["x", "y"], rows)), settings=Settings(epochs=2))
+    text = _block(_section(notes_document(lesson, EN), "The same in PyTorch"), Output).text
+    grads = [line for line in text.splitlines() if line.startswith("\tgrad:")]
+    assert len(grads) == 12 and "…" in text and grads[-1].startswith("\tgrad: 3.0 6.0 ")

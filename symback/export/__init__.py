@@ -18,12 +18,14 @@ from ..errors import SpecError
 TARGETS = ("pytorch", "numpy")
 
 
-def export_program(problem, settings=None, target: str = "pytorch", points=None, words=None, refs=None):
+def export_program(problem, settings=None, target: str = "pytorch", points=None, words=None, refs=None,
+                   rows: int | None = None):
     """The :class:`~.program.Program` of ``problem`` trained with ``settings``.
 
     ``points`` are inputs to predict at (default: x = 4 for the original
     lesson's data); ``refs`` where the steps are explained (default: the
-    sections of ``symback explain``).
+    sections of ``symback explain``); ``rows`` writes only the first rows of the data (for a
+    listing that shows a few, which then need not fit a program).
     """
     from ..lang import wording
     from ..notes.lesson import default_points
@@ -39,10 +41,10 @@ def export_program(problem, settings=None, target: str = "pytorch", points=None,
     if target == "pytorch":
         from .torch_program import torch_program
 
-        return torch_program(problem, settings, points, words, refs)
+        return torch_program(problem, settings, points, words, refs, rows)
     from .numpy_program import numpy_program
 
-    return numpy_program(problem, settings, points, words, refs)
+    return numpy_program(problem, settings, points, words, refs, rows)
 
 
 __all__ = ["export_program", "TARGETS"]

@@ -37,7 +37,7 @@ HELPERS = {
 }
 
 
-def numpy_program(problem, settings, points, words, refs) -> Program:
+def numpy_program(problem, settings, points, words, refs, limit: int | None = None) -> Program:
     """The NumPy program of ``problem`` trained with ``settings`` (sgd, batch or minibatch)."""
     graph = build_graph(problem)
     names = Names(problem, graph)
@@ -50,7 +50,7 @@ def numpy_program(problem, settings, points, words, refs) -> Program:
         lines += [Line("F = np.float32", (Text(words("export.numpy_float32")),)), Line("")]
     lines += [Line(f"{names[n]} = {num(literal(v))}", (Text(words("export.numpy_param")),) if i == 0 else ())
               for i, (n, v) in enumerate(problem.params)]
-    lines += _data(problem, names, settings, words)
+    lines += _data(problem, names, settings, words, limit)
     lines.append(Line(f"lr = {num(literal(problem.lr))}", (Text(words("export.lr")), Math(ETA))))
     for helper in _helpers(graph):
         lines += [Line(""), Line("")] + [Line(x) for x in helper]
@@ -68,9 +68,9 @@ def _helpers(graph) -> list:
     return [HELPERS[f] for f in (sigmoid, relu) if f in used]
 
 
-def _data(problem, names, settings, words) -> list[Line]:
+def _data(problem, names, settings, words, limit=None) -> list[Line]:
     columns = names.inputs(problem) + ["y"]
-    rows = rows_of(problem)
+    rows = rows_of(problem, limit)
     if settings.mode == "sgd":
         return data_lines(rows, columns, (Text(words("export.data", columns=", ".join(columns))),))
     dtype = ", dtype=F" if settings.dtype == "float32" else ""

@@ -89,8 +89,13 @@ class Names:
         return self.map[key]
 
 
-def rows_of(problem) -> list[tuple]:
-    """The data as (inputs…, y) rows; a SpecError past MAX_ROWS."""
+def rows_of(problem, limit: int | None = None) -> list[tuple]:
+    """The data as (inputs…, y) rows; a SpecError past MAX_ROWS. With ``limit``, the first
+    ``limit`` − 1 rows and the last (a listing that shows a few of them)."""
+    if limit is not None:
+        data, n = problem.data, len(problem.data)
+        shown = list(range(n)) if n <= limit else list(range(limit - 1)) + [n - 1]
+        return [tuple(float(data.row(i)[c]) for c in list(problem.inputs) + [Y.name]) for i in shown]
     if len(problem.data) > MAX_ROWS:
         raise SpecError(f"the program holds its data: at most {MAX_ROWS:,} rows, these data have "
                         f"{len(problem.data):,}; export a sample of them (--data)")

@@ -23,7 +23,7 @@ from .program import (Line, Names, Program, batch_args, data_lines, literal, loo
 ETA = symbol("eta")
 
 
-def torch_program(problem, settings, points, words, refs) -> Program:
+def torch_program(problem, settings, points, words, refs, limit: int | None = None) -> Program:
     """The PyTorch program of ``problem`` trained with ``settings`` (sgd, batch or minibatch)."""
     names = Names(problem)
     printer = ProgramPrinter(names.map, "pytorch", tensor_symbols(problem))
@@ -38,7 +38,7 @@ def torch_program(problem, settings, points, words, refs) -> Program:
     for i, (name, value) in enumerate(problem.params):
         lines.append(Line(f"{names[name]} = torch.tensor({literal(value)}, requires_grad=True)",
                           (Text(words("export.param")),) if i == 0 else ()))
-    lines += _data(problem, names, settings, words)
+    lines += _data(problem, names, settings, words, limit)
     lines.append(Line(f"lr = {literal(problem.lr)}", (Text(words("export.lr")), Math(ETA))))
     inputs = names.inputs(problem)
     lines += ["", "", Line(f"def forward({', '.join(inputs)}):")]
@@ -53,9 +53,9 @@ def torch_program(problem, settings, points, words, refs) -> Program:
     return Program("pytorch", tuple(Line(x) if isinstance(x, str) else x for x in lines if x is not None))
 
 
-def _data(problem, names, settings, words) -> list:
+def _data(problem, names, settings, words, limit=None) -> list:
     columns = names.inputs(problem) + ["y"]
-    rows = rows_of(problem)
+    rows = rows_of(problem, limit)
     if settings.mode == "sgd":
         return data_lines(rows, columns, (Text(words("export.data", columns=", ".join(columns))),))
     out = []

@@ -21,6 +21,8 @@ from .blocks import Grid, Listing, Output, point_items, rounded, say
 LONG_LINE = 78
 #: data rows listed one per line: at most this many are shown
 SHOWN_ROWS = 4
+#: the listing is made from at most this many rows of the data (it shows fewer)
+LISTED_ROWS = 20
 #: the first-epoch table lists at most this many updates (the first and the last ones)
 MAX_UPDATES = 12
 #: and at most this many parameters
@@ -35,7 +37,7 @@ def bridge_section(lesson, words, where: Refs) -> Section:
     """The program, its printout and (SGD) the first epoch as a table."""
     s = lesson.history.settings
     points = [dict(p.point) for p in lesson.predictions]
-    program = export_program(lesson.problem, s, "pytorch", points, words, where)
+    program = export_program(lesson.problem, s, "pytorch", points, words, where, rows=LISTED_ROWS)
     blocks = [Para(say(words, "notes.bridge_lead", command=Text("symback export --to pytorch"),
                        numpy=Text("--to numpy"))),
               Listing(tuple((code, note) for code, note in _shown(program.lines))),
@@ -79,7 +81,11 @@ def printout(lesson) -> str:
     h, s = lesson.history, lesson.history.settings
     before = [f"predict(before training) {_point(p.point)} {p.before!r}" for p in lesson.predictions]
     after = [f"predict(after training) {_point(p.point)} {p.after!r}" for p in lesson.predictions]
-    lines = ["\tgrad: " + " ".join(repr(float(v)) for v in (u.sample or ()) + u.gradient) for u in lesson.first_epoch]
+    updates = list(lesson.first_epoch)
+    if len(updates) > MAX_UPDATES:  # the first ones and the last ones, as the table
+        updates = updates[:MAX_UPDATES - 3] + [None] + updates[-3:]
+    lines = ["…" if u is None else "\tgrad: " + " ".join(repr(float(v)) for v in (u.sample or ()) + u.gradient)
+             for u in updates]
     if lesson.first_epoch:
         lines.append(f"progress: 0 {lesson.first_epoch[-1].loss!r}")
     if len(h.epochs) > 1:

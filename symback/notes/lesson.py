@@ -86,10 +86,16 @@ def build_lesson(problem: Problem | None = None, sample: Mapping[str, float] | i
     return replace(lesson, exercises=make_exercises(lesson, exercises, seed))
 
 
+#: data with more rows than this get no update-by-update first epoch (it would only be cut short)
+FIRST_EPOCH_ROWS = 10_000
+
+
 def first_epoch(problem: Problem, settings: Settings) -> tuple:
-    """Every update of epoch 0 (one per sample in SGD), as training makes them."""
+    """Every update of epoch 0 (one per sample in SGD), as training makes them; () for big data."""
+    if len(problem.data) > FIRST_EPOCH_ROWS:
+        return ()
     updates: list = []
-    train(problem, settings._replace(epochs=1), on_update=updates.append)
+    train(problem, settings._replace(epochs=1, backend="numpy"), on_update=updates.append)
     return tuple(updates)
 
 
