@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from .derive import Derivation, Results, derive, local_derivatives, loss_at, symbolic_gradients
+from . import exact
+from .derive import Derivation, Results, derive, local_derivatives, shown_loss, symbolic_gradients, update
 from .errors import MathError, SpecError
 from .graph import Graph, build_graph
 from .spec import Problem
@@ -75,21 +76,25 @@ def explain_batch(problem: Problem) -> BatchDerivation:
         per_sample = tuple(s.gradients[k].value for s in samples)
         value = _mean(per_sample)
         before = problem.param_values[param.name]
-        after = before - problem.lr * value
+        after = update(before, problem.lr, value)
         if not math.isfinite(after):
             raise MathError(f"the update of {param} is not finite; try a smaller learning rate")
         gradients.append(BatchGradient(param, value, per_sample, samples[0].gradients[k].closed, before, after))
     new = {g.param.name: g.after for g in gradients}
-    loss_after = _mean([loss_at(graph, {**problem.param_values, **new, **problem.sample(i)}) for i in range(n)])
+    loss_after = _mean([shown_loss(graph, {**problem.param_values, **new, **problem.sample(i)}) for i in range(n)])
     return BatchDerivation(problem, graph, samples, tuple(gradients), loss, loss_after)
 
 
 def _mean(values) -> float:
-    """The mean, summed left to right as a loop (and PyTorch's mean) would."""
+    """The mean, summed left to right as a loop (and PyTorch's mean) would; shown numbers
+    averaged exactly."""
     total = 0.0
     for value in values:
         total += value
-    return total / len(values)
+    mean = total / len(values)
+    if not all(isinstance(v, exact.Shown) and v.exact is not None for v in values):
+        return mean
+    return exact.result(mean, sum(v.exact for v in values) / len(values), values)
 
 
 def indexed(expr: sympy.Expr, names) -> sympy.Expr:

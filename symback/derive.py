@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import sympy
 
-from . import steps
+from . import exact, steps
 from .errors import MathError, SpecError
 from .graph import Graph, Node, build_graph, check_finite, forward, local_derivative
 from .parse import symbol
@@ -119,6 +119,8 @@ class Derivation(Results):
     gradients: tuple[Gradient, ...]
     #: the loss on the same sample after the update
     loss_after: float = float("nan")
+    #: ∂node/∂child at the point, by (node, child): the shown numbers of the local derivatives
+    local_values: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         grads = ", ".join(f"{g.param}: {g.value!r}" for g in self.gradients)
@@ -129,7 +131,14 @@ class Derivation(Results):
         return self.values[self.graph.loss]
 
     def local_value(self, local: Local) -> float:
-        return _value(local.expr, self.values)
+        key = (local.node.name, local.child)
+        return self.local_values[key] if key in self.local_values else _value(local.expr, self.values)
+
+    def closed_value(self, gradient: Gradient) -> float:
+        """The closed form of ``gradient`` at the sample, computed exactly from the numbers shown."""
+        env = {**{symbol(n): exact.typed(v) for n, v in self.problem.params},
+               **{symbol(n): exact.typed(v) for n, v in self.point.items()}}
+        return exact.evaluate(gradient.closed, env, gradient.value)
 
     def adjoint(self, name) -> Adjoint:
         key = symbol(name) if isinstance(name, str) else name
@@ -220,15 +229,35 @@ def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Ma
     ``symbolic`` (from :func:`symbolic_gradients`) can be shared between samples.
     """
     env = {**problem.param_values, **point}
-    values = forward(graph, env)
+    values = shown_forward(graph, forward(graph, env))
     check_finite(graph, values)
-    adjoints = backward(graph, locals_, values)
+    local_values = {(l.node.name, l.child): exact.evaluate(l.expr, values, _local_value(graph, l, values))
+                    for l in locals_}
+    adjoints = backward(graph, locals_, values, local_values)
     grads = {a.node: a.value for a in adjoints}
     symbolic = symbolic or symbolic_gradients(problem, graph, locals_)
-    gradients = tuple(_gradient(problem, p, grads.get(p, 0.0), *symbolic[p]) for p in graph.params)
+    zero = exact.typed(0.0)
+    gradients = tuple(_gradient(problem, p, grads.get(p, zero), *symbolic[p]) for p in graph.params)
     gradients = _numeric_checks(graph, env, gradients)
-    after = loss_at(graph, {**env, **{g.param.name: g.after for g in gradients}})
-    return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after)
+    after = shown_loss(graph, {**env, **{g.param.name: g.after for g in gradients}})
+    return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after, local_values)
+
+
+def shown_forward(graph: Graph, values: Mapping) -> dict:
+    """The float forward ``values`` as Shown numbers: the given ones as typed, each node computed
+    exactly from the numbers shown for its operands."""
+    shown = {k: exact.typed(v) for k, v in values.items()}
+    for node in graph.nodes:
+        shown[node.name] = exact.evaluate(node.expr, shown, values[node.name])
+    return shown
+
+
+def shown_loss(graph: Graph, env: Mapping) -> float:
+    """The loss at ``env`` (names or symbols to numbers) as a Shown number, or nan where it is undefined."""
+    try:
+        return shown_forward(graph, forward(graph, env))[graph.loss]
+    except MathError:
+        return math.nan
 
 
 #: above this many (parameters × nodes), one directional difference checks all parameters at once
@@ -286,10 +315,16 @@ def symbolic_gradients(problem: Problem, graph: Graph, locals_) -> dict:
     return out
 
 
-def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple[Adjoint, ...]:
-    """The reverse pass: one Adjoint per node and parameter, from L down."""
-    upstream = {graph.loss: 1.0}
-    adjoints = [Adjoint(graph.loss, (), 1.0)]
+def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping,
+             local_values: Mapping | None = None) -> tuple[Adjoint, ...]:
+    """The reverse pass: one Adjoint per node and parameter, from L down.
+
+    Each number is a Shown float when ``local_values`` (Shown, by (node, child)) are given.
+    """
+    one = exact.typed(1.0)
+    upstream = {graph.loss: one}
+    adjoints = [Adjoint(graph.loss, (), one)]
+    local_values = local_values or {}
     incoming: dict[sympy.Symbol, list[Contribution]] = {}
     by_node: dict[sympy.Symbol, list[Local]] = {}
     for local in locals_:
@@ -300,9 +335,10 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple
             upstream[node.name] = total
             adjoints.append(Adjoint(node.name, tuple(incoming.get(node.name, ())), total))
         for local in by_node.get(node.name, ()):
-            value = _local_value(graph, local, values)
+            value = local_values.get((node.name, local.child))
+            value = _local_value(graph, local, values) if value is None else value
             up = upstream[node.name]
-            incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, up * value))
+            incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, _times(up, value)))
     for param in graph.params:
         contributions = tuple(incoming.get(param, ()))
         adjoints.append(Adjoint(param, contributions, _sum(c.value for c in contributions)))
@@ -310,10 +346,30 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping) -> tuple
 
 
 def _sum(values) -> float:
+    """Left to right in floats; shown numbers summed exactly."""
+    values = list(values)
     total = None
     for value in values:
-        total = value if total is None else total + value
-    return 0.0 if total is None else total
+        total = float(value) if total is None else total + value
+    if not values:
+        return exact.typed(0.0)
+    if len(values) == 1 or not all(isinstance(v, exact.Shown) for v in values):
+        return values[0] if len(values) == 1 else total
+    return exact.result(total, _exact_sum(values), values)
+
+
+def _exact_sum(values):
+    parts = [v.exact for v in values]
+    return None if any(p is None for p in parts) else sum(parts)
+
+
+def _times(a: float, b: float) -> float:
+    """a·b in floats; shown numbers multiplied exactly."""
+    product = a * b
+    if not (isinstance(a, exact.Shown) and isinstance(b, exact.Shown)):
+        return product
+    both = None if a.exact is None or b.exact is None else a.exact * b.exact
+    return exact.result(product, both, (a, b))
 
 
 def _local_value(graph: Graph, local: Local, values: Mapping) -> float:
@@ -335,10 +391,19 @@ def _value(expr: sympy.Expr, values: Mapping) -> float:
 
 def _gradient(problem: Problem, param, value: float, paths, closed, check) -> Gradient:
     before = problem.param_values[param.name]
-    after = before - problem.lr * value
+    after = update(before, problem.lr, value)
     if not math.isfinite(after):
         raise MathError(f"the update of {param} is not finite; try a smaller learning rate")
     return Gradient(param, value, paths, closed, check, before, after)
+
+
+def update(before: float, lr: float, gradient: float) -> float:
+    """before − lr·gradient in floats (as PyTorch), shown exactly from the numbers printed."""
+    after = before - lr * gradient
+    if not isinstance(gradient, exact.Shown) or gradient.exact is None or not math.isfinite(after):
+        return after
+    step = exact.exact_of(before) - exact.exact_of(lr) * gradient.exact
+    return exact.result(after, step, (gradient,))
 
 
 def chain_paths(graph: Graph, locals_, target) -> tuple[tuple[sympy.Expr, ...], ...] | None:

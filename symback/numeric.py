@@ -15,6 +15,7 @@ from typing import Mapping
 import sympy
 
 from .errors import MathError
+from .exact import Shown, decimal_text, round_significant
 from .functions import relu, sigmoid
 
 
@@ -184,7 +185,11 @@ def format_float(value: float) -> str:
     better than '2.0'); everything else is Python's round-trip repr. Inside
     :func:`significant_digits` the value is first rounded, and the rounding is
     reported to :func:`watch_rounding`, so printers can write ≈ instead of =.
+    A :class:`~symback.exact.Shown` prints as its exact number (1.96 for the
+    float 1.9599999999999997), and reports itself when it is approximate.
     """
+    if isinstance(value, Shown) and value.exact is not None:
+        return _format_shown(value)
     value = float(value)
     digits = _DIGITS.get()
     if digits and math.isfinite(value):
@@ -198,3 +203,16 @@ def format_float(value: float) -> str:
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
+
+
+def _format_shown(value: Shown) -> str:
+    """The exact number of ``value``; rounded inside :func:`significant_digits`; marked when approximate."""
+    exact, digits, marks = value.exact, _DIGITS.get(), _ROUNDED.get()
+    if digits:
+        rounded = round_significant(exact, digits)
+        if rounded != exact and marks is not None:
+            marks.append(value)
+        exact = rounded
+    if value.approx and marks is not None:
+        marks.append(value)
+    return decimal_text(exact)

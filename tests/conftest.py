@@ -1,13 +1,10 @@
-"""Shared helpers for the tests: the model table and a claim checker."""
+"""Shared helpers for the tests: the model table, the seed lesson, the tools TeX tests need."""
 
 from __future__ import annotations
 
 import math
-import random
-import re
 
 import pytest
-import sympy
 
 #: (model, loss, params, data columns, data rows): every function and loss at least once
 MODELS = [
@@ -54,47 +51,6 @@ def make_problem(row):
 
     model, loss, params, names, rows = row
     return problem(model, loss, params, data=(names, rows))
-
-
-def _sigmoid(z):
-    return 1 / (1 + sympy.exp(-z))
-
-
-def _relu(z):
-    return sympy.Max(0, z)
-
-
-def claim_sides(text: str):
-    """Parse a JSON claim 'lhs = rhs' with SymPy alone (real symbols; sigmoid, relu as functions)."""
-    lhs, rhs = text.split(" = ")
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) - {
-        "Derivative", "sigmoid", "relu", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "Abs", "sign",
-        "Heaviside", "pi"}
-    space = {n: sympy.Symbol(n, real=True) for n in names}
-    space.update({"sigmoid": _sigmoid, "relu": _relu})
-    return sympy.sympify(lhs, locals=space), sympy.sympify(rhs, locals=space)
-
-
-def claim_holds(text: str) -> bool:
-    """True if the claim is an identity (symbolically, or at random real points)."""
-    lhs, rhs = (side.doit() for side in claim_sides(text))
-    delta = lhs - rhs
-    if delta == 0:
-        return True
-    free = sorted(delta.free_symbols, key=str)
-    if not free and not rhs.free_symbols:
-        a, b = complex(lhs.evalf()), complex(rhs.evalf())
-        return abs(a - b) <= 1e-9 * max(1.0, abs(b))
-    if sympy.simplify(delta) == 0:
-        return True
-    rng = random.Random(7)
-    free = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    for _ in range(5):
-        point = {s: rng.uniform(0.2, 0.9) for s in free}
-        a, b = complex(lhs.subs(point).evalf()), complex(rhs.subs(point).evalf())
-        if not abs(a - b) <= 1e-8 * max(1.0, abs(b)):
-            return False
-    return True
 
 
 @pytest.fixture

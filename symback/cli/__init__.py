@@ -99,9 +99,9 @@ def main(argv=None):
 
 
 def _register():
-    from . import check, explain, export, notes, train
+    from . import check, explain, export, notes, train, verify
 
-    for module in (explain, train, check, notes, export):
+    for module in (explain, train, check, notes, export, verify):
         cli.add_command(module.command)
 
 

@@ -11,7 +11,8 @@ from sympy import Derivative
 from ..batch import INDEX, indexed, mean_notation
 from ..parse import symbol
 from .document import Chain, Chains, Math, Num, Para, Section, Seq, Table, Text
-from .explanation import MAX_ROWS, check_text, forward_chains, kink_paragraphs, local_chains, phrase, problem_section, prose, update_section
+from .explanation import (MAX_ROWS, check_text, forward_chains, kink_paragraphs, local_chains, phrase, problem_section,
+                          prose, result, update_section)
 
 
 def batch_sections(b, words) -> tuple:
@@ -86,8 +87,8 @@ def mean_chains(b, words) -> Chains:
     count = sympy.Integer(n)
     L, L_i = b.graph.loss, _per_sample(b.graph.loss.name)
     rows = [Chain((Math(L), Math(mean_notation(L_i, (), n)), Seq("/", (_sum_of(s.loss for s in b.samples), Math(count))),
-                   Num(b.loss)), note=phrase(words, "explain.mean", n=Text(str(n))))]
+                   result(b.loss)), note=phrase(words, "explain.mean", n=Text(str(n))))]
     for g in b.gradients:
         rows.append(Chain((Math(Derivative(L, g.param)), Math(mean_notation(Derivative(L_i, g.param), (), n)),
-                           Seq("/", (_sum_of(g.per_sample), Math(count))), Num(g.value))))
+                           Seq("/", (_sum_of(g.per_sample), Math(count))), result(g.value))))
     return Chains(tuple(rows))

@@ -15,6 +15,7 @@ import sympy
 from sympy import Derivative, Eq
 
 from ..functions import relu
+from ..exact import Shown, decimal_text, round_significant
 from ..numeric import format_float
 from ..parse import symbol
 from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text
@@ -23,6 +24,8 @@ from .written import as_written
 ETA = symbol("eta")
 #: in a batch, at most this many rows are listed (the first and the last ones)
 MAX_ROWS = 12
+#: significant digits of a number inside a sentence
+PROSE_DIGITS = 6
 
 
 def document(derivation, words) -> Document:
@@ -45,8 +48,18 @@ def document(derivation, words) -> Document:
 
 
 def prose(value: float) -> Text:
-    """A number inside a sentence: six significant digits are enough to read."""
-    return Text(format_float(float(f"{value:.6g}")))
+    """A number inside a sentence: six significant digits are enough to read; "≈ " before it
+    when it is rounded or approximate, as in an equation."""
+    if isinstance(value, Shown) and value.exact is not None:
+        rounded = round_significant(value.exact, PROSE_DIGITS)
+        about = "≈ " if value.approx or rounded != value.exact else ""
+        return Text(about + decimal_text(rounded))
+    return Text(format_float(float(f"{value:.{PROSE_DIGITS}g}")))
+
+
+def result(value: float) -> Num:
+    """The number a step gives, as the last side of its equation ("≈" before it only if that step rounded)."""
+    return Num(value.as_result() if isinstance(value, Shown) else value)
 
 
 def phrase(words, key: str, **items) -> tuple:
@@ -95,7 +108,7 @@ def forward_chains(d, numbers: bool = True) -> Chains:
     for node in d.graph.nodes:
         sides = [Math(node.name), Math(node.shown)]
         if numbers:
-            sides += [Math(node.shown, d.values), Num(d.values[node.name])]
+            sides += [Math(node.shown, d.values), result(d.values[node.name])]
         rows.append(Chain(tuple(sides)))
     return Chains(tuple(rows))
 
@@ -106,7 +119,7 @@ def local_chains(d, words, numbers: bool = True) -> Chains:
     for local in backward_order(d.locals):
         sides = [Math(Derivative(local.node.name, local.child)), Math(local.expr)]
         if numbers:
-            sides += [Math(local.expr, d.values), Num(d.local_value(local))]
+            sides += [Math(local.expr, d.values), result(d.local_value(local))]
         note = (Text(words("explain.rule." + local.rule.key) + ": "), Math(local.rule.formula()))
         rows.append(Chain(tuple(sides), note=note))
     return Chains(tuple(rows))
@@ -154,12 +167,12 @@ def backward_chains(d, words) -> Chains:
             continue
         if len(terms) == 1:
             symbolic, numeric, _ = terms[0]
-            rows.append(Chain((Math(Derivative(L, u)), symbolic, numeric, Num(adjoint.value)),
+            rows.append(Chain((Math(Derivative(L, u)), symbolic, numeric, result(adjoint.value)),
                               label=phrase(words, "explain.at", node=Math(u))))
             continue
         for c, (symbolic, numeric, value) in zip(adjoint.contributions, terms):
-            rows.append(Chain((symbolic, numeric, Num(value)), label=phrase(words, "explain.via", node=Math(c.via))))
-        rows.append(Chain((Math(Derivative(L, u)), Seq("+", tuple(Num(t[2]) for t in terms)), Num(adjoint.value)),
+            rows.append(Chain((symbolic, numeric, result(value)), label=phrase(words, "explain.via", node=Math(c.via))))
+        rows.append(Chain((Math(Derivative(L, u)), Seq("+", tuple(Num(t[2]) for t in terms)), result(adjoint.value)),
                           label=phrase(words, "explain.at", node=Math(u)),
                           note=phrase(words, "explain.fanout", node=Math(u), n=Text(str(len(terms))))))
     return Chains(tuple(rows))
@@ -180,7 +193,7 @@ def closed_chains(d, words) -> Chains:
     for g in d.gradients:
         rows.append(Chain(_closed_sides(d.graph.loss, g), note=(Text(check_text(g.check, words)),)))
         if g.closed is not None:
-            rows.append(Chain((Text(""), Math(g.closed, env), Num(g.value))))
+            rows.append(Chain((Text(""), Math(g.closed, env), result(d.closed_value(g)))))
     return Chains(tuple(rows))
 
 
@@ -217,7 +230,7 @@ def update_section(d, words, sentence: tuple, number: int) -> Section:
         grad = Derivative(L, g.param)
         step = g.param - ETA * grad
         values = {g.param: g.before, ETA: d.problem.lr, grad: g.value}
-        rows.append(Chain((Math(g.param), Math(step), Math(step, values), Num(g.after)), arrow=True))
+        rows.append(Chain((Math(g.param), Math(step), Math(step, values), result(g.after)), arrow=True))
     blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(sentence))
     return Section(words("explain.update"), blocks, number)
 

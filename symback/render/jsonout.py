@@ -1,9 +1,12 @@
 """The JSON format: the contract of DESIGN.md, built from the derivation.
 
 Every step has a ``rule`` and a ``claim``: an equation ``lhs = rhs`` in SymPy
-syntax that holds on its own (derivatives written ``Derivative(expr, var)``,
-no name defined elsewhere), so anyone can check it with SymPy alone.
-Numbers are plain JSON numbers; a non-finite value becomes null.
+syntax that holds on its own (derivatives written ``Derivative(expr, var)``),
+with its decimals read as the exact numbers they spell (0.1 is 1/10). A step
+whose right-hand side is rounded (an irrational value, or more digits than
+are printed) has ``"approx": true`` and holds to the digits printed.
+:func:`symback.claims.verify` checks every claim. Numbers are plain JSON
+numbers (the float64 results, as computed); a non-finite value becomes null.
 """
 
 from __future__ import annotations
@@ -31,6 +34,14 @@ def _eq(lhs: str, rhs: str) -> str:
 
 def _num(value: float) -> str:
     return format_float(value) if math.isfinite(value) else "nan"
+
+
+def _claim(step: dict, lhs: str, rhs: float) -> dict:
+    """``step`` with the claim lhs = rhs, and ``"approx": true`` when rhs was rounded."""
+    step = {**step, "claim": _eq(lhs, _num(rhs))}
+    if getattr(rhs, "rounded", False) or not math.isfinite(rhs):
+        step["approx"] = True
+    return step
 
 
 def render_json(derivation) -> str:
@@ -68,8 +79,8 @@ def sample_payload(d) -> dict:
 
 
 def forward_steps(d) -> list:
-    return [{"rule": "forward", "node": n.name.name,
-             "claim": _eq(claim(n.shown, d.values), _num(d.values[n.name]))} for n in d.graph.nodes]
+    return [_claim({"rule": "forward", "node": n.name.name}, claim(n.shown, d.values), d.values[n.name])
+            for n in d.graph.nodes]
 
 
 def local_steps(locals_, d=None) -> list:
@@ -81,8 +92,7 @@ def local_steps(locals_, d=None) -> list:
         steps.append({**base, "kind": "local", "formula": _eq(claim(formula.lhs), claim(formula.rhs)),
                       "claim": _eq(claim(Derivative(local.node.expr, local.child)), claim(local.expr))})
         if d is not None:
-            steps.append({**base, "kind": "local_value",
-                          "claim": _eq(claim(local.expr, d.values), _num(d.local_value(local)))})
+            steps.append(_claim({**base, "kind": "local_value"}, claim(local.expr, d.values), d.local_value(local)))
     return steps
 
 
@@ -91,11 +101,11 @@ def chain_steps(d) -> list:
     steps = []
     for adjoint in d.adjoints[1:]:
         for c in adjoint.contributions:
-            steps.append({"rule": "chain", "node": c.node.name, "via": c.via.name,
-                          "claim": _eq(_product(c.upstream, c.local), _num(c.value))})
+            steps.append(_claim({"rule": "chain", "node": c.node.name, "via": c.via.name},
+                                _product(c.upstream, c.local), c.value))
         if len(adjoint.contributions) > 1:
             total = " + ".join(_paren(c.value) for c in adjoint.contributions)
-            steps.append({"rule": "accumulate", "node": adjoint.node.name, "claim": _eq(total, _num(adjoint.value))})
+            steps.append(_claim({"rule": "accumulate", "node": adjoint.node.name}, total, adjoint.value))
     return steps
 
 
@@ -117,8 +127,8 @@ def closed_steps(d) -> list:
             continue
         steps.append({"rule": "closed_form", "param": g.param.name,
                       "claim": _eq(claim(Derivative(d.problem.loss_expr, g.param)), claim(g.closed))})
-        steps.append({"rule": "closed_form_value", "param": g.param.name,
-                      "claim": _eq(claim(g.closed, env), _num(g.value))})
+        steps.append(_claim({"rule": "closed_form_value", "param": g.param.name}, claim(g.closed, env),
+                            d.closed_value(g)))
     return steps
 
 
@@ -128,7 +138,7 @@ def update_steps(d) -> list:
         grad = sympy.Symbol("g")
         step = sympy.Add(g.param, sympy.Mul(-1, ETA, grad, evaluate=False), evaluate=False)
         text = claim(step, {g.param: g.before, ETA: d.problem.lr, grad: g.value})
-        steps.append({"rule": "update", "param": g.param.name, "claim": _eq(text, _num(g.after))})
+        steps.append(_claim({"rule": "update", "param": g.param.name}, text, g.after))
     return steps
 
 
@@ -138,12 +148,12 @@ def batch_payload(b) -> dict:
         out["samples"].append({**s.point, "loss": number(s.loss),
                                "gradient": {g.param.name: number(g.value) for g in s.gradients}})
     n = len(b.samples)
-    out["steps"].append({"rule": "mean", "claim": _eq(_mean([s.loss for s in b.samples]), _num(b.loss))})
+    out["steps"].append(_claim({"rule": "mean"}, _mean([s.loss for s in b.samples]), b.loss))
     for g, first in zip(b.gradients, b.samples[0].gradients):
         if first.closed is not None:
             out["steps"].append({"rule": "closed_form", "param": g.param.name,
                                  "claim": _eq(claim(Derivative(b.problem.loss_expr, g.param)), claim(first.closed))})
-        out["steps"].append({"rule": "mean", "param": g.param.name, "claim": _eq(_mean(g.per_sample), _num(g.value))})
+        out["steps"].append(_claim({"rule": "mean", "param": g.param.name}, _mean(g.per_sample), g.value))
     out["steps"] += update_steps(b)
     out.update({
         "loss": number(b.loss),

@@ -1,0 +1,294 @@
+"""The numbers an explanation shows, computed exactly.
+
+A printed "=" is exact. Every number an equation of the explanation shows is a
+:class:`Shown`: the float64 value as computed (what the results, training and
+PyTorch use) together with the exact number printed for it. Decimals typed by
+the user are the rationals they spell (0.1 = 1/10); sums, products, quotients
+and integer powers of shown numbers stay exact, so (−1.4)² = 1.96 and
+0 − 0.01·(−2.8) = 0.028 hold as printed. A result that is irrational (tanh(1),
+e^0.5, ln 2: computed with mpmath to PRECISION digits) or that needs more than
+SIGNIFICANT digits (1/3) is rounded to SIGNIFICANT digits and ``rounded``: its
+equation is printed with "≈" and holds to its last digit.
+
+Each step works from the numbers printed for its operands, so every equation
+can be checked on its own with the numbers it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Mapping
+
+import mpmath
+import sympy
+
+from .functions import relu, sigmoid
+
+#: significant digits of a rounded result (and the most an exact one may have)
+SIGNIFICANT = 16
+#: decimal digits mpmath works with for irrational values
+PRECISION = 40
+#: integer powers above this exponent are not computed exactly (the numbers would swell)
+MAX_EXACT_EXPONENT = 64
+
+
+class Shown(float):
+    """A float64 as computed, printed as the number ``exact`` (a Fraction).
+
+    ``approx``: ``exact`` only approximates the quantity (an operand of the step
+    that gave it was approximate, or the step rounded); ``rounded``: that step
+    rounded, so its own equation holds only to the printed digits.
+    """
+
+    __slots__ = ("exact", "approx", "rounded")
+
+    def __new__(cls, computed: float, exact: Fraction | None, approx: bool = False, rounded: bool = False):
+        self = super().__new__(cls, computed)
+        self.exact, self.approx, self.rounded = exact, approx, rounded
+        return self
+
+    def __reduce__(self):
+        return Shown, (float(self), self.exact, self.approx, self.rounded)
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+    def as_result(self) -> "Shown":
+        """The value as the right-hand side of its own step: approximate only if that step rounded."""
+        return Shown(float(self), self.exact, self.rounded, self.rounded)
+
+
+def typed(value: float) -> Shown:
+    """A number the user gave: exactly the decimal it prints as (0.1 is 1/10)."""
+    if isinstance(value, Shown):
+        return value
+    value = float(value)
+    return Shown(value, Fraction(repr(value)) if math.isfinite(value) else None)
+
+
+def exact_of(value) -> Fraction | None:
+    """The exact number shown for ``value`` (a float reads as the decimal it prints as)."""
+    return typed(value).exact
+
+
+def result(computed: float, exact, operands=()) -> Shown:
+    """The Shown of a step's result: ``exact`` (a Fraction, an mpmath number or None) as printed.
+
+    Rounded to SIGNIFICANT digits unless it is a short terminating decimal;
+    without an exact value, the float itself is rounded.
+    """
+    inexact = any(getattr(o, "approx", True) for o in operands)
+    if exact is None:
+        if not math.isfinite(computed):
+            return Shown(computed, None, True, True)
+        exact = Fraction(computed)
+    elif not isinstance(exact, Fraction):
+        exact = _fraction(exact)
+        if exact is None:
+            return Shown(computed, None, True, True)
+        shown = round_significant(exact, SIGNIFICANT)
+        return Shown(computed, shown, True, True)
+    if significant_digits(exact) is not None and significant_digits(exact) <= SIGNIFICANT:
+        return Shown(computed, exact, inexact, False)
+    return Shown(computed, round_significant(exact, SIGNIFICANT), True, True)
+
+
+def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
+    """``expr`` at the exact numbers ``env`` shows (symbol -> Shown), as a Shown of ``computed``."""
+    operands = [env[s] for s in expr.free_symbols if s in env]
+    try:
+        with mpmath.workdps(PRECISION):
+            value = exact_value(expr, env)
+    except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError):
+        value = None  # outside what is computed exactly: the float, rounded and marked
+    return result(computed, value, operands)
+
+
+def exact_value(expr: sympy.Expr, env: Mapping):
+    """The value of ``expr``: a Fraction when rational operations give it, else an mpmath number."""
+    if expr.is_Symbol:
+        exact = env[expr].exact
+        if exact is None:
+            raise ValueError(f"{expr} has no finite value")
+        return exact
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    if expr.is_Float:
+        return Fraction(repr(float(expr)))
+    if expr.is_NumberSymbol:
+        return mpmath.mpf(expr.evalf(PRECISION + 5))
+    if isinstance(expr, sympy.Heaviside):
+        z = exact_value(expr.args[0], env)
+        at_zero = exact_value(expr.args[1], env) if len(expr.args) > 1 else Fraction(1, 2)
+        return Fraction(1) if z > 0 else (Fraction(0) if z < 0 else at_zero)
+    args = [exact_value(a, env) for a in expr.args]
+    if expr.is_Add:
+        return _fold(args, lambda s, t: s + t)
+    if expr.is_Mul:
+        return _fold(args, lambda s, t: s * t)
+    if expr.is_Pow:
+        return _power(*args)
+    function = _FUNCTIONS.get(expr.func)
+    if function is None:
+        raise TypeError(f"no exact value for {expr.func}")
+    return function(args[0])
+
+
+def _fold(values, op):
+    if any(not isinstance(v, Fraction) for v in values):
+        values = [_mp(v) for v in values]
+    total = values[0]
+    for value in values[1:]:
+        total = op(total, value)
+    return total
+
+
+def _power(base, exponent):
+    if isinstance(base, Fraction) and isinstance(exponent, Fraction):
+        if exponent.denominator == 1 and abs(exponent) <= MAX_EXACT_EXPONENT:
+            if base == 0 and exponent < 0:
+                raise ZeroDivisionError("0 to a negative power")
+            return base ** int(exponent)
+        root = _exact_root(base, exponent)
+        if root is not None:
+            return root
+    if base < 0 and not (isinstance(exponent, Fraction) and exponent.denominator == 1):
+        raise ValueError("a negative number to a fractional power")
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError("0 to a negative power")
+    return mpmath.power(_mp(base), _mp(exponent))
+
+
+def _exact_root(base: Fraction, exponent: Fraction):
+    """base**(p/q) when the q-th root of base is rational (√2.25 = 1.5), else None."""
+    p, q = exponent.numerator, exponent.denominator
+    if base < 0 or q > 8 or abs(p) > MAX_EXACT_EXPONENT:
+        return None
+    top, bottom = _integer_root(base.numerator, q), _integer_root(base.denominator, q)
+    if top is None or bottom is None or (p < 0 and top == 0):
+        return None
+    return Fraction(top, bottom) ** p
+
+
+def _integer_root(n: int, q: int):
+    root = round(n ** (1 / q)) if n < 2**1000 else None
+    if root is None:
+        return None
+    for r in (root - 1, root, root + 1):
+        if r >= 0 and r**q == n:
+            return r
+    return None
+
+
+def _mp(value):
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    return value
+
+
+def _at_zero(exact_zero, function):
+    """A function whose value at 0 is a rational (exp 0 = 1, tanh 0 = 0), else computed by mpmath."""
+    return lambda z: exact_zero if z == 0 else function(_mp(z))
+
+
+def _log(z):
+    if z <= 0:
+        raise ValueError("log of a number that is not positive")
+    return Fraction(0) if z == 1 else mpmath.log(_mp(z))
+
+
+def _sigmoid(z):
+    if z == 0:
+        return Fraction(1, 2)
+    z = _mp(z)
+    return 1 / (1 + mpmath.exp(-z))
+
+
+def _sign(z):
+    return Fraction((z > 0) - (z < 0))
+
+
+_FUNCTIONS = {
+    sympy.exp: _at_zero(Fraction(1), mpmath.exp),
+    sympy.log: _log,
+    sympy.sin: _at_zero(Fraction(0), mpmath.sin),
+    sympy.cos: _at_zero(Fraction(1), mpmath.cos),
+    sympy.tan: _at_zero(Fraction(0), mpmath.tan),
+    sympy.tanh: _at_zero(Fraction(0), mpmath.tanh),
+    sigmoid: _sigmoid,
+    relu: lambda z: z if z > 0 else Fraction(0),
+    sympy.Abs: abs,
+    sympy.sign: _sign,
+}
+
+
+def _fraction(value) -> Fraction | None:
+    """An mpmath number as the Fraction it is (None if it is not a finite real)."""
+    if isinstance(value, mpmath.mpc):
+        return None
+    value = mpmath.mpf(value)
+    if not mpmath.isfinite(value):
+        return None
+    sign, mantissa, exponent, _bits = value._mpf_
+    number = Fraction(mantissa) * (Fraction(2) ** exponent)
+    return -number if sign else number
+
+
+# -- exact decimals ----------------------------------------------------------
+
+
+def significant_digits(q: Fraction) -> int | None:
+    """How many significant digits ``q`` has as a terminating decimal (None if it does not terminate)."""
+    parts = decimal_parts(q)
+    return None if parts is None else len(parts[1])
+
+
+def decimal_parts(q: Fraction) -> tuple[bool, str, int] | None:
+    """(negative, digits, exponent) with q = ±digits·10^exponent and no trailing zero; None if q
+    does not terminate (its denominator has a prime factor other than 2 and 5)."""
+    if q == 0:
+        return False, "0", 0
+    den, twos, fives = q.denominator, 0, 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return None
+    shift = max(twos, fives)
+    digits = str(abs(q.numerator) * 10**shift // q.denominator)
+    stripped = digits.rstrip("0")
+    return q < 0, stripped, len(digits) - len(stripped) - shift
+
+
+def round_significant(q: Fraction, digits: int) -> Fraction:
+    """``q`` rounded to ``digits`` significant digits (half to even)."""
+    if q == 0:
+        return q
+    size = abs(q)
+    exponent = len(str(size.numerator)) - len(str(size.denominator))
+    if size < Fraction(10) ** exponent:
+        exponent -= 1
+    elif size >= Fraction(10) ** (exponent + 1):
+        exponent += 1
+    scale = Fraction(10) ** (digits - 1 - exponent)
+    rounded = Fraction(round(size * scale)) / scale
+    return -rounded if q < 0 else rounded
+
+
+def decimal_text(q: Fraction) -> str:
+    """A terminating decimal as Python writes floats: 1.96, -2, 0.028, 1.5e-07, 1e+16."""
+    negative, digits, exponent = decimal_parts(q)
+    sign = "-" if negative else ""
+    power = len(digits) - 1 + exponent  # the exponent in scientific notation
+    if -4 <= power < 16:
+        if exponent >= 0:
+            return sign + digits + "0" * exponent
+        point = len(digits) + exponent
+        whole = digits[:point] if point > 0 else "0"
+        return f"{sign}{whole}.{'0' * max(0, -point)}{digits[max(point, 0):]}"
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
