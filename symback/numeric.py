@@ -167,6 +167,11 @@ def significant_digits(digits: int | None):
         _DIGITS.reset(token)
 
 
+def current_digits() -> int | None:
+    """The significant digits set by :func:`significant_digits` (None: every digit)."""
+    return _DIGITS.get()
+
+
 @contextlib.contextmanager
 def watch_rounding():
     """Yields a list that is non-empty after a number printed in this block was rounded."""
@@ -216,3 +221,11 @@ def _format_shown(value: Shown) -> str:
     if value.approx and marks is not None:
         marks.append(value)
     return decimal_text(exact)
+
+
+def rounds_for_display(value: float) -> bool:
+    """Does printing ``value`` inside :func:`significant_digits` change it?"""
+    with watch_rounding() as marks:
+        shown = Shown(float(value), value.exact, False, False) if isinstance(value, Shown) else value
+        format_float(shown)
+    return bool(marks)

@@ -14,7 +14,7 @@ import json
 import math
 from typing import Iterator, NamedTuple
 
-from .numeric import format_float
+from .numeric import current_digits, format_float
 from .train import Epoch, History, Update
 from .train_advice import divergence_words, stall_words
 
@@ -41,12 +41,17 @@ def predictions(history: History, points) -> tuple[Prediction, ...]:
 
 
 def num(value) -> str:
-    """Shortest round-trip text of a float: 1.02, -2.0, 4.0."""
-    return repr(float(value))
+    """Shortest round-trip text of a float: 1.02, -2.0, 4.0 (rounded inside ``significant_digits``, --digits)."""
+    value = float(value)
+    digits = current_digits()
+    if digits and math.isfinite(value):
+        value = float(f"{value:.{digits}g}")
+    return repr(value)
 
 
 def _params(pairs) -> str:
-    return ", ".join(f"{n} = {num(v)}" for n, v in pairs)
+    """w = 1.5959051959019805, or w ≈ 1.596 when --digits rounded it."""
+    return ", ".join(f"{n} {'=' if num(v) == repr(float(v)) else '≈'} {num(v)}" for n, v in pairs)
 
 
 def _point(pairs) -> str:
@@ -82,7 +87,7 @@ def predict_lines(preds, words, when: str) -> list[str]:
 def update_line(update: Update, names, words) -> str:
     """One update of ``-v``: like the original program's '\\tgrad: x y dL/dw', then the new parameters."""
     gradient = " ".join(num(g) for g in update.gradient)
-    params = ", ".join(f"{n} = {num(v)}" for n, v in zip(names, update.params))
+    params = _params(zip(names, update.params))
     if update.sample is not None:
         return words("train.update", sample=" ".join(num(v) for v in update.sample), gradient=gradient, params=params)
     return words("train.update_batch", index=update.index, loss=num(update.loss), gradient=gradient, params=params)

@@ -32,9 +32,12 @@ from .options import OutputPath, build_problem, check_outputs, lang_option, less
               help="Write the answers to the exercises to FILE (any notes format) instead of the end of the notes.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the exercises' numbers (and of the minibatch shuffle); default 0.")
+@click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
+              help="Show numbers with N significant digits; '≈' marks a relation to a rounded number "
+                   "(default: every digit).")
 @lang_option
 def command(model, loss, params, data, lr, problem_file, output, sample, mode, epochs, batch_size, predict, lang,
-            slides, interactive, exercises, answers, seed):
+            slides, interactive, exercises, answers, seed, digits):
     """Write lecture notes: the whole lesson about the problem, in one file.
 
     The question and the data; the model and the loss; the computational
@@ -58,6 +61,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     from ..lesson import lesson_texts
     from ..notes import check_interactive, notes_format, wants_slides, write_notes
     from ..notes.lesson import build_lesson
+    from ..numeric import significant_digits
     from ..spec import parse_assignments
     from ..train import settings
     from ..train_report import divergence_text
@@ -85,7 +89,8 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
               "loss": loss if loss is not None else lesson_file.get("loss")}
     lesson = build_lesson(problem, point, chosen, points, texts, {k: v for k, v in source.items() if v},
                           count, chosen.seed)
-    wrote(*write_notes(lesson, output, lang, slides, interactive, answers))
+    with significant_digits(digits):
+        wrote(*write_notes(lesson, output, lang, slides, interactive, answers))
     if lesson.history.diverged:
         words = wording(lang)
         reason = divergence_text(lesson.history, words)

@@ -61,10 +61,13 @@ class WholeNumber(click.ParamType):
               help="Output format.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per update (sample, gradient, new parameters), "
                                                      "like the original program.")
+@click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
+              help="Show the report's numbers with N significant digits; '≈' marks a rounded parameter "
+                   "(default: every digit; JSON and --history keep every digit).")
 @lang_option
 @output_option
 def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_size, seed, dtype, backend, predict,
-            plot, history_file, fmt, verbose, lang, output):
+            plot, history_file, fmt, verbose, digits, lang, output):
     """Train the model by gradient descent, with the gradient that backpropagation derives.
 
     The gradient is the symbolic derivation of 'symback explain', compiled once
@@ -83,6 +86,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
+    from ..numeric import significant_digits
     from ..train import settings, train
 
     if verbose and fmt == "json":
@@ -97,11 +101,11 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     _check_outputs(history_file, plot)
     words = wording(lang)
     report = Report(words, points, output, verbose and fmt == "text")
-    with _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming, chosen.epochs,
-                   words("train.progressbar")) as bar:
+    with significant_digits(digits), _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming,
+                                               chosen.epochs, words("train.progressbar")) as bar:
         history = train(problem, chosen, on_start=report.start, on_update=report.update if verbose else None,
                         on_epoch=report.epoch if verbose else bar, log_all=bool(history_file) or fmt == "json")
-    preds = report.finish(history, fmt)
+        preds = report.finish(history, fmt)
     _save(history, preds, history_file, plot, lang)
     if history.diverged:
         from ..train_report import divergence_text

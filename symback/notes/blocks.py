@@ -12,21 +12,25 @@ typeset the maths inside the sentence.
 
 from __future__ import annotations
 
+import math
 import string
+from fractions import Fraction
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
 from ..parse import symbol
-from ..render.document import Math, Num, Text
+from ..exact import Shown
+from ..render.document import Math, Num, Text, equation
 
 
 @dataclass(frozen=True)
 class Equals:
-    """``side₀ = side₁ = …``; sides are items."""
+    """``side₀ = side₁ = …``; sides are items (``≈`` before a side with a rounded number)."""
 
     sides: tuple
+    arrow = False
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,13 @@ def joined(items, separator: str = ", ") -> tuple:
 
 
 def rounded(value: float, digits: int = 6) -> Num:
-    """A number rounded to ``digits`` significant digits, for reading."""
-    return Num(float(f"{value:.{digits}g}"))
+    """A number rounded to ``digits`` significant digits, for reading; in an equation it is
+    written after "≈" when the rounding changed it."""
+    short = float(f"{value:.{digits}g}")
+    if not math.isfinite(short):
+        return Num(short)
+    changed = short != float(value)
+    return Num(Shown(short, Fraction(repr(short)), changed, changed))
 
 
 def eq(lhs, rhs) -> sympy.Eq:
@@ -110,7 +119,14 @@ def plain(items) -> str:
     """Items as plain Unicode text (alt text of figures, titles of drawings)."""
     from ..render.text import item
 
-    return "".join(" = ".join(plain((s,)) for s in x.sides) if isinstance(x, Equals) else item(x) for x in items)
+    return "".join(joined_equation(x, lambda s: plain((s,)), " = ", " ≈ ") if isinstance(x, Equals) else item(x)
+                   for x in items)
+
+
+def joined_equation(x: Equals, show, equals: str, about: str) -> str:
+    """``x`` printed by ``show``, its sides joined by ``equals``, or ``about`` before a rounded one."""
+    sides, signs = equation(x, show, equals, equals, about)
+    return sides[0] + "".join(sign + side for sign, side in zip(signs, sides[1:]))
 
 
 #: the column a comment starts at in a listing, when the code is shorter

@@ -19,7 +19,8 @@ from sympy import Derivative
 from ..parse import symbol
 from ..spec import Y, Y_HAT
 from ..render.document import Chain, Chains, Document, Math, Num, Para, Section, Seq, Table, Text
-from ..render.explanation import backward_order, closed_blocks, problem_section, prose, update_section
+from ..numeric import rounds_for_display
+from ..render.explanation import backward_order, closed_blocks, problem_section, prose, result, update_section
 from .blocks import Equals, Figure, Grid, point_items, rounded, say
 from .figures import graph_figure
 from .bridge import bridge_section, refs
@@ -127,10 +128,16 @@ def graph_section(d, words) -> Section:
 def forward_section(d, words) -> Section:
     """node | operation | with the numbers | value, from the parameters to the loss."""
     header = tuple((Text(words(f"notes.col_{k}")),) for k in ("node", "operation", "numbers", "value"))
-    rows = tuple(((Math(n.name),), (Math(n.shown),), (Math(n.shown, d.values),), (Num(d.values[n.name]),))
+    rows = tuple(((Math(n.name),), (Math(n.shown),), (Math(n.shown, d.values),), _value_cell(d.values[n.name]))
                  for n in d.graph.nodes)
     lead = Para((Text(words("notes.forward_lead")),))
     return Section(words("notes.forward"), (lead, Grid(header, rows, "lwwr")))
+
+
+def _value_cell(value) -> tuple:
+    """A node's value in the forward table: after "≈" when the step that gave it rounded."""
+    rounded = getattr(value, "rounded", False) or rounds_for_display(value)
+    return (Text("≈ "), Num(value)) if rounded else (Num(value),)
 
 
 def backward_section(d, words) -> Section:
@@ -145,7 +152,7 @@ def backward_section(d, words) -> Section:
             rows.append(_edge_row(L, u, c, local_of[(c.via, u)], words))
         if len(adjoint.contributions) > 1:
             total = Equals((Math(Derivative(L, u)), Seq("+", tuple(Num(c.value) for c in adjoint.contributions)),
-                            Num(adjoint.value)))
+                            result(adjoint.value)))
             rows.append(((), (), (Text(words("notes.sum_row", n=len(adjoint.contributions))),), (total,)))
     blocks = (Para((Text(words("notes.backward_lead")),)), Grid(header, tuple(rows), "wwnw"),
               Para((Text(words("notes.rules_used")),)), rules_chains(d, words))
@@ -155,7 +162,7 @@ def backward_section(d, words) -> Section:
 def _edge_row(L, u, c, local, words) -> tuple:
     upstream = Equals((Math(Derivative(L, c.via)), Num(c.upstream)))
     sides = [Math(Derivative(c.via, u))] + ([] if local.expr.is_Number else [Math(local.expr)]) + [Num(c.local)]
-    gradient = Equals((Math(Derivative(L, u)), Seq("×", (Num(c.upstream), Num(c.local))), Num(c.value)))
+    gradient = Equals((Math(Derivative(L, u)), Seq("×", (Num(c.upstream), Num(c.local))), result(c.value)))
     return ((upstream,), (Equals(tuple(sides)),), (Text(words("explain.rule." + local.rule.key)),), (gradient,))
 
 

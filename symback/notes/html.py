@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from ..render import html as base
-from .blocks import Equals, Figure, Grid, Listing, Output, plain
+from .blocks import Equals, Figure, Grid, Listing, Output, joined_equation, plain
 from .svg import curve_svg, graph_svg
 
 STYLE = """
@@ -58,10 +58,10 @@ pre.output { overflow-x: auto; padding: 0.7rem 0.9rem; background: #fbfbf4; bord
 def item(x) -> str:
     """An item in running text; a long Equals is split at its "=" signs so it can wrap."""
     if isinstance(x, Equals):
-        sides = [base.fragment(s) for s in x.sides]
         if len(plain((x,))) <= base.SHORT:
-            return "<math>" + "<mo>=</mo>".join(sides) + "</math>"
-        return " <math><mo>=</mo></math> ".join(f"<math>{s}</math>" for s in sides)
+            return "<math>" + joined_equation(x, base.fragment, "<mo>=</mo>", "<mo>≈</mo>") + "</math>"
+        return joined_equation(x, lambda s: f"<math>{base.fragment(s)}</math>", " <math><mo>=</mo></math> ",
+                               " <math><mo>≈</mo></math> ")
     return base.item(x)
 
 

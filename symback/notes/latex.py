@@ -14,13 +14,13 @@ from __future__ import annotations
 import unicodedata
 
 from ..render import latex as base
-from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text, marked_sides, relations
+from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text, equation
 from sympy import Indexed, Sum
 from sympy.printing.precedence import PRECEDENCE
 
 from ..render.printers import TexPrinter
 from ..render.text import item as plain_item
-from .blocks import Equals, Figure, Grid, Listing, Output
+from .blocks import Equals, Figure, Grid, Listing, Output, joined_equation
 from .geometry import text_width
 from .tikz import COLOURS, curve_pgfplots, graph_tikz
 
@@ -101,7 +101,7 @@ def item(x, math: bool = False, slash: bool = False) -> str:
             return ""
         return rf"\text{{{escape(x.text)}}}" if math else escape(x.text)
     if isinstance(x, Equals):
-        text = " = ".join(item(s, True, slash) for s in x.sides)
+        text = joined_equation(x, lambda s: item(s, True, slash), " = ", r" \approx ")
         return text if math else f"${text}$"
     if slash and isinstance(x, Math):
         text = SlashTexPrinter(x.values).doprint(x.expr)
@@ -126,10 +126,8 @@ def _align(rows) -> str:
 
 
 def _sides(chain, render) -> tuple[list[str], list[str]]:
-    """The printed sides (none equal to the one before) and the relations between them:
-    ← first for an update, ≈ before a side whose numbers were rounded, else =."""
-    sides, approx = marked_sides(chain, render)
-    return sides, relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
+    """The sides (a repeat dropped) and the relations between them: ←, =, or ≈ before a rounded number."""
+    return equation(chain, render, r"\leftarrow", "=", r"\approx")
 
 
 def _aligned_row(chain) -> str:

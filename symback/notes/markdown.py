@@ -13,12 +13,12 @@ from urllib.parse import quote
 from ..render import latex as tex
 from ..render import markdown as base
 from ..render.document import Chains, Fields, Para, Text
-from .blocks import Equals, Figure, Grid, Listing, Output, commented, plain
+from .blocks import Equals, Figure, Grid, Listing, Output, commented, joined_equation, plain
 
 
 def maths(x, in_table: bool = False) -> str:
     if isinstance(x, Equals):
-        inner = " = ".join(_tex(s) for s in x.sides)
+        inner = joined_equation(x, _tex, " = ", r" \approx ")
     else:
         inner = _tex(x)
     if in_table:

@@ -113,6 +113,13 @@ def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:
     return texts, approx
 
 
+def equation(chain, show, arrow: str, equals: str, about: str) -> tuple[list[str], list[str]]:
+    """The sides printed by ``show`` (a repeat dropped) and the relation before each side after
+    the first: ``arrow`` first in an update, ``about`` before a side with a rounded number, else ``equals``."""
+    texts, approx = marked_sides(chain, show)
+    return texts, relations(chain, len(texts) - 1, arrow, equals, approx, about)
+
+
 def shown_sides(chain: Chain, show) -> list[str]:
     """The sides printed by ``show``, without a side equal to the one before it."""
     return marked_sides(chain, show)[0]

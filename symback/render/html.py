@@ -12,7 +12,7 @@ from html import escape
 
 from sympy.printing.precedence import PRECEDENCE
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, equation
 from .mathml import MathMLPrinter
 
 _OPS = {"×": "×", "·": "·", "+": "+", "/": "/", " ": "\u2009"}
@@ -68,9 +68,7 @@ def chains(block: Chains) -> str:
     """label | left side | = the other sides … note, one row per chain."""
     rows = []
     for chain in block.rows:
-        sides = [fragment(s) for s in chain.sides]
-        sides = [s for i, s in enumerate(sides) if i == 0 or s != sides[i - 1]]
-        rel = ["←" if chain.arrow and j == 0 else "=" for j in range(len(sides) - 1)]
+        sides, rel = equation(chain, fragment, "←", "=", "≈")
         shown = [s for i, s in enumerate(chain.sides) if i == 0 or fragment(s) != fragment(chain.sides[i - 1])]
         rest = " ".join(_wrapping(r, side) for r, side in zip(rel, shown[1:]))
         note = f' <span class="note">{items(chain.note)}</span>' if chain.note else ""
