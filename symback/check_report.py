@@ -20,7 +20,9 @@ from sympy import Derivative, Eq
 
 from .check import answer_symbols
 from .check_backprop import POINTS, Backprop
+from .exact import evaluate, typed
 from .lang import wording
+from .numeric import format_float
 from .render.printers import claim, unicode
 from .render.written import as_written
 from .steps import Rule
@@ -161,9 +163,20 @@ def _sample_lines(verdict, t) -> list[str]:
     lines += ["  " + line for line in _table([(t("check.your_answer"), mine), (t("check.expected"), truth)])]
     if verdict.elsewhere is not None:
         where, answer, expected = verdict.elsewhere
+        relation, truth = _exact_value(verdict, where, expected, t)
         lines.append(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
-                       question=unicode(verdict.question), truth=_value_text(expected, t)))
+                       question=unicode(verdict.question), relation=relation, truth=truth))
     return lines
+
+
+def _exact_value(verdict, where: Mapping, value, t) -> tuple[str, str]:
+    """The true derivative at ``where`` from its closed form, computed exactly: ("=", digits), or
+    ("≈", digits) when it is irrational or rounded."""
+    if value is None:
+        return "=", t("check.undefined")
+    env = {sympy.Symbol(str(k), real=True): typed(v) for k, v in where.items()}
+    shown = evaluate(verdict.expected, env, value)
+    return ("≈" if shown.approx else "="), format_float(shown).replace("-", "−")
 
 
 def _derivation_lines(verdict, t) -> list[str]:

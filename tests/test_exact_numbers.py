@@ -124,3 +124,14 @@ def test_verify_never_evaluates_the_claims(tmp_path):
     path = tmp_path / "e.json"
     path.write_text(json.dumps({"steps": [{"claim": "__import__('os') = 1"}]}))
     assert CliRunner().invoke(cli, ["verify", str(path)]).exit_code == 2
+
+
+def test_check_writes_an_exact_derivative_with_equals():
+    text = run("check", "--model", "w*x", "--sample", "x=1,y=2", "--answer", "2*x*(w*x - y) + 2*(w-1)", code=1)
+    assert "but ∂L/∂w = −21." in text
+
+
+def test_check_writes_an_irrational_derivative_with_approx():
+    text = run("check", "--model", "sigmoid(w*x + b)", "--loss", "bce", "--param", "w=0.5", "--param", "b=0",
+               "--sample", "x=2,y=1", "--wrt", "w", "--answer", "-x*y*(1 - sigmoid(w*x + b))", code=1)
+    assert "but ∂L/∂w ≈ −0.2879290900106218." in text

@@ -20,6 +20,7 @@ from sympy import Derivative
 
 from ..render import latex as base
 from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text
+from ..render.explanation import result
 from .blocks import Equals, Figure, Grid
 from .content import forward_section, graph_section, model_section, question_section
 from .figures import graph_figure
@@ -158,11 +159,11 @@ def backward_steps(d, words) -> list[tuple]:
             local = local_of[(c.via, u)]
             local_side = Math(Derivative(c.via, u) if local.expr.is_Number else local.expr)
             equation = Equals((Math(Derivative(L, u)), Seq("×", (Math(Derivative(L, c.via)), local_side)),
-                               Seq("×", (Num(c.upstream), Num(c.local))), Num(c.value)))
+                               Seq("×", (Num(c.upstream), Num(c.local))), result(c.value)))
             steps.append((None if many else u, ((u, c.via),), equation, words("explain.rule." + local.rule.key)))
         if many:
             total = Equals((Math(Derivative(L, u)), Seq("+", tuple(Num(c.value) for c in adjoint.contributions)),
-                            Num(adjoint.value)))
+                            result(adjoint.value)))
             edges = tuple((u, c.via) for c in adjoint.contributions)
             steps.append((u, edges, total, words("notes.sum_row", n=len(adjoint.contributions))))
     return steps
