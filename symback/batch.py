@@ -68,7 +68,8 @@ def explain_batch(problem: Problem) -> BatchDerivation:
     graph = build_graph(problem)
     locals_ = local_derivatives(graph)
     symbolic = symbolic_gradients(problem, graph, locals_)
-    samples = tuple(derive(problem, graph, locals_, problem.sample(i), symbolic) for i in range(len(problem.data)))
+    samples = tuple(derive(problem, graph, locals_, problem.sample(i), symbolic, shown_after=False)
+                    for i in range(len(problem.data)))
     n = len(samples)
     loss = _mean([s.loss for s in samples])
     gradients = []

@@ -223,10 +223,11 @@ _RULES = {
 
 
 def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Mapping[str, float],
-           symbolic: dict | None = None) -> Derivation:
+           symbolic: dict | None = None, shown_after: bool = True) -> Derivation:
     """Forward values, the backward pass and the gradients at ``point``.
 
-    ``symbolic`` (from :func:`symbolic_gradients`) can be shared between samples.
+    ``symbolic`` (from :func:`symbolic_gradients`) can be shared between samples;
+    without ``shown_after`` the loss after the update is only the float (a batch shows its own).
     """
     env = {**problem.param_values, **point}
     values = shown_forward(graph, forward(graph, env))
@@ -239,7 +240,7 @@ def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Ma
     zero = exact.typed(0.0)
     gradients = tuple(_gradient(problem, p, grads.get(p, zero), *symbolic[p]) for p in graph.params)
     gradients = _numeric_checks(graph, env, gradients)
-    after = shown_loss(graph, {**env, **{g.param.name: g.after for g in gradients}})
+    after = (shown_loss if shown_after else loss_at)(graph, {**env, **{g.param.name: g.after for g in gradients}})
     return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after, local_values)
 
 

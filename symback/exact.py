@@ -7,7 +7,7 @@ the user are the rationals they spell (0.1 = 1/10); sums, products, quotients
 and integer powers of shown numbers stay exact, so (−1.4)² = 1.96 and
 0 − 0.01·(−2.8) = 0.028 hold as printed. A result that is irrational (tanh(1),
 e^0.5, ln 2: computed with mpmath to PRECISION digits) or that needs more than
-SIGNIFICANT digits (1/3) is rounded to SIGNIFICANT digits and ``rounded``: its
+EXACT_DIGITS digits (1/3) is rounded to SIGNIFICANT digits and ``rounded``: its
 equation is printed with "≈" and holds to its last digit.
 
 Each step works from the numbers printed for its operands, so every equation
@@ -25,12 +25,18 @@ import sympy
 
 from .functions import relu, sigmoid
 
-#: significant digits of a rounded result (and the most an exact one may have)
+#: significant digits of a rounded result
 SIGNIFICANT = 16
+#: the most significant digits an exact result is shown with (0.4621171572600098 − 2 = −1.5378828427399902)
+EXACT_DIGITS = 17
 #: decimal digits mpmath works with for irrational values
-PRECISION = 40
+PRECISION = 60
+#: mpmath numbers beyond 2^±this are not turned into fractions (10^±1200: no float comes near)
+MAX_BINARY_EXPONENT = 4000
 #: integer powers above this exponent are not computed exactly (the numbers would swell)
 MAX_EXACT_EXPONENT = 64
+#: an exact value whose numerator or denominator is longer than this many bits is rounded at once
+MAX_EXACT_BITS = 4000
 
 
 class Shown(float):
@@ -79,19 +85,35 @@ def result(computed: float, exact, operands=()) -> Shown:
     without an exact value, the float itself is rounded.
     """
     inexact = any(getattr(o, "approx", True) for o in operands)
-    if exact is None:
+    if exact is None:  # not computed exactly: the float, rounded and marked
         if not math.isfinite(computed):
             return Shown(computed, None, True, True)
-        exact = Fraction(computed)
-    elif not isinstance(exact, Fraction):
+        return Shown(computed, round_significant(Fraction(computed), SIGNIFICANT), True, True)
+    if not isinstance(exact, Fraction):
         exact = _fraction(exact)
         if exact is None:
             return Shown(computed, None, True, True)
-        shown = round_significant(exact, SIGNIFICANT)
-        return Shown(computed, shown, True, True)
-    if significant_digits(exact) is not None and significant_digits(exact) <= SIGNIFICANT:
+        return Shown(computed, rounded(exact), True, True)
+    digits = None if _too_long(exact) else significant_digits(exact)
+    if digits is not None and digits <= EXACT_DIGITS:
         return Shown(computed, exact, inexact, False)
-    return Shown(computed, round_significant(exact, SIGNIFICANT), True, True)
+    return Shown(computed, rounded(exact), True, True)
+
+
+def _too_long(q: Fraction) -> bool:
+    return max(q.numerator.bit_length(), q.denominator.bit_length()) > MAX_EXACT_BITS
+
+
+def rounded(q: Fraction) -> Fraction:
+    """``q`` to SIGNIFICANT digits; near ±1, the digits of its distance from ±1, as far as they are
+    known (σ(60) = 1 − 8.76·10⁻²⁷ is not 1: its 1 − σ must stay positive, and its log finite)."""
+    gap = 1 - abs(q)
+    if 0 < gap < Fraction(1, 10**6):
+        known = PRECISION - 4 - len(str(gap.denominator // max(gap.numerator, 1)))
+        if known >= 3:
+            near = 1 - round_significant(gap, min(SIGNIFICANT, known))
+            return near if q > 0 else -near
+    return round_significant(q, SIGNIFICANT)
 
 
 def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
@@ -146,7 +168,8 @@ def _fold(values, op):
 
 def _power(base, exponent):
     if isinstance(base, Fraction) and isinstance(exponent, Fraction):
-        if exponent.denominator == 1 and abs(exponent) <= MAX_EXACT_EXPONENT:
+        size = max(base.numerator.bit_length(), base.denominator.bit_length()) * abs(exponent)
+        if exponent.denominator == 1 and abs(exponent) <= MAX_EXACT_EXPONENT and size <= MAX_EXACT_BITS:
             if base == 0 and exponent < 0:
                 raise ZeroDivisionError("0 to a negative power")
             return base ** int(exponent)
@@ -227,10 +250,13 @@ def _fraction(value) -> Fraction | None:
     """An mpmath number as the Fraction it is (None if it is not a finite real)."""
     if isinstance(value, mpmath.mpc):
         return None
-    value = mpmath.mpf(value)
+    if not isinstance(value, mpmath.mpf):  # (mpf() again would round it to the default 15 digits)
+        value = mpmath.mpf(value)
     if not mpmath.isfinite(value):
         return None
     sign, mantissa, exponent, _bits = value._mpf_
+    if abs(exponent) > MAX_BINARY_EXPONENT:
+        return None  # e^(−10⁸⁶): far beyond any float; the float itself is shown, rounded
     number = Fraction(mantissa) * (Fraction(2) ** exponent)
     return -number if sign else number
 
@@ -249,10 +275,10 @@ def decimal_parts(q: Fraction) -> tuple[bool, str, int] | None:
     does not terminate (its denominator has a prime factor other than 2 and 5)."""
     if q == 0:
         return False, "0", 0
-    den, twos, fives = q.denominator, 0, 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
+    den = q.denominator
+    twos = (den & -den).bit_length() - 1
+    den >>= twos
+    fives = 0
     while den % 5 == 0:
         den //= 5
         fives += 1
@@ -268,15 +294,24 @@ def round_significant(q: Fraction, digits: int) -> Fraction:
     """``q`` rounded to ``digits`` significant digits (half to even)."""
     if q == 0:
         return q
-    size = abs(q)
-    exponent = len(str(size.numerator)) - len(str(size.denominator))
-    if size < Fraction(10) ** exponent:
+    top, bottom = abs(q.numerator), q.denominator
+    exponent = int((top.bit_length() - bottom.bit_length()) * 0.30102999566398120)  # ≈ log10 |q|, fixed below
+    while _scaled(top, bottom, -exponent) < 1:
         exponent -= 1
-    elif size >= Fraction(10) ** (exponent + 1):
+    while _scaled(top, bottom, -exponent) >= 10:
         exponent += 1
-    scale = Fraction(10) ** (digits - 1 - exponent)
-    rounded = Fraction(round(size * scale)) / scale
+    shift = digits - 1 - exponent
+    top, bottom = (top * 10**shift, bottom) if shift >= 0 else (top, bottom * 10**-shift)
+    whole, rest = divmod(top, bottom)
+    if 2 * rest > bottom or (2 * rest == bottom and whole % 2):
+        whole += 1  # half to even
+    rounded = Fraction(whole * 10**-shift) if shift <= 0 else Fraction(whole, 10**shift)
     return -rounded if q < 0 else rounded
+
+
+def _scaled(top: int, bottom: int, shift: int) -> Fraction:
+    """(top/bottom)·10^shift."""
+    return Fraction(top * 10**shift, bottom) if shift >= 0 else Fraction(top, bottom * 10**-shift)
 
 
 def decimal_text(q: Fraction) -> str:
