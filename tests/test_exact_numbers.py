@@ -135,3 +135,7 @@ def test_check_writes_an_irrational_derivative_with_approx():
     text = run("check", "--model", "sigmoid(w*x + b)", "--loss", "bce", "--param", "w=0.5", "--param", "b=0",
                "--sample", "x=2,y=1", "--wrt", "w", "--answer", "-x*y*(1 - sigmoid(w*x + b))", code=1)
     assert "but ∂L/∂w ≈ −0.2879290900106218." in text
+
+
+def test_latex_writes_approx_in_a_sentence_as_maths():
+    assert r"goes from 1.96 to $\approx$ 1.71348." in run("explain", *NOISY, "--format", "latex")

@@ -16,7 +16,7 @@ ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
     "✓": r"\checkmark{}", "✗": r"$\times$", "…": r"\ldots{}", "η": r"$\eta$", "×": r"$\times$",
-    "←": r"$\leftarrow$", "Σ": r"$\Sigma$", "ŷ": r"$\hat{y}$", "−": "-", "σ": r"$\sigma$",
+    "←": r"$\leftarrow$", "≈": r"$\approx$", "Σ": r"$\Sigma$", "ŷ": r"$\hat{y}$", "−": "-", "σ": r"$\sigma$",
 }
 _OPS = {"×": r"\times", "·": r"\cdot", "+": "+", "/": "/", " ": r"\,"}
 
