@@ -150,3 +150,14 @@ def test_the_notes_print_each_check_command_as_the_shell_reads_it(lesson):
     shell = lambda text: shlex.split(text.replace("\\\n", ""))  # noqa: E731 - a shell joins a line ending in \\
     commands = [shell(b.text) for b in answers.blocks if isinstance(b, Output) and "check" in b.text]
     assert commands == [shlex.split(check_command(lesson, e)) for e in lesson.exercises if e.check]
+
+
+def test_the_update_is_the_lessons_first_with_another_rate(seed_lesson):
+    (e,) = [e for e in seed_lesson.exercises if e.kind == "update"]
+    assert e.d.point == seed_lesson.derivation.point and e.d.problem.lr != seed_lesson.problem.lr
+    assert e.d.gradients[0].value == -2.0
+
+
+def test_the_gradient_is_asked_at_another_sample(lesson):
+    for e in (e for e in lesson.exercises if e.kind == "gradient"):
+        assert e.d.point != lesson.derivation.point

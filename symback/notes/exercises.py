@@ -5,7 +5,7 @@ Six kinds, in this order (then again, with other numbers):
 * ``forward``: the forward pass at new parameter values and a new sample;
 * ``local``: one local derivative of the graph, as a formula and a number;
 * ``gradient``: ∂L/∂p by the backward pass at another sample;
-* ``update``: one step of gradient descent with another learning rate;
+* ``update``: the lesson's first update with another learning rate;
 * ``mistake``: a student's derivation with one mistake of ``symback check``'s
   catalogue (:mod:`symback.diagnose`) to find;
 * ``stability``: whether a learning rate converges or diverges, by the
@@ -84,7 +84,7 @@ def _stability_applies(lesson) -> bool:
     return c is not None and c.affine and c.mode == "sgd" and all(s.bound is not None for s in c.samples)
 
 
-def nice_derivation(problem, rng, lr: float | None = None, keep_params: bool = False) -> Derivation:
+def nice_derivation(problem, rng, lr: float | None = None, keep_params: bool = False, avoid=None) -> Derivation:
     """A derivation at drawn parameters and a drawn sample whose numbers are short and exact where possible.
 
     Draws are scored by a numeric forward and backward pass (cheap); only the best is derived.
@@ -100,6 +100,8 @@ def nice_derivation(problem, rng, lr: float | None = None, keep_params: bool = F
         params = dict(problem.params) if keep_params else {n: rng.choice(PARAMS) for n in problem.param_names}
         sample = {n: rng.choice(INPUTS) for n in problem.inputs}
         sample["y"] = rng.choice((0.0, 1.0)) if binary else rng.choice(TARGETS)
+        if sample == avoid:
+            continue
         length = _length(graph, locals_, {**params, **sample})
         if length < best_length:
             best, best_length = (params, sample), length
@@ -154,7 +156,7 @@ def _local(lesson, rng) -> Exercise:
 
 
 def _gradient(lesson, rng) -> Exercise:
-    d = nice_derivation(lesson.problem, rng, keep_params=True)
+    d = nice_derivation(lesson.problem, rng, keep_params=True, avoid=lesson.derivation.point)
     g = rng.choice(d.gradients)
     return Exercise("gradient", d, param=g.param, check=_answer(d, g))
 
@@ -168,8 +170,9 @@ def _answer(d, g) -> tuple:
 
 
 def _update(lesson, rng) -> Exercise:
+    """The lesson's own first update (section "The first update"), with another learning rate."""
     lr = rng.choice([r for r in RATES if r != lesson.problem.lr])
-    d = nice_derivation(lesson.problem, rng, lr=lr, keep_params=True)
+    d = explain(replace(lesson.problem, lr=lr), lesson.derivation.point)
     return Exercise("update", d, check=_answer(d, d.gradients[0]))
 
 
