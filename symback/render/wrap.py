@@ -10,6 +10,7 @@ characters as two columns.
 
 from __future__ import annotations
 
+import bisect
 import shutil
 import unicodedata
 from functools import lru_cache
@@ -67,9 +68,14 @@ def wrap_math(text: str, first: int, rest: int) -> list[str]:
     but never cut inside a number or a name).
     """
     places = breaks(text)
+    at = [i for _, _, i in places]
+    cols = _columns(text)
     lines, begin, room = [], 0, first
-    while width(text[begin:]) > room:
-        cut = _best_break([(d, r, i) for d, r, i in places if i > begin], text, begin, room)
+    while cols[-1] - cols[begin] > room:
+        # the places after begin, and those of them that fit (widths only grow with i)
+        after = bisect.bisect_right(at, begin)
+        fit = bisect.bisect_right(cols, cols[begin] + room) - 1
+        cut = _best_break(places[after:], places[after:bisect.bisect_right(at, fit)], cols, begin, room)
         if cut is None:
             break
         lines.append(text[begin:cut].rstrip())
@@ -77,15 +83,23 @@ def wrap_math(text: str, first: int, rest: int) -> list[str]:
     return lines + [text[begin:]]
 
 
-def _best_break(places, text: str, begin: int, room: int) -> int | None:
+def _columns(text: str) -> list[int]:
+    """cols[i] = width(text[:i]): one pass, so a line's width is a difference (long closed forms
+    have thousands of breaks; measuring each candidate line anew was quadratic)."""
+    cols = [0]
+    for ch in text:
+        cols.append(cols[-1] + width(ch))
+    return cols
+
+
+def _best_break(places, fitting, cols: list[int], begin: int, room: int) -> int | None:
     if not places:
         return None
-    fitting = [(d, r, i) for d, r, i in places if width(text[begin:i]) <= room]
     if not fitting:
         return min(places)[2]  # nothing fits: the shallowest, earliest break keeps the overflow short
     depth = min(d for d, _, _ in fitting)
     fitting = [(r, i) for d, r, i in fitting if d == depth]
-    full = [(r, i) for r, i in fitting if 2 * width(text[begin:i]) >= room] or fitting
+    full = [(r, i) for r, i in fitting if 2 * (cols[i] - cols[begin]) >= room] or fitting
     rank = min(r for r, _ in full)
     return max(i for r, i in full if r == rank)
 
