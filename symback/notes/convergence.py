@@ -68,6 +68,9 @@ class Convergence:
     samples: tuple[SampleMap, ...]
     epoch_slope: float | None
     epoch_offset: float | None
+    #: False where SymPy could not expand the map (or solve for η) within its bound: the notes say so
+    expanded: bool = True
+    solved: bool = True
 
     @property
     def mean_curvature(self) -> float:
@@ -113,24 +116,30 @@ def convergence(derivation, mode: str, learned: float) -> Convergence | None:
     if any(not math.isfinite(s.slope) for s in samples):
         return None
     epoch = _compose(samples, mode, problem.lr)
-    return Convergence(w, mode, step, _affine_map(step, w) if affine else None, slope, curvature,
-                       stability_bound(curvature), at, samples, *epoch)
+    affine_map, expanded = _affine_map(step, w) if affine else (None, True)
+    bound = stability_bound(curvature)
+    solved = bound is not None or _eta_bound() is not None  # no bound: K ≤ 0, or SymPy ran out of time
+    return Convergence(w, mode, step, affine_map, slope, curvature, bound, at, samples,
+                       *epoch, expanded=expanded, solved=solved)
 
 
 def _rows(problem):
     return (problem.sample(i) for i in range(len(problem.data)))
 
 
-def _affine_map(step: sympy.Expr, w: sympy.Symbol) -> sympy.Expr:
-    """a·w + b with a = ∂g/∂w and b = g(0), unevaluated so it prints in that order.
+def _affine_map(step: sympy.Expr, w: sympy.Symbol) -> tuple[sympy.Expr, bool]:
+    """(a·w + b, expanded) with a = ∂g/∂w and b = g(0), unevaluated so it prints in that order.
 
     a and b are read off the expanded map when SymPy expands it within the
-    bound, else taken as they stand (a = ∂g/∂w, b = g(0)): equal, only longer.
+    bound (expanded is True), else taken as they stand (a = ∂g/∂w, b = g(0)):
+    equal, only longer.
     """
-    parts = within(SECONDS, lambda: sympy.collect(sympy.expand(step), w, evaluate=False),
-                   {w: sympy.diff(step, w), sympy.Integer(1): step.subs(w, 0)})
+    parts = within(SECONDS, lambda: sympy.collect(sympy.expand(step), w, evaluate=False), None)
+    expanded = parts is not None
+    if not expanded:
+        parts = {w: sympy.diff(step, w), sympy.Integer(1): step.subs(w, 0)}
     a, b = parts.get(w, sympy.Integer(0)), parts.get(sympy.Integer(1), sympy.Integer(0))
-    return sympy.Add(sympy.Mul(a, w, evaluate=False), b, evaluate=False)
+    return sympy.Add(sympy.Mul(a, w, evaluate=False), b, evaluate=False), expanded
 
 
 def stability_bound(curvature: sympy.Expr, seconds: float = 1.0) -> sympy.Expr | None:
@@ -142,15 +151,25 @@ def stability_bound(curvature: sympy.Expr, seconds: float = 1.0) -> sympy.Expr |
     """
     if curvature.is_nonpositive:
         return None
-    K = sympy.Symbol("K", positive=True)
+    solved = _eta_bound(seconds)
+    if solved is None:
+        return None
+    plain = solved.subs(_K, curvature)
+    simpler = within(seconds, lambda: sympy.simplify(plain), plain)
+    return min((plain, simpler), key=sympy.count_ops)
+
+
+_K = sympy.Symbol("K", positive=True)
+
+
+def _eta_bound(seconds: float = 1.0) -> sympy.Expr | None:
+    """2/K, as SymPy solves |1 − η·K| < 1 for η > 0 with K > 0; None if it cannot within its bound."""
     eta = sympy.Symbol("eta", positive=True)
-    solved = within(seconds, lambda: sympy.solve_univariate_inequality(abs(1 - eta * K) < 1, eta,
+    solved = within(seconds, lambda: sympy.solve_univariate_inequality(abs(1 - eta * _K) < 1, eta,
                                                                        relational=True), None)
     if not isinstance(solved, sympy.StrictLessThan) or solved.lhs != eta:
         return None
-    plain = solved.rhs.subs(K, curvature)
-    simpler = within(seconds, lambda: sympy.simplify(plain), plain)
-    return min((plain, simpler), key=sympy.count_ops)
+    return solved.rhs
 
 
 def _sample(problem, row, w, step, curvature, slope, at) -> SampleMap:

@@ -81,10 +81,14 @@ def predict_code(lesson) -> str | None:
     return f"[h.predict(point) for point in {points!r}]"
 
 
-MAP_CODE = ("import sympy\nfrom symback.notes.convergence import ETA as eta\n\nsympy.init_printing()\n"
+# expand runs under symback's bound (a second), as in the notes: a power of a sum can ask for gigabytes
+MAP_CODE = ("import sympy\nfrom symback.notes.convergence import ETA as eta\nfrom symback.timebox import within\n\n"
+            "sympy.init_printing()\n"
             "g = d.gradients[0]                 # the gradient; g.closed is its closed form\n"
             "step = g.param - eta * g.closed     # one update: the old value -> the new one\n"
-            "sympy.collect(sympy.expand(step), g.param), sympy.diff(step, g.param)")
+            "# expanded and collected in w if SymPy can within a second, else as it stands\n"
+            "mapped = within(1.0, lambda: sympy.collect(sympy.expand(step), g.param), step)\n"
+            "mapped, sympy.diff(step, g.param)")
 
 
 def try_code(lesson) -> str | None:

@@ -41,12 +41,16 @@ def stability_section(lesson, words) -> Section | None:
     sides = [Math(w), Math(rule), Math(c.step)] + ([Math(c.affine_map)] if c.affine else [])
     # a long curvature (a curved map) is left to the numbers of the table
     long = len(unicode(c.curvature)) > LONG
-    blocks = [Para(say(words, "notes.conv_map", w=Math(w))), Chains((Chain(tuple(sides), arrow=True),)),
-              Para(say(words, "notes.conv_slope", w=Math(w), a=Math(a), K=Math(K), relation=Math(eq(a, one_step)))),
-              Chains((Chain((Math(a), Math(Derivative(rule, w))) + (() if long else (Math(c.slope),))),
-                      Chain((Math(K), Math(Derivative(grad.closed, w))) + (() if long else (Math(c.curvature),))))),
-              Para(say(words, "notes.conv_condition", condition=Math(StrictLessThan(_abs(one_step), 1)),
-                       positive=Math(StrictGreaterThan(ETA, 0)), solved=Math(StrictLessThan(ETA, 2 / K))))]
+    blocks = [Para(say(words, "notes.conv_map", w=Math(w))), Chains((Chain(tuple(sides), arrow=True),))]
+    if not c.expanded:  # the bound fell back: the map as it stands, said in a sentence
+        blocks.append(Para(say(words, "notes.conv_unexpanded", w=Math(w))))
+    condition = Math(StrictLessThan(_abs(one_step), 1))
+    blocks += [Para(say(words, "notes.conv_slope", w=Math(w), a=Math(a), K=Math(K), relation=Math(eq(a, one_step)))),
+               Chains((Chain((Math(a), Math(Derivative(rule, w))) + (() if long else (Math(c.slope),))),
+                       Chain((Math(K), Math(Derivative(grad.closed, w))) + (() if long else (Math(c.curvature),))))),
+               Para(say(words, "notes.conv_condition", condition=condition, positive=Math(StrictGreaterThan(ETA, 0)),
+                        solved=Math(StrictLessThan(ETA, 2 / K)))
+                    if c.solved else say(words, "notes.conv_unsolved", condition=condition))]
     if c.bound is not None and not long:
         blocks.append(Para(say(words, "notes.conv_bound", K=Math(eq(K, c.curvature)),
                                bound=Math(StrictLessThan(ETA, c.bound)))))
