@@ -81,15 +81,40 @@ def _pdf(lesson_value, lang):
     return log, text
 
 
-def test_the_pdf_compiles_fits_the_page_and_holds_the_prediction(example):
-    log, text = _pdf(example[1], "en")
+@pytest.fixture(scope="module")
+def example_pdf(example):
+    return _pdf(example[1], "en")
+
+
+def test_the_pdf_compiles_fits_the_page_and_holds_the_prediction(example, example_pdf):
+    log, text = example_pdf
     assert "Overfull" not in log
     assert PREDICTIONS[example[0]] in text
 
 
-def test_the_network_in_chinese_fits_the_page():
+def _graph_pages(text, graph, figure, forward):
+    """The pages (from 0) of section 2's heading, of Figure 1 and of section 3's heading."""
+    pages = text.split("\f")
+    return tuple(next(i for i, page in enumerate(pages) if words in page) for words in (graph, figure, forward))
+
+
+def _graph_stays_by_its_text(graph, figure, forward):
+    """On the page of its text; or, too tall for the rest of it, at the top of the next page
+    while the forward pass fills this one (never a page left half empty)."""
+    return figure == graph or (figure == graph + 1 and forward == graph)
+
+
+def test_the_graph_figure_stays_by_its_text_in_the_pdf(example_pdf):
+    text = example_pdf[1]
+    pages = _graph_pages(text, "2. The computational graph", "Figure 1", "3. Forward pass")
+    assert _graph_stays_by_its_text(*pages)
+    assert text.index("Figure 1") < text.index("4. Backward pass")
+
+
+def test_the_network_in_chinese_fits_the_page_with_the_graph_by_its_text():
     log, text = _pdf(lesson("tanh-network.toml"), "zh")
     assert "Overfull" not in log and "反向传播" in text
+    assert _graph_stays_by_its_text(*_graph_pages(text, "2. 计算图", "图 1", "3. 前向传播"))
 
 
 #: models whose notes stretch the page: a fan-out sum, a quotient, seven parameters, a curved update map

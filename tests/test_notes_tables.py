@@ -51,4 +51,5 @@ def test_a_table_with_words_that_wrap_stays_tight(seed):
 def test_figures_are_placed_by_their_text_in_latex(seed):
     tex = render_notes_tex(notes_document(seed, wording("en")))
     body = tex[tex.index("\\begin{document}"):]
-    assert body.count("\\symbackfigure{") == 2 and "\\begin{figure}" not in body
+    assert body.count("\\symbackfigure[hold]{") == 1 and body.count("\\symbackfigure{") == 1
+    assert "\\begin{figure}" not in body

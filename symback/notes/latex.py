@@ -235,10 +235,12 @@ def _columns(block: Grid) -> str:
 def figure(block: Figure) -> str:
     """The drawing and its caption in one unbreakable box (they never part at a page break),
     placed by ``\\symbackfigure``: where it is written when it fits the rest of the page, shrunk
-    to fit when that is enough, else at the top of the next page."""
+    to fit when that is enough, else at the top of the next page (the graph: after the next
+    section, which fills the page first)."""
     drawing = graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
     caption = r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption)
-    return ("\\symbackfigure{\\symbackfit{" + drawing + "}\n\n"
+    hold = "[hold]" if block.kind == "graph" else ""
+    return ("\\symbackfigure" + hold + "{\\symbackfit{" + drawing + "}\n\n"
             "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption + "\\end{minipage}}")
 
 
@@ -303,15 +305,25 @@ _FIT = (r"\newsavebox{\symbackbox}" "\n"
         r"\resizebox{\linewidth}{!}{\usebox{\symbackbox}}\else\usebox{\symbackbox}\fi}" "\n")
 #: a figure goes where it is written: whole if it fits the room left on the page (\pagegoal minus
 #: \pagetotal, as the needspace package measures it), shrunk to fit if no less than 2/3 of it is
-#: needed, else whole at the top of the next page (a float would drift past the longtables)
-_NEAR = (r"\newsavebox{\symbackfigbox}\newlength{\symbackroom}\newlength{\symbackneed}" "\n"
-         r"\newcommand{\symbackfigure}[1]{\par"
-         r"\sbox{\symbackfigbox}{\begin{minipage}{\linewidth}\centering #1\end{minipage}}%" "\n"
+#: needed, else whole at the top of the next page (a float would drift past the longtables). The
+#: graph (``\symbackfigure[hold]``) that fits none of these ways is held back instead, so the next
+#: section fills the page rather than leaving it half empty: \symbackrelease, written before every
+#: heading, sets it before the heading after that one (at the top of the next page, the page its
+#: text ended on being full); \symbackflush at the end of the document sets one still held
+_NEAR = (r"\newsavebox{\symbackfigbox}\newsavebox{\symbackheldbox}\newcount\symbackholding"
+         r"\newlength{\symbackroom}\newlength{\symbackneed}" "\n"
+         r"\newcommand{\symbackplace}{\begin{center}\usebox{\symbackfigbox}\end{center}}" "\n"
+         r"\newcommand{\symbackfigure}[2][]{\par"
+         r"\sbox{\symbackfigbox}{\begin{minipage}{\linewidth}\centering #2\end{minipage}}%" "\n"
          r"\setlength{\symbackneed}{\dimexpr\ht\symbackfigbox+\dp\symbackfigbox\relax}%" "\n"
          r"\setlength{\symbackroom}{\dimexpr\pagegoal-\pagetotal-2\baselineskip\relax}%" "\n"
-         r"\ifdim\symbackneed<\symbackroom\else\ifdim\dimexpr\symbackneed*2/3\relax<\symbackroom"
-         r"\sbox{\symbackfigbox}{\resizebox*{!}{\symbackroom}{\usebox{\symbackfigbox}}}\fi\fi" "\n"
-         r"\begin{center}\usebox{\symbackfigbox}\end{center}}" "\n")
+         r"\ifdim\symbackneed<\symbackroom\symbackplace\else\ifdim\dimexpr\symbackneed*2/3\relax<\symbackroom"
+         r"\sbox{\symbackfigbox}{\resizebox*{!}{\symbackroom}{\usebox{\symbackfigbox}}}\symbackplace" "\n"
+         r"\else\if\relax\detokenize{#1}\relax\symbackplace"
+         r"\else\global\setbox\symbackheldbox\copy\symbackfigbox\global\symbackholding=2 \fi\fi\fi}" "\n"
+         r"\newcommand{\symbackrelease}{\ifnum\symbackholding>0 \global\advance\symbackholding by -1 "
+         r"\ifnum\symbackholding=0 \par\sbox{\symbackfigbox}{\usebox{\symbackheldbox}}\symbackplace\fi\fi}" "\n"
+         r"\newcommand{\symbackflush}{\ifnum\symbackholding>0 \global\symbackholding=1 \symbackrelease\fi}" "\n")
 
 
 def preamble(doc) -> str:
@@ -336,7 +348,7 @@ def render_notes_tex(doc) -> str:
     for section in doc.sections:
         if section.title:
             number = f"{section.number}.\\ " if section.number else ""
-            parts.append(rf"\section*{{{number}{escape(section.title)}}}")
+            parts.append(rf"\symbackrelease\section*{{{number}{escape(section.title)}}}")
         parts += [block_tex(b) + "\n" for b in section.blocks]
-    parts.append("\\end{document}\n")
+    parts.append("\\symbackflush\n\\end{document}\n")
     return "\n".join(parts)
