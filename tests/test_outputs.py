@@ -187,5 +187,13 @@ def test_two_outputs_naming_one_file_are_refused(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_two_outputs_onto_standard_output_are_fine():
-    assert run("train", "--epochs", "2", "--history", "-", "-o", "-").exit_code == 0
+def test_two_outputs_onto_standard_output_are_refused():
+    _fails_cleanly(run("train", "--epochs", "2", "--history", "-", "-o", "-"), "-o -", "--history -")
+
+
+def test_history_onto_standard_output_beside_the_report_is_refused():
+    _fails_cleanly(run("train", "--epochs", "2", "--history", "-"), "the report", "--history -", "-o FILE")
+
+
+def test_a_plot_onto_standard_output_beside_the_report_is_refused():
+    _fails_cleanly(run("train", "--epochs", "2", "--plot", "-"), "the report", "--plot -")
