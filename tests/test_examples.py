@@ -5,6 +5,7 @@ network, in Chinese too; nothing may overflow the page.
 """
 
 import pathlib
+import shlex
 import subprocess
 
 import pytest
@@ -18,6 +19,7 @@ from symback.cli.options import build_problem, lesson_of
 from symback.lang import wording
 from symback.notes import render_files
 from symback.notes.content import notes_document
+from symback.notes.exercises import check_command
 from symback.notes.latex import engine, render_notes_tex
 from symback.notes.lesson import build_lesson
 from symback.train import settings
@@ -34,14 +36,14 @@ PREDICTIONS = {
 }
 
 
-def lesson(name):
+def lesson(name, exercises=0):
     """The Lesson of an example file, as `symback notes --problem` builds it."""
     path = str(EXAMPLES / name)
     content = lesson_of(path)
     problem = build_problem(None, None, (), None, None, path, content)
     chosen = settings(problem, epochs=content["epochs"], mode=content["mode"])
     texts = {k: content[k] for k in ("title", "question", "description") if k in content}
-    return build_lesson(problem, 0, chosen, [content["predict"]], texts)
+    return build_lesson(problem, 0, chosen, [content["predict"]], texts, exercises=exercises)
 
 
 @pytest.fixture(scope="module", params=LESSONS)
@@ -79,6 +81,16 @@ def _pdf(lesson_value, lang):
     data, log = compile_with_log(render_notes_tex(doc), engine(doc))
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     return log, text
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_exercises_answers_are_graded_right_by_symback_check(name):
+    exercises = lesson(name, exercises=6)
+    commands = [check_command(exercises, e) for e in exercises.exercises if e.check]
+    assert len(commands) >= 4
+    for command in commands:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert result.exit_code == 0 and "✓" in result.output, (command, result.output)
 
 
 @pytest.fixture(scope="module")

@@ -221,12 +221,12 @@ def test_the_screenshot_is_not_blank_and_shows_the_highlight(browser, pages, tmp
     assert (rgb < 200).any(axis=2).mean() > 0.02 and red > 100
 
 
-def test_the_wide_logistic_table_fits_1200_pixels(browser, pages):
+def test_the_wide_logistic_tables_and_program_fit_1200_pixels(browser, pages):
     _open(browser, pages, "logistic-notes.html")
     overflow = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.wide')).filter(d => d.querySelector('table.grid'))"
-        ".map(d => d.scrollWidth - d.clientWidth);")  # the tables of the notes (a program listing may scroll)
-    assert overflow and max(overflow) <= 0
+        "return Array.from(document.querySelectorAll('.wide')).map(d => d.scrollWidth - d.clientWidth);")
+    listing = browser.execute_script("return document.querySelectorAll('.wide table.listing').length;")
+    assert listing == 1 and max(overflow) <= 0  # the program's notes wrap beside its code
 
 
 def test_without_javascript_the_controls_hide_and_every_step_shows(pages):

@@ -48,7 +48,7 @@ pre, table.listing code { font: 0.82rem/1.45 "DejaVu Sans Mono", "Noto Sans Mono
 table.listing { background: #f6f8fa; border: 1px solid var(--rule); width: 100%; line-height: 1.35; }
 table.listing td { padding: 0.05rem 0.7rem; vertical-align: top; }
 table.listing code { white-space: pre; }
-table.listing td.note { color: var(--muted); font-size: 0.85rem; }
+table.listing td.note { color: var(--muted); font-size: 0.85rem; white-space: normal; min-width: 14rem; }
 pre.output { overflow-x: auto; padding: 0.7rem 0.9rem; background: #fbfbf4; border-left: 3px solid var(--accent); }
 @media print { body { font-size: 11pt; } pre { white-space: pre-wrap; } main { max-width: none; padding: 0; } h2 { break-after: avoid; }
   figure, table { break-inside: avoid; } }
