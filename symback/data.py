@@ -112,7 +112,7 @@ def read_csv(path: str) -> Dataset:
                         f"{MAX_CSV_BYTES // 2**20} MiB; to read larger files: {install_hint('fast')}")
     from .io import read_text
 
-    return parse_csv(read_text(path, DataError, "; save it as CSV (UTF-8)"), path)
+    return parse_csv(read_text(path, DataError, "; save it as CSV (UTF-8)", MAX_CSV_BYTES), path)
 
 
 def parse_csv(text: str, where: str = "the CSV data") -> Dataset:

@@ -20,18 +20,24 @@ import tempfile
 from .errors import SpecError, SymbackError
 
 STDOUT = "-"
+#: the most read_text reads (a CSV file without NumPy, a lesson file)
+MAX_TEXT_BYTES = 200 * 2**20
 
 
-def read_text(path: str, error: type = SymbackError, hint: str = "") -> str:
+def read_text(path: str, error: type = SymbackError, hint: str = "", limit: int | None = None) -> str:
     """The UTF-8 text of ``path`` (a byte order mark, as spreadsheets and Windows editors write, is dropped).
 
-    Errors are ``error``, naming the file and the line, never its content.
+    At most ``limit`` bytes (default MAX_TEXT_BYTES): a pipe or a device (``/dev/zero``) has no size
+    to check beforehand. Errors are ``error``, naming the file and the line, never its content.
     """
+    limit = MAX_TEXT_BYTES if limit is None else limit
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(limit + 1)
     except OSError as err:
         raise error(f"cannot read {path}: {err.strerror or err}") from None
+    if len(raw) > limit:
+        raise error(f"{path} is larger than {limit // 2**20} MiB, more than symback reads as text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -122,6 +122,8 @@ def data_path(lesson: str, data: str) -> str:
     if os.path.commonpath([real_folder, os.path.realpath(full)]) != real_folder:
         raise SpecError(f"{lesson}: data leads out of the lesson's folder (through a link); "
                         "give that file on the command line with --data")
+    if os.path.exists(full) and not os.path.isfile(full):  # a pipe would wait for ever, a device never end
+        raise SpecError(f"{lesson}: data must be a regular file; {data} is not one")
     return full
 
 

@@ -1,9 +1,13 @@
 """What a lesson file can read (its own folder only) and what errors say (names, rows, columns; never a file's text)."""
 
+import os
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from symback import data as data_module
+from symback import io as io_module
 from symback.cli import cli
 
 SECRET = "SECRET-7f3a"
@@ -146,3 +150,16 @@ def test_predict_values_must_be_finite_numbers(tmp_path, value, words):
         extra = ["-o", str(tmp_path / "n.ipynb")] if command == "notes" else []
         assert words in _one_line(run(command, "--problem", lesson, *extra))
     assert not (tmp_path / "n.ipynb").exists()
+
+
+def test_lesson_data_that_is_a_pipe_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "d.csv")
+    assert "regular file" in _one_line(run("explain", "--problem", _lesson(tmp_path, 'data = "d.csv"\n')))
+
+
+@pytest.mark.parametrize("option", ["--data", "--problem"])
+def test_an_endless_input_is_read_only_up_to_the_limit(monkeypatch, option):
+    """/dev/zero has no size to check beforehand: the reading itself stops at the limit."""
+    monkeypatch.setattr(data_module, "MAX_CSV_BYTES", 2**20)
+    monkeypatch.setattr(io_module, "MAX_TEXT_BYTES", 2**20)
+    assert "larger than 1 MiB" in _one_line(run("explain", option, "/dev/zero"))
