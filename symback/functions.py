@@ -9,6 +9,8 @@ under their own names and differentiate by the textbook rules:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 from sympy import Abs, Function, Heaviside, Max, exp, log, sqrt
 
@@ -89,6 +91,11 @@ def elementary(expr: sympy.Expr) -> sympy.Expr:
     found = sorted(expr.atoms(sigmoid, relu), key=sympy.count_ops)
     rewritten: dict = {}
     for f in found:
-        z = f.args[0].xreplace(rewritten)
-        rewritten[f] = 1 / (1 + exp(-z)) if isinstance(f, sigmoid) else Max(0, z)
+        rewritten[f] = _definition(type(f), f.args[0].xreplace(rewritten))
     return expr.xreplace(rewritten) if rewritten else expr
+
+
+@lru_cache(maxsize=1024)
+def _definition(kind: type, z: sympy.Expr) -> sympy.Expr:
+    # Max(0, z) asks SymPy's assumptions how z compares with 0, slowly: once per z, not once per closed form.
+    return 1 / (1 + exp(-z)) if kind is sigmoid else Max(0, z)
