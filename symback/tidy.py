@@ -43,33 +43,41 @@ def factor_terms(expr: sympy.Expr) -> sympy.Expr:
     """``sympy.factor_terms(expr)``, with the parts it factors on their own factored once per process.
 
     factor_terms factors inside f(u) and inside the base of a power, and then
-    treats each as one factor.
-    Those parts stand aside as dummies while the rest is factored: the
-    closed forms of all parameters share them (the residual, the
-    activations), so each is factored once. (exp(u) stays, since factor_terms
-    pulls e^u out of e^(2u); so does a base with a number to pull out, which
-    factor_terms would move between factors.)
+    treats each as one factor. Those parts stand aside, each as its own
+    symbol, while the rest is factored: the closed forms of all parameters
+    share them (the residual, the activations), so each is factored once,
+    and the forms with the parts put back are built once too. (exp(u) stays,
+    since factor_terms pulls e^u out of e^(2u); so does a base with a number
+    to pull out, which factor_terms would move between factors.)
     """
-    units: dict = {}
-    _units(expr, units)
-    if not units:
+    skeleton = _skeleton(expr)
+    if skeleton is expr:
         return sympy.factor_terms(expr)
-    dummies = {unit: sympy.Dummy() for unit in set(units.values())}
-    out = sympy.factor_terms(_put_back(expr, {part: dummies[unit] for part, unit in units.items()}))
-    return _put_back(out, {d: unit for unit, d in dummies.items()})
+    return _restored(sympy.factor_terms(skeleton))
 
 
-def _units(expr: sympy.Expr, found: dict) -> None:
-    """{part: its factored form} for the outermost parts of expr that factor_terms factors on their own."""
+class _Part(sympy.Dummy):
+    """A symbol standing for a part that is factored on its own (``part`` holds it, factored)."""
+
+    __slots__ = ("part",)
+
+
+@lru_cache(maxsize=8192)
+def _stand_in(part: sympy.Expr) -> _Part:
+    symbol = _Part()
+    symbol.part = part
+    return symbol
+
+
+@lru_cache(maxsize=8192)
+def _skeleton(expr: sympy.Expr) -> sympy.Expr:
+    """expr with each outermost part that factor_terms factors on its own replaced by its stand-in."""
     if expr.is_Function and not isinstance(expr, sympy.exp):
-        found[expr] = _factored_part(expr)
-        return
-    parts = [expr.base] if expr.is_Pow else []
-    for arg in expr.args:
-        if arg in parts and _plain_sum(_factored_part(arg)):
-            found[arg] = _factored_part(arg)
-        else:
-            _units(arg, found)
+        return _stand_in(_factored_part(expr))
+    if expr.is_Pow and _plain_sum(_factored_part(expr.base)):
+        return expr.func(_stand_in(_factored_part(expr.base)), _skeleton(expr.exp))
+    args = tuple(_skeleton(a) for a in expr.args)
+    return expr if args == expr.args else expr.func(*args)
 
 
 def _plain_sum(expr: sympy.Expr) -> bool:
@@ -84,11 +92,12 @@ def _factored_part(part: sympy.Expr) -> sympy.Expr:
     return factor_terms(part)
 
 
-def _put_back(expr: sympy.Expr, values: dict) -> sympy.Expr:
-    """expr with the dummies replaced, keeping factor_terms' 2·(a + b) (xreplace would give 2a + 2b)."""
-    if expr in values:
-        return values[expr]
-    args = tuple(_put_back(a, values) for a in expr.args)
+@lru_cache(maxsize=8192)
+def _restored(expr: sympy.Expr) -> sympy.Expr:
+    """expr with the parts put back, keeping factor_terms' 2·(a + b) (xreplace would give 2a + 2b)."""
+    if isinstance(expr, _Part):
+        return expr.part
+    args = tuple(_restored(a) for a in expr.args)
     if args == expr.args:
         return expr
     keep = expr.is_Mul and len(args) == 2 and args[0].is_Number and args[1].is_Add
