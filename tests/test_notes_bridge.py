@@ -114,3 +114,18 @@ def test_a_long_first_epoch_prints_its_first_and_last_updates():
     text = _block(_section(notes_document(lesson, EN), "The same in PyTorch"), Output).text
     grads = [line for line in text.splitlines() if line.startswith("\tgrad:")]
     assert len(grads) == 12 and "…" in text and grads[-1].startswith("\tgrad: 3.0 6.0 ")
+
+
+def test_a_long_line_of_code_continues_further_in_than_it_starts():
+    from symback.notes.latex import code_cell
+
+    long = "    return -y * torch.log(y_hat) - (1 - y) * torch.log(1 - y_hat)"
+    assert code_cell(long).startswith("\\hangindent=3.5em\\hangafter=1 \\hspace*{2.0em}return")
+    assert code_cell("lr = 0.01") == "lr = 0.01"
+
+
+def test_the_slides_notes_stand_on_their_code_lines():
+    from symback.notes.slides import _listing
+
+    # a colour change first in a cell would start it a line lower than the code beside it
+    assert "& \\leavevmode\\color{black!65}the samples" in _listing([("data = [(1.0, 2.0)]", [Text("the samples")])])

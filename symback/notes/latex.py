@@ -40,6 +40,8 @@ PDFLATEX_RANGES = ((0xA0, 0xAA), (0xAC, 0xBA), (0xBC, 0xCF), (0xD1, 0xDD), (0xDF
 _PDFLATEX = frozenset(chr(c) for start, end in PDFLATEX_RANGES for c in range(start, end + 1))
 #: an equation chain longer than this many characters is broken, one "=" per line
 LONG_CHAIN = 70
+#: a line of code longer than this may wrap in its table cell (the slides' cell is the narrower)
+WRAPPED_CODE = 40
 
 
 def escape(text: str) -> str:
@@ -248,8 +250,7 @@ def listing(block: Listing) -> str:
     """The program as two columns: the code (typewriter, indents kept) and what each line does."""
     rows = []
     for code, note in block.lines:
-        indent = len(code) - len(code.lstrip(" "))
-        text = r"\hspace*{%.1fem}" % (0.5 * indent) + _code(code.lstrip(" ")) if indent else _code(code)
+        text = code_cell(code)
         if not code.strip() and note:  # a comment on a line of its own spans both columns
             rows.append(r"\multicolumn{2}{@{}l@{}}{\itshape\color{black!65}" + items(note, slash=True) + r"} \\")
         else:
@@ -257,6 +258,14 @@ def listing(block: Listing) -> str:
     return ("{\\footnotesize\\renewcommand{\\arraystretch}{1.15}\\setlength{\\tabcolsep}{5pt}\n"
             "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.56\\linewidth}"
             ">{\\raggedright\\arraybackslash}p{0.40\\linewidth}@{}}\n" + "\n".join(rows) + "\n\\end{longtable}}")
+
+
+def code_cell(code: str) -> str:
+    """A line of code in a table cell: its indent kept, and a line too long for the cell
+    continued further in (hanging), so the continuation never reads as a line of its own."""
+    indent = 0.5 * (len(code) - len(code.lstrip(" ")))
+    hang = r"\hangindent=%.1fem\hangafter=1 " % (indent + 1.5) if len(code) > WRAPPED_CODE else ""
+    return hang + (r"\hspace*{%.1fem}" % indent if indent else "") + _code(code.lstrip(" ") if indent else code)
 
 
 def _code(text: str) -> str:

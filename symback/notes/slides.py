@@ -232,13 +232,11 @@ def bridge_frames(lesson, words) -> list[str]:
 
 def _listing(lines) -> str:
     """Program lines: the code in typewriter type (indents kept), what each line does beside it."""
-    from .latex import _code
+    from .latex import code_cell
 
     rows = []
     for code, note in lines:
-        indent = len(code) - len(code.lstrip(" "))
-        text = (r"\hspace*{%.1fem}" % (0.5 * indent) if indent else "") + _code(code.lstrip(" "))
-        rows.append(text + " & " + (r"\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
+        rows.append(code_cell(code) + " & " + (r"\leavevmode\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
     return ("{\\footnotesize\\begin{tabular}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.55\\textwidth}"
             ">{\\raggedright\\arraybackslash}p{0.42\\textwidth}@{}}\n" + "\n".join(rows) + "\n\\end{tabular}}")
 
