@@ -185,3 +185,9 @@ def test_every_model_makes_notes_in_every_text_format(row):
         assert render_files(lesson, "n" + suffix)["n" + suffix]
     parser = _parse(render_files(lesson, "n.html")["n.html"])
     assert parser.errors == [] and parser.stack == []
+
+
+def test_markdown_text_cannot_start_a_heading_or_a_new_line():
+    from symback.render.markdown import escape
+
+    assert escape("line\n# H\r\n- item\u2028x") == r"line \# H - item x"

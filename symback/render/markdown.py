@@ -12,12 +12,14 @@ import re
 from . import latex
 from .document import Chains, Fields, Math, Para, Table, Text, marked_sides, relations
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~#])")
+#: a line break inside a text (a lesson's title or description) would start new Markdown structure
+_BREAK = re.compile(r"\s*[\r\n\u2028\u2029]\s*")
 
 
 def escape(text: str) -> str:
-    """``text`` safe in Markdown (no emphasis, links, HTML or maths)."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """``text`` safe in Markdown (no emphasis, links, HTML, maths, headings; on one line)."""
+    return _SPECIAL.sub(r"\\\1", _BREAK.sub(" ", text))
 
 
 def item(x) -> str:
