@@ -83,14 +83,23 @@ def _pdf(lesson_value, lang):
     return log, text
 
 
-@pytest.mark.parametrize("name", LESSONS)
-def test_the_exercises_answers_are_graded_right_by_symback_check(name):
-    exercises = lesson(name, exercises=6)
+@pytest.fixture(scope="module", params=LESSONS)
+def exercised(request):
+    return lesson(request.param, exercises=6)
+
+
+def test_the_exercises_answers_are_graded_right_by_symback_check(exercised):
+    exercises = exercised
     commands = [check_command(exercises, e) for e in exercises.exercises if e.check]
     assert len(commands) >= 4
     for command in commands:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])
         assert result.exit_code == 0 and "✓" in result.output, (command, result.output)
+
+
+def test_an_exercise_asked_again_has_another_answer(exercised):
+    answers = [(e.kind, e.d.loss) for e in exercised.exercises]
+    assert len(set(answers)) == len(answers)
 
 
 @pytest.fixture(scope="module")

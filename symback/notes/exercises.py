@@ -43,6 +43,8 @@ SHORT = 8
 TRIES = 40
 #: the most exercises a lesson may ask for
 MAX_EXERCISES = 30
+#: fresh draws for an exercise that would repeat an earlier one of its kind
+REDRAWS = 5
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,12 @@ def make_exercises(lesson, count: int, seed: int = 0) -> tuple[Exercise, ...]:
     out = []
     for i in range(count):
         kind = kinds[i % len(kinds)]
-        out.append(BUILDERS[kind](lesson, rng))
+        exercise = BUILDERS[kind](lesson, rng)
+        for _ in range(REDRAWS):  # a kind asked again asks something new, not the same loss again
+            if not any(e.kind == kind and e.d.loss == exercise.d.loss for e in out):
+                break
+            exercise = BUILDERS[kind](lesson, rng)
+        out.append(exercise)
     return tuple(out)
 
 
