@@ -21,6 +21,7 @@ import gc
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from typing import Callable, TypeVar
@@ -61,6 +62,8 @@ def within(seconds: float, work: Callable[[], T], fallback: T, memory: int = STE
             raise _Expired()
 
     previous = signal.signal(signal.SIGALRM, tick)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet(hook)
     _active.on = True
     try:
         try:
@@ -70,10 +73,25 @@ def within(seconds: float, work: Callable[[], T], fallback: T, memory: int = STE
             live[0] = False  # a tick still on its way does nothing now
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            sys.unraisablehook = hook
             _active.on = False
     except (_Expired, RecursionError, MemoryError):
         _release()
         return fallback
+
+
+def _quiet(hook):
+    """``hook`` that says nothing of the clock's own exception.
+
+    A tick may land inside a finalizer (a ``__del__``, a weakref callback), where
+    Python cannot raise and reports the exception as "ignored" instead; the next
+    tick ends the step all the same, so there is nothing to report.
+    """
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, _Expired):
+            hook(unraisable)
+
+    return quiet
 
 
 def _guarded(work: Callable[[], T], fallback: T) -> T:
