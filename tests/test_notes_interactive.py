@@ -249,3 +249,25 @@ def test_a_graph_too_big_to_draw_is_a_one_line_error(seed, monkeypatch):
     monkeypatch.setattr(layout, "MAX_NODES", 2)
     with pytest.raises(SpecError, match="too big to draw"):
         render_files(seed, "x.html", interactive=True)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".toml")))
+def test_every_example_lesson_steps_through_with_symbacks_numbers(browser, tmp_path, name):
+    from selenium.webdriver.common.keys import Keys
+
+    from symback.cli.options import build_problem, lesson_of
+    from symback.train import settings
+
+    path = os.path.join(EXAMPLES, name)
+    content = lesson_of(path)
+    example = build_problem(None, None, (), None, None, path, content)
+    lesson = build_lesson(example, 0, settings(example, epochs=2, mode=content["mode"]))
+    (tmp_path / "page.html").write_text(render_files(lesson, "x.html", interactive=True)["x.html"], encoding="utf-8")
+    p = program(lesson.derivation, lesson.problem.lr)
+    browser.get((tmp_path / "page.html").as_uri())
+    shown, lit = [_text(browser, "sb-equation")], [len(_current_box(browser))]
+    for _ in p.steps[1:]:
+        _press(browser, Keys.ARROW_RIGHT)
+        shown.append(_text(browser, "sb-equation"))
+        lit.append(len(_current_box(browser)))
+    assert shown == [render_text(s["text"], p.values) for s in p.steps] and min(lit) >= 1
