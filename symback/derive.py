@@ -227,7 +227,7 @@ def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Ma
     """Forward values, the backward pass and the gradients at ``point``.
 
     ``symbolic`` (from :func:`symbolic_gradients`) can be shared between samples;
-    without ``shown_after`` the loss after the update is only the float (a batch shows its own).
+    without ``shown_after`` the update and the loss after it are only floats (a batch shows its own).
     """
     env = {**problem.param_values, **point}
     values = shown_forward(graph, forward(graph, env))
@@ -238,7 +238,8 @@ def derive(problem: Problem, graph: Graph, locals_: tuple[Local, ...], point: Ma
     grads = {a.node: a.value for a in adjoints}
     symbolic = symbolic or symbolic_gradients(problem, graph, locals_)
     zero = exact.typed(0.0)
-    gradients = tuple(_gradient(problem, p, grads.get(p, zero), *symbolic[p]) for p in graph.params)
+    gradients = tuple(_gradient(problem, p, grads.get(p, zero), *symbolic[p], shown=shown_after)
+                      for p in graph.params)
     gradients = _numeric_checks(graph, env, gradients)
     after = (shown_loss if shown_after else loss_at)(graph, {**env, **{g.param.name: g.after for g in gradients}})
     return Derivation(problem, graph, locals_, dict(point), values, adjoints, gradients, after, local_values)
@@ -390,9 +391,11 @@ def _value(expr: sympy.Expr, values: Mapping) -> float:
     return evaluate(expr, values)
 
 
-def _gradient(problem: Problem, param, value: float, paths, closed, check) -> Gradient:
+def _gradient(problem: Problem, param, value: float, paths, closed, check, shown: bool = True) -> Gradient:
+    """The gradient and the update it gives; without ``shown``, the update is only the float (a
+    batch shows the update of the mean, not of each sample)."""
     before = problem.param_values[param.name]
-    after = update(before, problem.lr, value)
+    after = update(before, problem.lr, value if shown else float(value))
     if not math.isfinite(after):
         raise MathError(f"the update of {param} is not finite; try a smaller learning rate")
     return Gradient(param, value, paths, closed, check, before, after)

@@ -17,7 +17,9 @@ can be checked on its own with the numbers it shows.
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
+from functools import partial
 from typing import Mapping
 
 import mpmath
@@ -70,7 +72,20 @@ def typed(value: float) -> Shown:
     if isinstance(value, Shown):
         return value
     value = float(value)
-    return Shown(value, Fraction(repr(value)) if math.isfinite(value) else None)
+    exact = _TYPED.get(value)  # (0.0 and −0.0 share a key, and both are exactly 0)
+    if exact is None:
+        if not math.isfinite(value):
+            return Shown(value, None)
+        if len(_TYPED) >= MAX_TYPED:
+            _TYPED.clear()
+        exact = _TYPED[value] = Fraction(repr(value))
+    return Shown(value, exact)
+
+
+#: float -> the Fraction it prints as: a batch types the same parameters and data again and again
+_TYPED: dict = {}
+#: the cache is emptied when it grows past this many numbers
+MAX_TYPED = 100_000
 
 
 def exact_of(value) -> Fraction | None:
@@ -94,8 +109,7 @@ def result(computed: float, exact, operands=()) -> Shown:
         if exact is None:
             return Shown(computed, None, True, True)
         return Shown(computed, rounded(exact), True, True)
-    digits = None if _too_long(exact) else significant_digits(exact)
-    if digits is not None and digits <= EXACT_DIGITS:
+    if not _too_long(exact) and _short(exact):
         return Shown(computed, exact, inexact, False)
     return Shown(computed, rounded(exact), True, True)
 
@@ -104,11 +118,31 @@ def _too_long(q: Fraction) -> bool:
     return max(q.numerator.bit_length(), q.denominator.bit_length()) > MAX_EXACT_BITS
 
 
+def _short(q: Fraction) -> bool:
+    """Is ``q`` a terminating decimal of at most EXACT_DIGITS significant digits?
+
+    Without writing its digits: for q = n/(2^a·5^b) in lowest terms with a ≠ b or
+    b > 0, its digits are those of n·5^(a−b) or n·2^(b−a), which end in no 0."""
+    top, bottom = abs(q.numerator), q.denominator
+    if bottom == 1:
+        return len(str(top).rstrip("0")) <= EXACT_DIGITS
+    twos = (bottom & -bottom).bit_length() - 1
+    rest, fives = bottom >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    if rest != 1:
+        return False
+    digits = top * 5 ** (twos - fives) if twos >= fives else top << (fives - twos)
+    return digits < 10**EXACT_DIGITS
+
+
 def rounded(q: Fraction) -> Fraction:
     """``q`` to SIGNIFICANT digits; near ±1, the digits of its distance from ±1, as far as they are
     known (σ(60) = 1 − 8.76·10⁻²⁷ is not 1: its 1 − σ must stay positive, and its log finite)."""
-    gap = 1 - abs(q)
-    if 0 < gap < Fraction(1, 10**6):
+    top, bottom = abs(q.numerator), q.denominator
+    if top < bottom and (bottom - top) * 10**6 < bottom:  # 0 < 1 − |q| < 10⁻⁶
+        gap = 1 - abs(q)
         known = PRECISION - 4 - len(str(gap.denominator // max(gap.numerator, 1)))
         if known >= 3:
             near = 1 - round_significant(gap, min(SIGNIFICANT, known))
@@ -118,10 +152,11 @@ def rounded(q: Fraction) -> Fraction:
 
 def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
     """``expr`` at the exact numbers ``env`` shows (symbol -> Shown), as a Shown of ``computed``."""
-    operands = [env[s] for s in expr.free_symbols if s in env]
+    symbols, value_of = _compiled(expr)
+    operands = [env[s] for s in symbols if s in env]
     try:
         with mpmath.workdps(PRECISION):
-            value = exact_value(expr, env)
+            value = value_of(env)
     except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError):
         value = None  # outside what is computed exactly: the float, rounded and marked
     return result(computed, value, operands)
@@ -129,32 +164,71 @@ def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
 
 def exact_value(expr: sympy.Expr, env: Mapping):
     """The value of ``expr``: a Fraction when rational operations give it, else an mpmath number."""
+    return _compiled(expr)[1](env)
+
+
+#: expression -> (its free symbols, a function of env giving its exact value); a batch evaluates
+#: the same few expressions at every row, so each is turned into nested closures once
+_COMPILED: dict = {}
+#: the cache is emptied when it grows past this many expressions
+MAX_COMPILED = 4096
+
+
+def _compiled(expr: sympy.Expr):
+    entry = _COMPILED.get(expr)
+    if entry is None:
+        if len(_COMPILED) >= MAX_COMPILED:
+            _COMPILED.clear()
+        entry = _COMPILED[expr] = (tuple(expr.free_symbols), _closure(expr))
+    return entry
+
+
+def _closure(expr: sympy.Expr):
+    """A function of env giving ``expr``'s exact value: a Fraction, or an mpmath number."""
     if expr.is_Symbol:
-        exact = env[expr].exact
-        if exact is None:
-            raise ValueError(f"{expr} has no finite value")
-        return exact
+        return partial(_symbol_value, expr)
     if expr.is_Rational:
-        return Fraction(int(expr.p), int(expr.q))
+        return _constant(Fraction(int(expr.p), int(expr.q)))
     if expr.is_Float:
-        return Fraction(repr(float(expr)))
+        return _constant(Fraction(repr(float(expr))))
     if expr.is_NumberSymbol:
-        return mpmath.mpf(expr.evalf(PRECISION + 5))
+        return lambda env: mpmath.mpf(expr.evalf(PRECISION + 5))  # at the precision of the call
     if isinstance(expr, sympy.Heaviside):
-        z = exact_value(expr.args[0], env)
-        at_zero = exact_value(expr.args[1], env) if len(expr.args) > 1 else Fraction(1, 2)
-        return Fraction(1) if z > 0 else (Fraction(0) if z < 0 else at_zero)
-    args = [exact_value(a, env) for a in expr.args]
+        z = _closure(expr.args[0])
+        at_zero = _closure(expr.args[1]) if len(expr.args) > 1 else _constant(Fraction(1, 2))
+
+        def heaviside(env):
+            value, zero = z(env), at_zero(env)  # both evaluated, as the arguments of any function
+            return Fraction(1) if value > 0 else (Fraction(0) if value < 0 else zero)
+        return heaviside
+    args = tuple(_closure(a) for a in expr.args)
     if expr.is_Add:
-        return _fold(args, lambda s, t: s + t)
+        return lambda env: _fold([a(env) for a in args], operator.add)
     if expr.is_Mul:
-        return _fold(args, lambda s, t: s * t)
+        return lambda env: _fold([a(env) for a in args], operator.mul)
     if expr.is_Pow:
-        return _power(*args)
+        base, exponent = args
+        return lambda env: _power(base(env), exponent(env))
     function = _FUNCTIONS.get(expr.func)
     if function is None:
-        raise TypeError(f"no exact value for {expr.func}")
-    return function(args[0])
+        def unknown(env):
+            for a in args:
+                a(env)
+            raise TypeError(f"no exact value for {expr.func}")
+        return unknown
+    argument = args[0]
+    return lambda env: function(argument(env))
+
+
+def _symbol_value(symbol, env):
+    exact = env[symbol].exact
+    if exact is None:
+        raise ValueError(f"{symbol} has no finite value")
+    return exact
+
+
+def _constant(value):
+    return lambda env: value
 
 
 def _fold(values, op):
@@ -257,7 +331,7 @@ def _fraction(value) -> Fraction | None:
     sign, mantissa, exponent, _bits = value._mpf_
     if abs(exponent) > MAX_BINARY_EXPONENT:
         return None  # e^(−10⁸⁶): far beyond any float; the float itself is shown, rounded
-    number = Fraction(mantissa) * (Fraction(2) ** exponent)
+    number = Fraction(mantissa << exponent) if exponent >= 0 else Fraction(mantissa, 1 << -exponent)
     return -number if sign else number
 
 
@@ -296,9 +370,9 @@ def round_significant(q: Fraction, digits: int) -> Fraction:
         return q
     top, bottom = abs(q.numerator), q.denominator
     exponent = int((top.bit_length() - bottom.bit_length()) * 0.30102999566398120)  # ≈ log10 |q|, fixed below
-    while _scaled(top, bottom, -exponent) < 1:
+    while not _at_least(top, bottom, exponent):
         exponent -= 1
-    while _scaled(top, bottom, -exponent) >= 10:
+    while _at_least(top, bottom, exponent + 1):
         exponent += 1
     shift = digits - 1 - exponent
     top, bottom = (top * 10**shift, bottom) if shift >= 0 else (top, bottom * 10**-shift)
@@ -309,9 +383,9 @@ def round_significant(q: Fraction, digits: int) -> Fraction:
     return -rounded if q < 0 else rounded
 
 
-def _scaled(top: int, bottom: int, shift: int) -> Fraction:
-    """(top/bottom)·10^shift."""
-    return Fraction(top * 10**shift, bottom) if shift >= 0 else Fraction(top, bottom * 10**-shift)
+def _at_least(top: int, bottom: int, exponent: int) -> bool:
+    """top/bottom ≥ 10^exponent."""
+    return top >= bottom * 10**exponent if exponent >= 0 else top * 10**-exponent >= bottom
 
 
 def decimal_text(q: Fraction) -> str:
