@@ -99,18 +99,17 @@ def result(computed: float, exact, operands=()) -> Shown:
     Rounded to SIGNIFICANT digits unless it is a short terminating decimal;
     without an exact value, the float itself is rounded.
     """
-    inexact = any(getattr(o, "approx", True) for o in operands)
     if exact is None:  # not computed exactly: the float, rounded and marked
         if not math.isfinite(computed):
             return Shown(computed, None, True, True)
         return Shown(computed, round_significant(Fraction(computed), SIGNIFICANT), True, True)
-    if not isinstance(exact, Fraction):
+    if type(exact) is not Fraction:  # (type: isinstance of an ABC such as Fraction is slow)
         exact = _fraction(exact)
         if exact is None:
             return Shown(computed, None, True, True)
         return Shown(computed, rounded(exact), True, True)
-    if not _too_long(exact) and _short(exact):
-        return Shown(computed, exact, inexact, False)
+    if _short(exact) and not _too_long(exact):
+        return Shown(computed, exact, any(getattr(o, "approx", True) for o in operands), False)
     return Shown(computed, rounded(exact), True, True)
 
 
@@ -126,6 +125,8 @@ def _short(q: Fraction) -> bool:
     top, bottom = abs(q.numerator), q.denominator
     if bottom == 1:
         return len(str(top).rstrip("0")) <= EXACT_DIGITS
+    if top >= 10**EXACT_DIGITS:
+        return False  # its digits below are top times an integer
     twos = (bottom & -bottom).bit_length() - 1
     rest, fives = bottom >> twos, 0
     while rest % 5 == 0:
@@ -152,10 +153,13 @@ def rounded(q: Fraction) -> Fraction:
 
 def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
     """``expr`` at the exact numbers ``env`` shows (symbol -> Shown), as a Shown of ``computed``."""
-    symbols, value_of = _compiled(expr)
+    symbols, value_of, irrational = _compiled(expr)
     operands = [env[s] for s in symbols if s in env]
     try:
-        with mpmath.workdps(PRECISION):
+        if irrational:
+            with mpmath.workdps(PRECISION):
+                value = value_of(env)
+        else:
             value = value_of(env)
     except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError):
         value = None  # outside what is computed exactly: the float, rounded and marked
@@ -167,8 +171,9 @@ def exact_value(expr: sympy.Expr, env: Mapping):
     return _compiled(expr)[1](env)
 
 
-#: expression -> (its free symbols, a function of env giving its exact value); a batch evaluates
-#: the same few expressions at every row, so each is turned into nested closures once
+#: expression -> (its free symbols, a function of env giving its exact value, whether mpmath may
+#: compute part of it); a batch evaluates the same few expressions at every row, so each is turned
+#: into nested closures once
 _COMPILED: dict = {}
 #: the cache is emptied when it grows past this many expressions
 MAX_COMPILED = 4096
@@ -179,8 +184,21 @@ def _compiled(expr: sympy.Expr):
     if entry is None:
         if len(_COMPILED) >= MAX_COMPILED:
             _COMPILED.clear()
-        entry = _COMPILED[expr] = (tuple(expr.free_symbols), _closure(expr))
+        entry = _COMPILED[expr] = (tuple(expr.free_symbols), _closure(expr), _may_be_irrational(expr))
     return entry
+
+
+#: functions whose value at a rational is rational (at a rational argument)
+_RATIONAL_FUNCTIONS = (sympy.Abs, sympy.sign, sympy.Heaviside, relu)
+
+
+def _may_be_irrational(expr: sympy.Expr) -> bool:
+    """Can a part of ``expr`` be computed by mpmath (a function, a constant such as π, a power)?
+
+    Only then is mpmath's precision set: elsewhere Fractions alone are exact."""
+    return any(isinstance(e, sympy.Pow) or e.is_NumberSymbol
+               or (isinstance(e, sympy.Function) and not isinstance(e, _RATIONAL_FUNCTIONS))
+               for e in sympy.preorder_traversal(expr))
 
 
 def _closure(expr: sympy.Expr):
@@ -232,7 +250,7 @@ def _constant(value):
 
 
 def _fold(values, op):
-    if any(not isinstance(v, Fraction) for v in values):
+    if any(type(v) is not Fraction for v in values):  # (type: isinstance of an ABC is slow)
         values = [_mp(v) for v in values]
     total = values[0]
     for value in values[1:]:
@@ -241,15 +259,18 @@ def _fold(values, op):
 
 
 def _power(base, exponent):
+    whole = exponent.numerator if isinstance(exponent, Fraction) and exponent.denominator == 1 else None
     if isinstance(base, Fraction) and isinstance(exponent, Fraction):
-        size = max(base.numerator.bit_length(), base.denominator.bit_length()) * abs(exponent)
-        if exponent.denominator == 1 and abs(exponent) <= MAX_EXACT_EXPONENT and size <= MAX_EXACT_BITS:
-            if base == 0 and exponent < 0:
-                raise ZeroDivisionError("0 to a negative power")
-            return base ** int(exponent)
+        if whole is not None and abs(whole) <= MAX_EXACT_EXPONENT:
+            if max(base.numerator.bit_length(), base.denominator.bit_length()) * abs(whole) <= MAX_EXACT_BITS:
+                if base == 0 and whole < 0:
+                    raise ZeroDivisionError("0 to a negative power")
+                return base ** whole
         root = _exact_root(base, exponent)
         if root is not None:
             return root
+    elif whole is not None and isinstance(base, mpmath.mpf) and (base != 0 or whole >= 0):
+        return base**whole  # an integer power of an irrational: what mpmath.power does, without converting
     if base < 0 and not (isinstance(exponent, Fraction) and exponent.denominator == 1):
         raise ValueError("a negative number to a fractional power")
     if base == 0 and exponent < 0:
@@ -279,14 +300,32 @@ def _integer_root(n: int, q: int):
 
 
 def _mp(value):
-    if isinstance(value, Fraction):
-        return mpmath.mpf(value.numerator) / value.denominator
+    if type(value) is Fraction:
+        top = mpmath.mpf(value.numerator)
+        return top if value.denominator == 1 else top / value.denominator
     return value
 
 
 def _at_zero(exact_zero, function):
-    """A function whose value at 0 is a rational (exp 0 = 1, tanh 0 = 0), else computed by mpmath."""
-    return lambda z: exact_zero if z == 0 else function(_mp(z))
+    """A function whose value at 0 is a rational (exp 0 = 1, tanh 0 = 0), else computed by mpmath.
+
+    Remembered for rational arguments at each precision: a node's value and its local derivative
+    (tanh(u) and 1 − tanh(u)²) ask for the same one."""
+    cache = {}
+
+    def value(z):
+        if z == 0:
+            return exact_zero
+        if type(z) is not Fraction:
+            return function(z)
+        key = (z, mpmath.mp.prec)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= MAX_TYPED:
+                cache.clear()
+            found = cache[key] = function(_mp(z))
+        return found
+    return value
 
 
 def _log(z):
