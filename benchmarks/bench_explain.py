@@ -32,7 +32,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from explain_corpus import corpus  # noqa: E402
-from timing import interleaved, process_env, run_once, symback_command  # noqa: E402
+from timing import interleaved, process_env, publish, run_once, symback_command  # noqa: E402
 
 IMPORT_SYMPY = [sys.executable, "-c", "import sympy"]
 
@@ -188,10 +188,7 @@ def main(argv=None) -> None:
             c["profile"] = profile_case(by_number[c["number"]], env)
         if not args.quick:
             results["existing"] = existing_figures(False, env)
-    print(report(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    publish(report(results), results, args.json)
 
 
 if __name__ == "__main__":

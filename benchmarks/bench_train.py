@@ -23,7 +23,6 @@ figures go to docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import random
@@ -33,7 +32,7 @@ from itertools import repeat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from timing import best_time, interleaved, peak_extra, process_env, symback_command  # noqa: E402
+from timing import best_time, interleaved, peak_extra, process_env, publish, symback_command  # noqa: E402
 
 
 
@@ -222,10 +221,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     results = {"python": sys.version.split()[0], "per_update": per_update(args.quick),
                "whole_process": whole_process(args.quick), "full_batch": full_batch(args.quick)}
-    print(report(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    publish(report(results), results, args.json)
 
 
 if __name__ == "__main__":

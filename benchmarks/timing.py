@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import resource
 import shutil
@@ -89,3 +90,11 @@ def interleaved(commands: dict[str, list[str]], runs: int, env: dict, warmup: in
                 if cpu is not None:
                     cpu.setdefault(name, []).append(used)
     return times
+
+
+def publish(report: str, results: dict, json_path: str | None) -> None:
+    """Print the report; with ``--json PATH``, also write the raw figures there."""
+    print(report)
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
