@@ -139,3 +139,9 @@ def test_check_writes_an_irrational_derivative_with_approx():
 
 def test_latex_writes_approx_in_a_sentence_as_maths():
     assert r"goes from 1.96 to $\approx$ 1.71348." in run("explain", *NOISY, "--format", "latex")
+
+
+def test_a_tiny_decimal_is_printed_from_its_digits():
+    """0.001**1500 = 1e-4500: the fives of its denominator are counted by squaring (once, one at a time)."""
+    assert decimal_text(Fraction(1, 1000) ** 1500) == "1e-4500"
+    assert decimal_text(Fraction(-3, 8 * 10**300)) == "-3.75e-301"
