@@ -44,7 +44,7 @@ t0 = time.perf_counter()
 import sympy
 t1 = time.perf_counter()
 from symback.cli import main
-import symback.derive, symback.batch, symback.render
+import symback.core.derive, symback.core.batch, symback.render
 t2 = time.perf_counter()
 profile = cProfile.Profile()
 profile.enable()

@@ -58,8 +58,8 @@ def depth_worker(n: int) -> dict:
     import numpy as np
 
     from symback import problem
-    from symback.compile import compile_problem
-    from symback.derive import explain
+    from symback.train.compile import compile_problem
+    from symback.core.derive import explain
 
     text, params = chain_model(n)
     start = time.perf_counter()

@@ -54,7 +54,7 @@ def torch_step(x, y):
 
 def full_batch(sizes) -> list[dict]:
     from symback import problem
-    from symback.compile import compile_problem
+    from symback.train.compile import compile_problem
 
     p = problem("w*x + b", params={"w": 0.5, "b": 0.0})
     numpy_step = compile_problem(p, arrays=True).batch
@@ -121,8 +121,8 @@ def sgd_throughput(size: int) -> dict:
     import numpy as np
 
     from symback import problem
-    from symback.compile import compile_problem
-    from symback.train import Settings, train
+    from symback.train.compile import compile_problem
+    from symback.train.run import Settings, train
 
     rng = np.random.default_rng(1)
     x = rng.uniform(-1, 1, size)
@@ -161,7 +161,7 @@ def compile_worker() -> dict:
 
     imported = time.perf_counter()
     from symback import problem
-    from symback.compile import compile_problem
+    from symback.train.compile import compile_problem
 
     kernels = compile_problem(problem("w*x + b", params={"w": 0.5, "b": 0.0}), backend="numba").kernels
     columns, out = (np.ones(3), np.ones(3)), {"import_s": imported - start}

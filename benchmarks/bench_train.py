@@ -53,8 +53,8 @@ def _rows(n: int):
 
 def per_update(quick: bool) -> dict:
     from symback import problem
-    from symback.data import from_rows
-    from symback.train import Settings, train
+    from symback.model.data import from_rows
+    from symback.train.run import Settings, train
 
     rows, lr = _rows(2000), 0.01
     epochs, repeats = (10, 3) if quick else (40, 5)
@@ -163,7 +163,7 @@ def full_batch(quick: bool) -> list[dict]:
     import numpy as np
 
     from symback import problem
-    from symback.compile import compile_problem
+    from symback.train.compile import compile_problem
 
     compiled = compile_problem(problem("w*x + b", params={"w": 0.5, "b": 0.0}), arrays=True)
     results = []

@@ -19,27 +19,27 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "problem": "spec",
-    "Problem": "spec",
-    "build_graph": "graph",
-    "Graph": "graph",
-    "forward": "graph",
-    "explain": "derive",
-    "derive": "derive",
-    "local_derivatives": "derive",
-    "Derivation": "derive",
-    "explain_batch": "batch",
-    "BatchDerivation": "batch",
+    "problem": "model.spec",
+    "Problem": "model.spec",
+    "build_graph": "core.graph",
+    "Graph": "core.graph",
+    "forward": "core.graph",
+    "explain": "core.derive",
+    "derive": "core.derive",
+    "local_derivatives": "core.derive",
+    "Derivation": "core.derive",
+    "explain_batch": "core.batch",
+    "BatchDerivation": "core.batch",
     "render": "render",
-    "train": "train",
-    "settings": "train",
-    "Settings": "train",
-    "History": "train",
-    "check_answer": "check",
-    "check_step": "check",
+    "train": "train.run",
+    "settings": "train.run",
+    "Settings": "train.run",
+    "History": "train.run",
+    "check_answer": "check.grade",
+    "check_step": "check.grade",
     "SymbackError": "errors",
-    "read_csv": "data",
-    "Dataset": "data",
+    "read_csv": "model.data",
+    "Dataset": "model.data",
 }
 
 
@@ -55,7 +55,7 @@ def __getattr__(name):
 
 
 def callable_module(name: str, function) -> None:
-    """Calling module ``name`` calls ``function``, its namesake (symback.render, .train, .derive).
+    """Calling module ``name`` calls ``function``, its namesake (symback.render, symback.train.run, symback.core.derive).
 
     Importing a submodule sets the package's attribute of that name to the
     module, so after ``import symback.render`` (which Jupyter's display of a

@@ -5,9 +5,9 @@ from click.testing import CliRunner
 
 from symback import problem
 from symback.cli import cli
-from symback.derive import explain
+from symback.core.derive import explain
 from symback.errors import SpecError
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 
 @pytest.mark.parametrize("model, params, gone", [

@@ -8,10 +8,10 @@ import pytest
 import sympy
 
 from conftest import MODEL_IDS, MODELS
-from symback.check import check_answer
-from symback.check_backprop import Backprop, agree
-from symback.derive import explain
-from symback.spec import problem
+from symback.check.grade import check_answer
+from symback.check.backprop import Backprop, agree
+from symback.core.derive import explain
+from symback.model.spec import problem
 
 
 def _chain(depth: int, factor: str = "0.5*") -> str:
@@ -44,7 +44,7 @@ def test_agreement_is_relative_to_the_size_of_the_gradient():
 
 def test_check_on_a_deep_chain_finishes():
     """A hang guard: the bound is far above what linear work takes (no timing is asserted)."""
-    script = (f"from symback.check import check_answer; from symback.spec import problem; "
+    script = (f"from symback.check.grade import check_answer; from symback.model.spec import problem; "
               f"v = check_answer(problem(model={_chain(300, '')!r}), '2*(h300 - y)'); print(v.correct)")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
     assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr[-2000:]

@@ -4,8 +4,8 @@ from functools import lru_cache
 
 import pytest
 
-from symback.check import check_answer
-from symback.spec import problem
+from symback.check.grade import check_answer
+from symback.model.spec import problem
 
 LESSONS = {
     "seed": ("w*x", "mse", None, None),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from symback.check import check_answer
-from symback.derive import explain
+from symback.check.grade import check_answer
+from symback.core.derive import explain
 from symback.render.printers import claim
 
 from conftest import MODEL_IDS, MODELS, make_problem

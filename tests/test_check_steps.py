@@ -4,9 +4,9 @@ from functools import lru_cache
 
 import pytest
 
-from symback.check import check_step
+from symback.check.grade import check_step
 from symback.errors import ParseError, SpecError
-from symback.spec import problem
+from symback.model.spec import problem
 
 
 @lru_cache(maxsize=None)

@@ -1,6 +1,6 @@
 """Every numeric claim of explain's JSON is exactly true, or marked approximate and true to its digits.
 
-Checked with symback's own verifier (symback.claims), over the model table
+Checked with symback's own verifier (symback.check.claims), over the model table
 (one sample and the batch; rational and transcendental) and the lessons in examples/.
 """
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MODEL_IDS, MODELS, make_problem
-from symback.batch import explain_batch
-from symback.claims import check, verify
-from symback.derive import explain
+from symback.core.batch import explain_batch
+from symback.check.claims import check, verify
+from symback.core.derive import explain
 from symback.cli.options import build_problem
 from symback.render import render
 

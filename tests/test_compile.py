@@ -8,9 +8,9 @@ import pytest
 from conftest import MODEL_IDS, MODELS, make_problem
 
 from symback import problem
-from symback.compile import LogSigmoid, compile_problem, fuse_log_sigmoid
-from symback.derive import explain
-from symback.graph import build_graph
+from symback.train.compile import LogSigmoid, compile_problem, fuse_log_sigmoid
+from symback.core.derive import explain
+from symback.core.graph import build_graph
 
 
 def _row(p, i=0):
@@ -48,8 +48,8 @@ def test_batch_gradient_is_the_mean_of_sample_gradients(row):
 
 @pytest.mark.parametrize("row", MODELS, ids=MODEL_IDS)
 def test_local_derivatives_are_the_derivations(row):
-    from symback import compile as compiled_module
-    from symback import derive
+    from symback.train import compile as compiled_module
+    from symback.core import derive
 
     graph = build_graph(make_problem(row))
     ours = [(l.node.name, l.child, l.expr) for l in compiled_module.local_derivatives(graph)]

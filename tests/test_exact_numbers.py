@@ -7,7 +7,7 @@ import sympy
 from click.testing import CliRunner
 
 from symback.cli import cli
-from symback.exact import decimal_text, evaluate, round_significant, typed
+from symback.core.exact import decimal_text, evaluate, round_significant, typed
 
 NOISY = ["--model", "w*x + b", "--param", "w=0.3", "--param", "b=-0.2", "--sample", "x=1.5,y=1.65"]
 TANH = ["--problem", "examples/tanh-network.toml"]

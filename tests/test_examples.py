@@ -22,7 +22,7 @@ from symback.notes.content import notes_document
 from symback.notes.exercises import check_command
 from symback.notes.latex import engine, render_notes_tex
 from symback.notes.lesson import build_lesson
-from symback.train import settings
+from symback.train.run import settings
 
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
 LESSONS = sorted(p.name for p in EXAMPLES.glob("*.toml"))
@@ -145,7 +145,7 @@ WIDE = ["(w*x + b)/(1 + exp(-w))", "h1 = tanh(w1*x + b1); h2 = sigmoid(w2*x + b2
 
 @pytest.mark.parametrize("model", WIDE)
 def test_wide_notes_fit_the_page(model):
-    from symback.train import Settings
+    from symback.train.run import Settings
 
     row = next(r for r in MODELS if r[0] == model)
     log, _text = _pdf(build_lesson(make_problem(row), settings=Settings(epochs=3)), "en")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from symback import problem
 from symback.cli import cli
 from symback.export import export_program
-from symback.train import settings, train
+from symback.train.run import settings, train
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "reference")
 #: (model, loss, params, data) that cover the functions, a fan-out, several inputs and layers

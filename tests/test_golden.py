@@ -9,10 +9,10 @@ import pathlib
 
 import pytest
 
-from symback.batch import explain_batch
-from symback.derive import explain
+from symback.core.batch import explain_batch
+from symback.core.derive import explain
 from symback.render import render
-from symback.spec import problem
+from symback.model.spec import problem
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 SUFFIX = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json"}

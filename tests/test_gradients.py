@@ -6,10 +6,10 @@ import pytest
 import sympy
 
 from conftest import MODEL_IDS, MODELS, make_problem
-from symback.derive import explain
-from symback.functions import elementary
-from symback.numeric import evaluate
-from symback.verify import finite_difference
+from symback.core.derive import explain
+from symback.model.functions import elementary
+from symback.core.numeric import evaluate
+from symback.core.verify import finite_difference
 
 
 def _points(problem):
@@ -115,7 +115,7 @@ def test_deep_chain_gradient_equals_finite_difference():
     base = {**p.param_values, **p.sample(0)}
 
     def loss(point):
-        from symback.derive import loss_at
+        from symback.core.derive import loss_at
 
         return loss_at(d.graph, point)
 
@@ -136,14 +136,14 @@ def test_very_deep_chain_is_checked_along_a_direction():
 
 
 def test_graph_grows_linearly_with_depth():
-    from symback.graph import build_graph
+    from symback.core.graph import build_graph
 
     sizes = [len(build_graph(_tanh_chain(n)).nodes) for n in (10, 20, 40)]
     assert sizes[2] - sizes[1] == 2 * (sizes[1] - sizes[0])
 
 
 def test_every_graph_function_has_a_named_rule():
-    from symback.functions import UNARY
-    from symback.steps import FUNCTION_RULES
+    from symback.model.functions import UNARY
+    from symback.core.rules import FUNCTION_RULES
 
     assert set(FUNCTION_RULES) == set(UNARY)

@@ -2,11 +2,11 @@
 
 import sympy
 
-from symback.derive import explain
-from symback.functions import sigmoid
-from symback.identity import identical
-from symback.spec import problem
-from symback.verify import agrees_with_diff, equal
+from symback.core.derive import explain
+from symback.model.functions import sigmoid
+from symback.core.identity import identical
+from symback.model.spec import problem
+from symback.core.verify import agrees_with_diff, equal
 
 x, y, w, b = sympy.symbols("x y w b", real=True)
 u = w * x + b

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from symback import data as data_module
+from symback.model import data as data_module
 from symback import io as io_module
 from symback.cli import cli
 

@@ -10,10 +10,10 @@ from test_lesson_reading import _lesson as lesson
 from test_lesson_reading import _one_line as one_line
 from test_lesson_reading import run
 
-from symback.compile_code import WIDE, Code, narrow
-from symback.compile_backends import scalar_backend
+from symback.train.code import WIDE, Code, narrow
+from symback.train.backends import scalar_backend
 
-DERIVE = importlib.import_module("symback.derive")
+DERIVE = importlib.import_module("symback.core.derive")
 
 
 @pytest.mark.parametrize("value", ['"a"', "[1, 2]", "{a = 1}", "nan"])

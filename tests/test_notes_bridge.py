@@ -13,7 +13,7 @@ from symback.notes.blocks import Grid, Listing, Output
 from symback.notes.content import notes_document
 from symback.notes.lesson import build_lesson
 from symback.render.document import Num, Text
-from symback.train import Settings
+from symback.train.run import Settings
 
 EN = wording("en")
 REFERENCE = os.path.join(os.path.dirname(__file__), "reference", "seed_torch_float64_output.txt")

@@ -8,7 +8,7 @@ from symback.notes.blocks import Equals, Figure, Grid
 from symback.notes.content import notes_document
 from symback.notes.lesson import build_lesson
 from symback.render.document import Chains, Math, Num, Para, Text
-from symback.train import Settings
+from symback.train.run import Settings
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from symback.lang import wording
 from symback.notes import render_files
 from symback.notes.exercises import KINDS, SHORT, check_command, make_exercises
 from symback.notes.lesson import build_lesson
-from symback.numeric import format_float
-from symback.train import Settings, settings, train
+from symback.core.numeric import format_float
+from symback.train.run import Settings, settings, train
 
 EN = wording("en")
 LESSONS = {
@@ -61,7 +61,7 @@ def test_every_answer_is_graded_right_by_symback_check(lesson):
 
 
 def test_the_students_mistake_is_the_one_check_finds(lesson):
-    from symback.check import check_answer
+    from symback.check.grade import check_answer
     from symback.render.printers import claim
 
     for e in (e for e in lesson.exercises if e.kind == "mistake"):

@@ -6,7 +6,7 @@ from symback.lang import wording
 from symback.notes import convergence as conv
 from symback.notes.lesson import build_lesson
 from symback.notes.stability import stability_section
-from symback.parse import symbol
+from symback.model.parse import symbol
 from symback.render.document import Para, Text
 
 WORDS = wording("en")

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import MODEL_IDS, MODELS, make_problem
-from symback.derive import explain
+from symback.core.derive import explain
 from symback.lang import wording
 from symback.notes.figures import graph_figure, loss_curve
 from symback.notes.geometry import log_ticks, nice_ticks, place, thin
@@ -14,7 +14,7 @@ from symback.notes.layout import picture
 from symback.notes.lesson import build_lesson
 from symback.notes.svg import box_lines, curve_svg, graph_svg
 from symback.notes.tikz import curve_pgfplots, graph_tikz
-from symback.train import Settings
+from symback.train.run import Settings
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -178,7 +178,7 @@ from conftest import MODEL_IDS, MODELS, make_problem  # noqa: E402
 
 @pytest.mark.parametrize("row", MODELS, ids=MODEL_IDS)
 def test_every_model_makes_notes_in_every_text_format(row):
-    from symback.train import Settings
+    from symback.train.run import Settings
 
     lesson = build_lesson(make_problem(row), settings=Settings(epochs=3))
     for suffix in (".tex", ".md", ".ipynb"):

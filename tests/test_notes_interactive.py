@@ -38,7 +38,7 @@ def seed():
 def pages(seed, tmp_path_factory):
     """The seed lesson's interactive page, the logistic example's, and its plain notes."""
     from symback.cli.options import build_problem, lesson_of
-    from symback.train import settings
+    from symback.train.run import settings
 
     folder = tmp_path_factory.mktemp("pages")
     (folder / "seed.html").write_text(render_files(seed, "x.html", interactive=True)["x.html"], encoding="utf-8")
@@ -256,7 +256,7 @@ def test_every_example_lesson_steps_through_with_symbacks_numbers(browser, tmp_p
     from selenium.webdriver.common.keys import Keys
 
     from symback.cli.options import build_problem, lesson_of
-    from symback.train import settings
+    from symback.train.run import settings
 
     path = os.path.join(EXAMPLES, name)
     content = lesson_of(path)

@@ -8,8 +8,8 @@ import sympy
 from symback import problem
 from symback.notes.convergence import convergence, stability_bound
 from symback.notes.lesson import build_lesson
-from symback.parse import symbol
-from symback.train import Settings
+from symback.model.parse import symbol
+from symback.train.run import Settings
 
 x, w = symbol("x"), symbol("w")
 

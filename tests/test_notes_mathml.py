@@ -7,8 +7,8 @@ import pytest
 import sympy
 
 from conftest import MODEL_IDS, MODELS, make_problem
-from symback.derive import explain
-from symback.parse import symbol
+from symback.core.derive import explain
+from symback.model.parse import symbol
 from symback.render.mathml import mathml
 
 w, x, y, r = (symbol(n) for n in "wxyr")
@@ -57,7 +57,7 @@ def test_floats_print_in_shortest_form():
 
 def test_sigmoid_is_sigma_and_log_is_ln():
     assert _text(mathml(sympy.log(symbol("sigmoid_arg")))).startswith("ln(")
-    from symback.functions import sigmoid
+    from symback.model.functions import sigmoid
 
     assert _text(mathml(sigmoid(w))) == "σ(w)"
 

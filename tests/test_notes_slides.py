@@ -135,7 +135,7 @@ def _example_lesson(name):
     import os
 
     from symback.cli.options import build_problem, lesson_of
-    from symback.train import settings
+    from symback.train.run import settings
 
     path = os.path.join(os.path.dirname(__file__), "..", "examples", name)
     content = lesson_of(path)

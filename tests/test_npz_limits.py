@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from symback import data_arrays
-from symback.data import read_data
+from symback.model import arrays as data_arrays
+from symback.model.data import read_data
 from symback.errors import DataError
 
 

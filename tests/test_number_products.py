@@ -7,8 +7,8 @@ Golden strings over models where a coefficient meets a power of a number:
 import pytest
 
 from symback import problem
-from symback.derive import explain
-from symback.parse import symbol
+from symback.core.derive import explain
+from symback.model.parse import symbol
 from symback.render import render
 from symback.render.mathml import mathml
 

@@ -4,8 +4,8 @@ import pytest
 import sympy
 
 from symback.errors import LimitError, ParseError
-from symback.functions import relu, sigmoid
-from symback.parse import parse, symbol
+from symback.model.functions import relu, sigmoid
+from symback.model.parse import parse, symbol
 
 w, x, b = symbol("w"), symbol("x"), symbol("b")
 

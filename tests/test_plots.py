@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from symback import problem
 from symback.cli import cli
 from symback.errors import MissingExtra
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 pytest.importorskip("matplotlib")
 
-from symback.plots import figure, plot_history  # noqa: E402
+from symback.render.plots import figure, plot_history  # noqa: E402
 
 LINE = (("x", "y"), [(-1, -1), (0, 1), (1, 3), (2, 5)])
 
@@ -78,7 +78,7 @@ def test_many_parameters_get_only_the_loss_curve():
 
 
 def test_labels_follow_the_language(seed_history):
-    from symback.plots import _language
+    from symback.render.plots import _language
 
     if _language("zh")[0] != "zh":
         pytest.skip("no font with Chinese characters here")
@@ -94,7 +94,7 @@ def test_missing_matplotlib_says_how_to_install_it(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
-    from symback.plots import require
+    from symback.render.plots import require
 
     with pytest.raises(MissingExtra, match=r"pip install 'symback\[plot\]'"):
         require()

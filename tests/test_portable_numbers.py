@@ -7,8 +7,8 @@ import math
 import pytest
 
 from symback import problem
-from symback.compile import compile_problem
-from symback.compile_backends import _TRANSCENDENTAL, array_backend
+from symback.train.compile import compile_problem
+from symback.train.backends import _TRANSCENDENTAL, array_backend
 
 np = pytest.importorskip("numpy")
 

@@ -106,9 +106,9 @@ def test_the_python_example_gives_the_values_its_comments_show(capsys):
 
 
 def test_the_python_names_work_after_their_modules_were_imported():
-    import symback.derive
+    import symback.core.derive
     import symback.render.wrap
-    import symback.train  # noqa: F401 - each sets symback's attribute of that name to the module
+    import symback.train.run  # noqa: F401 - each sets symback's attribute of that name to the module
     from symback import derive, explain, problem, render, train
 
     d = explain(problem())

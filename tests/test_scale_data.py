@@ -8,16 +8,16 @@ import tracemalloc
 import pytest
 from click.testing import CliRunner
 
-from symback import data as datamod
+from symback.model import data as datamod
 from symback import problem
 from symback.cli import cli
-from symback.data import parse_csv, read_csv
+from symback.model.data import parse_csv, read_csv
 from symback.errors import DataError, SpecError
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 np = pytest.importorskip("numpy")
 
-from symback.data_arrays import ArrayDataset, from_columns  # noqa: E402 - needs NumPy
+from symback.model.arrays import ArrayDataset, from_columns  # noqa: E402 - needs NumPy
 
 
 def _line(rng, n):
@@ -101,7 +101,7 @@ def test_cli_trains_and_explains_from_npz_and_refuses_bad_files(tmp_path):
 
 
 def test_batch_explanation_of_very_many_rows_is_refused(tmp_path):
-    from symback.batch import MAX_ROWS, explain_batch
+    from symback.core.batch import MAX_ROWS, explain_batch
 
     n = MAX_ROWS + 1
     p = problem(data={"x": np.ones(n), "y": np.ones(n)})

@@ -15,9 +15,9 @@ import sympy
 from conftest import MODEL_IDS, MODELS, make_problem
 
 from symback import problem
-from symback.compile import compile_problem, fuse_log_sigmoid
-from symback.graph import build_graph, local_derivative
-from symback.train import Settings, train
+from symback.train.compile import compile_problem, fuse_log_sigmoid
+from symback.core.graph import build_graph, local_derivative
+from symback.train.run import Settings, train
 
 
 def tanh_chain(n: int, rows=((0.5, -0.3),), w: float = 0.9, b: float = 0.1):
@@ -89,7 +89,7 @@ def test_deep_compiled_gradient_equals_finite_differences():
 
 
 def test_deep_compiled_gradient_equals_the_explained_reverse_pass():
-    from symback.derive import explain
+    from symback.core.derive import explain
 
     p = tanh_chain(64, w=1.1)
     _, _, grads = compile_problem(p).step_gradient(tuple(p.param_values.values()), p.data.rows[0], 0.0)

@@ -19,8 +19,8 @@ from conftest import MODEL_IDS, MODELS, make_problem
 
 from symback import problem
 from symback.cli import cli
-from symback.compile import compile_problem
-from symback.train import Settings, train
+from symback.train.compile import compile_problem
+from symback.train.run import Settings, train
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "reference")
 

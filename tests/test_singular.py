@@ -3,8 +3,8 @@
 import pytest
 
 from symback import problem
-from symback.derive import explain
-from symback.singular import SingularGradient
+from symback.core.derive import explain
+from symback.core.singular import SingularGradient
 
 
 @pytest.mark.parametrize("model, says", [

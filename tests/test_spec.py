@@ -2,9 +2,9 @@
 
 import pytest
 
-from symback.data import parse_csv
+from symback.model.data import parse_csv
 from symback.errors import DataError, ParseError, SpecError
-from symback.spec import parse_model, problem
+from symback.model.spec import parse_model, problem
 
 
 def test_defaults_are_the_lesson():

@@ -2,11 +2,11 @@
 
 import sympy
 
-from symback.derive import closed_form, local_derivatives
-from symback.functions import sigmoid
-from symback.graph import build_graph
-from symback.spec import problem
-from symback.tidy import _expanded_terms, factor_terms, tidy
+from symback.core.derive import closed_form, local_derivatives
+from symback.model.functions import sigmoid
+from symback.core.graph import build_graph
+from symback.model.spec import problem
+from symback.core.tidy import _expanded_terms, factor_terms, tidy
 
 x, y, w, b = sympy.symbols("x y w b", real=True)
 
@@ -18,7 +18,7 @@ DEEP_PARAMS = {"w1": 0.5, "b1": -0.2, "c1": 0.3, "w2": 1.1, "b2": 0.6, "w3": -0.
 
 def _raw_closed_forms(loss, monkeypatch):
     """The closed forms as substituted, before tidying."""
-    monkeypatch.setattr("symback.derive.tidy", lambda expr, seconds: expr)
+    monkeypatch.setattr("symback.core.derive.tidy", lambda expr, seconds: expr)
     p = problem(DEEP, loss, DEEP_PARAMS, data=(("x", "y"), [(1.3, 0.4)]))
     graph = build_graph(p)
     locals_ = local_derivatives(graph)

@@ -5,9 +5,9 @@ import json
 from click.testing import CliRunner
 
 from symback import problem
-from symback import train_advice
+from symback.train import advice as train_advice
 from symback.cli import cli
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 SATURATING = problem("exp(w*x)", lr=1)
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from symback import problem
 from symback.cli import cli
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 
 def _strict_json(text: str):

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from symback import problem
-from symback import train_log
+from symback.train import log as train_log
 from symback.cli import cli
 from symback.lang import wording
-from symback.train import Settings, train
-from symback.train_report import as_dict, json_chunks, table, to_csv, to_json
+from symback.train.run import Settings, train
+from symback.train.report import as_dict, json_chunks, table, to_csv, to_json
 
 EPOCHS = 2345
 

@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from symback import problem
-from symback.derive import explain
+from symback.core.derive import explain
 from symback.errors import SpecError
-from symback.train import History, Settings, settings, train
+from symback.train.run import History, Settings, settings, train
 
 LINE = (("x", "y"), [(-1, -1), (0, 1), (1, 3), (2, 5)])  # y = 2x + 1
 
@@ -60,7 +60,7 @@ def test_batch_mode_records_the_loss_after_each_update():
 def test_batch_mode_without_numpy_gives_the_same_numbers(monkeypatch):
     p = problem(model="w*x + b", params={"w": 0, "b": 0}, data=LINE, lr=0.1)
     with_numpy = train(p, Settings(epochs=20, mode="batch"))
-    monkeypatch.setattr("symback.train_loops._has_numpy", lambda: False)
+    monkeypatch.setattr("symback.train.loops._has_numpy", lambda: False)
     without = train(p, Settings(epochs=20, mode="batch"))
     for a, b in zip(with_numpy.epochs, without.epochs):
         assert math.isclose(a.loss, b.loss, rel_tol=1e-12)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from symback import problem
 from symback.cli import cli
-from symback.train import Settings, train
+from symback.train.run import Settings, train
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "reference")
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import click
 
-from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
-                      problem_options)
+from .options import (
+    build_problem,
+    check_outputs,
+    columns_for,
+    emit,
+    lang_option,
+    lesson_of,
+    output_option,
+    problem_options,
+)
 
 
 @click.command("check")
@@ -47,9 +55,9 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     import json
     import sys
 
-    from ..check import check_answer, check_step
-    from ..check_report import report_json, report_text
-    from ..spec import parse_assignments
+    from ..check.grade import check_answer, check_step
+    from ..check.report import report_json, report_text
+    from ..model.spec import parse_assignments
 
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)

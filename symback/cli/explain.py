@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import click
 
-from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
-                      problem_options)
+from .options import (
+    build_problem,
+    check_outputs,
+    columns_for,
+    emit,
+    lang_option,
+    lesson_of,
+    output_option,
+    problem_options,
+)
 
 
 @click.command("explain")
@@ -30,10 +38,10 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     closed form (checked against SymPy's diff) and the gradient-descent
     update. With no options: the classic lesson, w = 1 -> 1.02.
     """
-    from ..batch import explain_batch
-    from ..derive import explain as explain_sample
+    from ..core.batch import explain_batch
+    from ..core.derive import explain as explain_sample
     from ..render import render
-    from ..spec import parse_assignments
+    from ..model.spec import parse_assignments
 
     if standalone and fmt != "latex":
         raise click.UsageError(f"--standalone makes a whole LaTeX document; use it with --format latex, not {fmt}")

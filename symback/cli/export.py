@@ -41,7 +41,7 @@ def command(model, loss, params, data, lr, problem_file, target, mode, epochs, b
     """
     from ..export import export_program
     from ..lang import wording
-    from ..train import settings
+    from ..train.run import settings
     from .notes import _pick, _points, _train_mode
 
     lesson = lesson_of(problem_file, data)

@@ -58,13 +58,13 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
-    from ..lesson import lesson_texts
+    from ..app.lesson import lesson_texts
     from ..notes import check_interactive, notes_format, wants_slides, write_notes
     from ..notes.lesson import build_lesson
-    from ..numeric import significant_digits
-    from ..spec import parse_assignments
-    from ..train import settings
-    from ..train_report import divergence_text
+    from ..core.numeric import significant_digits
+    from ..model.spec import parse_assignments
+    from ..train.run import settings
+    from ..train.report import divergence_text
 
     fmt = notes_format(output)
     slides = wants_slides(output, slides)
@@ -122,7 +122,7 @@ def _train_mode(mode: str) -> str:
 
 def _points(predict, lesson):
     """The --predict points, else the lesson's, else None (the notes' own default)."""
-    from ..spec import parse_assignments
+    from ..model.spec import parse_assignments
 
     if predict:
         return [parse_assignments(item, "prediction input") for item in predict]

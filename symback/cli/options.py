@@ -35,7 +35,7 @@ def lesson_of(problem_file, data=None):
     """The lesson file's settings, or {} without one; --data (``data``) replaces the lesson's data."""
     if not problem_file:
         return {}
-    from ..lesson import load_lesson
+    from ..app.lesson import load_lesson
 
     return load_lesson(problem_file, data_given=data is not None)
 
@@ -46,7 +46,7 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None, samp
     ``sample`` ({input or y: value}, from --sample) is the data when no data
     are given and the model's inputs are not the lesson's.
     """
-    from ..spec import parse_assignments, problem
+    from ..model.spec import parse_assignments, problem
 
     lesson = lesson if lesson is not None else lesson_of(problem_file, data)
     if params:

@@ -8,8 +8,17 @@ import sys
 
 import click
 
-from .options import (OutputPath, build_problem, check_outputs, columns_for, lang_option, lesson_of, output_option,
-                      problem_options, wrote)
+from .options import (
+    OutputPath,
+    build_problem,
+    check_outputs,
+    columns_for,
+    lang_option,
+    lesson_of,
+    output_option,
+    problem_options,
+    wrote,
+)
 
 MODES = ("sgd", "batch", "minibatch")
 #: a run of at least this many updates shows a progress bar on a terminal
@@ -86,8 +95,8 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
-    from ..numeric import significant_digits
-    from ..train import settings, train
+    from ..core.numeric import significant_digits
+    from ..train.run import settings, train
 
     if verbose and fmt == "json":
         raise click.UsageError("-v prints a text log; leave it out with --format json")
@@ -108,7 +117,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
         preds = report.finish(history, fmt)
     _save(history, preds, history_file, plot, lang)
     if history.diverged:
-        from ..train_report import divergence_text
+        from ..train.report import divergence_text
 
         raise TrainingDiverged(divergence_text(history, words), history)
 
@@ -119,8 +128,8 @@ def _pick(value, lesson, key, default):
 
 def _points(problem, predict, lesson, default: bool) -> list[dict]:
     """The --predict points (each NAME=V,...), else the lesson's, else x=4 for the lesson's own data."""
-    from ..spec import parse_assignments
-    from ..train import check_point
+    from ..model.spec import parse_assignments
+    from ..train.run import check_point
 
     if predict:
         points = [parse_assignments(item, "prediction input") for item in predict]
@@ -138,7 +147,7 @@ def _check_outputs(history_file, plot) -> None:
     _check_file(history_file, (".csv", ".json"), "--history")
     _check_file(plot, (".png", ".svg", ".pdf"), "--plot")
     if plot:
-        from ..plots import require
+        from ..render.plots import require
 
         require()
 
@@ -196,7 +205,7 @@ class Report:
             click.echo(line)
 
     def start(self, begin) -> None:
-        from ..train_report import header, predict_lines, predictions
+        from ..train.report import header, predict_lines, predictions
 
         self.names = tuple(n for n, _ in begin.initial_params)
         if self.streaming:
@@ -205,17 +214,17 @@ class Report:
                 self._emit(line)
 
     def update(self, update) -> None:
-        from ..train_report import update_line
+        from ..train.report import update_line
 
         self._emit(update_line(update, self.names, self.words))
 
     def epoch(self, entry) -> None:
-        from ..train_report import progress_line
+        from ..train.report import progress_line
 
         self._emit(progress_line(entry, self.words))
 
     def finish(self, history, fmt: str):
-        from .. import train_report as tr
+        from ..train import report as tr
 
         preds = tr.predictions(history, self.points)
         if fmt == "json":  # streamed: every epoch, never all in memory
@@ -241,7 +250,7 @@ class Report:
 def _save(history, preds, history_file, plot, lang) -> None:
     """--history and --plot, written even when training diverged (the partial history)."""
     from ..io import write_atomic
-    from .. import train_report as tr
+    from ..train import report as tr
 
     if history_file:
         csv = history_file.lower().endswith(".csv")
@@ -249,7 +258,7 @@ def _save(history, preds, history_file, plot, lang) -> None:
         write_atomic(history_file, chunks)
         wrote(history_file)
     if plot:
-        from ..plots import plot_history
+        from ..render.plots import plot_history
 
         for note in plot_history(history, plot, lang):
             click.echo("symback: note: " + note, err=True)

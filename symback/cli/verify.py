@@ -25,7 +25,7 @@ def command(file, verbose):
       symback explain --format json -o lesson.json && symback verify lesson.json
       symback explain --mode batch --format json | symback verify -
     """
-    from ..claims import summary, verify, verify_file
+    from ..check.claims import summary, verify, verify_file
 
     if file == "-":
         import json

@@ -29,7 +29,7 @@ def export_program(problem, settings=None, target: str = "pytorch", points=None,
     """
     from ..lang import wording
     from ..notes.lesson import default_points
-    from ..train import Settings
+    from ..train.run import Settings
     from .program import explain_refs
 
     if target not in TARGETS:

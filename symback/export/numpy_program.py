@@ -20,15 +20,25 @@ from __future__ import annotations
 from sympy import Derivative
 from sympy.printing.precedence import PRECEDENCE
 
-from ..derive import local_derivatives
-from ..functions import relu, sigmoid
-from ..graph import build_graph
-from ..parse import symbol
+from ..core.derive import local_derivatives
+from ..model.functions import relu, sigmoid
+from ..core.graph import build_graph
+from ..model.parse import symbol
 from ..render.document import Math, Text
-from ..spec import Y_HAT
+from ..model.spec import Y_HAT
 from .printer import ProgramPrinter
-from .program import (Line, Names, Program, batch_args, data_lines, literal, loop_head, prediction_calls, rows_of,
-                      unpack)
+from .program import (
+    Line,
+    Names,
+    Program,
+    batch_args,
+    data_lines,
+    literal,
+    loop_head,
+    prediction_calls,
+    rows_of,
+    unpack,
+)
 
 ETA = symbol("eta")
 HELPERS = {

@@ -16,7 +16,7 @@ import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..functions import relu, sigmoid
+from ..model.functions import relu, sigmoid
 
 #: names the programs use for themselves; a user name equal to one gets a trailing _
 RESERVED = frozenset({

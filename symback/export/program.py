@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..errors import SpecError
-from ..parse import symbol
-from ..spec import Y
+from ..model.parse import symbol
+from ..model.spec import Y
 from .printer import program_name
 
 #: the programs write the data into themselves: at most this many rows
@@ -146,7 +146,7 @@ def prediction_calls(points, call) -> list[tuple[str, str]]:
 
 def loss_symbol(problem):
     """The loss's name in the graph (L, unless the model uses L)."""
-    from ..graph import build_graph
+    from ..core.graph import build_graph
 
     return build_graph(problem).loss
 

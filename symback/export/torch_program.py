@@ -13,12 +13,23 @@ from __future__ import annotations
 
 from sympy import Derivative
 
-from ..parse import symbol
+from ..model.parse import symbol
 from ..render.document import Math, Text
-from ..spec import Y_HAT
+from ..model.spec import Y_HAT
 from .printer import ProgramPrinter
-from .program import (Line, Names, Program, batch_args, data_lines, literal, loop_head, loss_symbol, prediction_calls,
-                      rows_of, tensor_symbols)
+from .program import (
+    Line,
+    Names,
+    Program,
+    batch_args,
+    data_lines,
+    literal,
+    loop_head,
+    loss_symbol,
+    prediction_calls,
+    rows_of,
+    tensor_symbols,
+)
 
 ETA = symbol("eta")
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import sympy
 
-from ..parse import symbol
-from ..exact import Shown
+from ..model.parse import symbol
+from ..core.exact import Shown
 from ..render.document import Math, Num, Text, equation
 
 

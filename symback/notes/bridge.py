@@ -13,7 +13,7 @@ from sympy import Derivative
 
 from ..export import export_program
 from ..export.program import Refs
-from ..parse import symbol
+from ..model.parse import symbol
 from ..render.document import Math, Num, Para, Section, Text
 from .blocks import Grid, Listing, Output, point_items, rounded, say
 
@@ -105,7 +105,7 @@ def _point(point) -> str:
 
 def agreement_key(lesson) -> str:
     """The original lesson's numbers are PyTorch's (the reference output shows it); others agree to rounding."""
-    from ..spec import problem as make_problem
+    from ..model.spec import problem as make_problem
 
     s = lesson.history.settings
     if lesson.problem == make_problem() and s.mode == "sgd":

@@ -16,10 +16,10 @@ from dataclasses import replace
 
 from sympy import Derivative
 
-from ..parse import symbol
-from ..spec import Y, Y_HAT
+from ..model.parse import symbol
+from ..model.spec import Y, Y_HAT
 from ..render.document import Chain, Chains, Document, Math, Num, Para, Section, Seq, Table, Text
-from ..numeric import rounds_for_display
+from ..core.numeric import rounds_for_display
 from ..render.explanation import backward_order, closed_blocks, problem_section, prose, result, update_section
 from .blocks import Equals, Figure, Grid, point_items, rounded, say
 from .figures import graph_figure

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..numeric import evaluate
-from ..parse import symbol
+from ..core.numeric import evaluate
+from ..model.parse import symbol
 from ..timebox import within
 
 ETA = symbol("eta")

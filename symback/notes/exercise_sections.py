@@ -19,7 +19,7 @@ ETA_NAME = "eta"
 
 
 def _symbol(name):
-    from ..parse import symbol
+    from ..model.parse import symbol
 
     return symbol(name)
 
@@ -88,7 +88,7 @@ def _q_mistake(lesson, e, words, head):
 
 
 def _path(d, param):
-    from ..check_backprop import Backprop
+    from ..check.backprop import Backprop
 
     return Backprop(d).edges(d.graph.loss, param)
 
@@ -154,13 +154,13 @@ def _rational(value: float):
     """The decimal a float prints as, exactly (0.1 is 1/10)."""
     import sympy
 
-    from ..numeric import format_float
+    from ..core.numeric import format_float
 
     return sympy.Rational(format_float(value))
 
 
 def _a_mistake(lesson, e, words, head):
-    from ..check_report import explain_mistake
+    from ..check.report import explain_mistake
 
     d, L = e.d, e.d.graph.loss
     g = next(g for g in d.gradients if g.param == e.param)

@@ -26,9 +26,9 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..derive import Derivation, explain
+from ..core.derive import Derivation, explain
 from ..errors import SymbackError
-from ..numeric import format_float
+from ..core.numeric import format_float
 from ..render.printers import claim
 
 KINDS = ("forward", "local", "gradient", "update", "mistake", "stability")
@@ -96,8 +96,8 @@ def nice_derivation(problem, rng, lr: float | None = None, keep_params: bool = F
 
     Draws are scored by a numeric forward and backward pass (cheap); only the best is derived.
     """
-    from ..derive import local_derivatives
-    from ..graph import build_graph
+    from ..core.derive import local_derivatives
+    from ..core.graph import build_graph
 
     graph = build_graph(problem)
     locals_ = local_derivatives(graph)
@@ -121,8 +121,8 @@ def nice_derivation(problem, rng, lr: float | None = None, keep_params: bool = F
 
 def _length(graph, locals_, point) -> float:
     """The longest number a derivation at ``point`` would show; inf if one is not finite or a gradient is 0."""
-    from ..graph import forward
-    from ..numeric import evaluate
+    from ..core.graph import forward
+    from ..core.numeric import evaluate
 
     try:
         values = forward(graph, point)
@@ -185,7 +185,7 @@ def _update(lesson, rng) -> Exercise:
 
 def _mistake(lesson, rng) -> Exercise:
     """A wrong answer made by one mistake of check's catalogue, and check's diagnosis of it."""
-    from ..check import check_answer
+    from ..check.grade import check_answer
 
     d = nice_derivation(lesson.problem, rng, keep_params=True)
     g = rng.choice(d.gradients)
@@ -198,8 +198,8 @@ def _mistake(lesson, rng) -> Exercise:
 
 def _wrong_answers(d, g, rng):
     """The gradient with one local derivative changed, as students change it."""
-    from ..check_backprop import Backprop
-    from ..diagnose import edge_mistakes
+    from ..check.backprop import Backprop
+    from ..check.diagnose import edge_mistakes
 
     if g.closed is None:
         return

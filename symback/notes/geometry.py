@@ -12,7 +12,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from ..numeric import format_float
+from ..core.numeric import format_float
 
 LINE = 1.35      # line height
 PAD_X, PAD_Y = 0.7, 0.45

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from ..errors import SpecError
-from ..numeric import format_float
+from ..core.numeric import format_float
 from .blocks import Figure
 from .steps import Program, program, render_text
 from .svg import graph_svg

@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
-from ..batch import explain_batch
-from ..data import seed_dataset
-from ..derive import Derivation, explain
-from ..spec import Problem, problem as make_problem
-from ..train import History, Settings, check_point, train
-from ..train_report import Prediction, predictions
+from ..core.batch import explain_batch
+from ..model.data import seed_dataset
+from ..core.derive import Derivation, explain
+from ..model.spec import Problem, problem as make_problem
+from ..train.run import History, Settings, check_point, train
+from ..train.report import Prediction, predictions
 from .convergence import Convergence, convergence
 
 #: the point the original lesson asks about

@@ -6,10 +6,10 @@ parameters, the last sample's loss (SGD), the predictions.
 
 from __future__ import annotations
 
-from ..parse import symbol
-from ..spec import Y_HAT
+from ..model.parse import symbol
+from ..model.spec import Y_HAT
 from ..render.document import Chain, Chains, Math, Num, Para, Section, Text
-from ..train_report import divergence_text
+from ..train.report import divergence_text
 from .blocks import Equals, Figure, Grid, eq, exact, point_items, rounded, say
 from .figures import loss_curve
 from .stability import stability_section

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sympy import Abs, Derivative, Mul, StrictGreaterThan, StrictLessThan
 
-from ..parse import symbol
+from ..model.parse import symbol
 from ..render.document import Chain, Chains, Math, Para, Section, Seq, Text
 from ..render.printers import unicode
 from .blocks import Equals, Grid, eq, exact, point_items, rounded, say

@@ -30,9 +30,9 @@ import sympy
 from sympy import Derivative
 
 from ..errors import SpecError
-from ..functions import relu, sigmoid
+from ..model.functions import relu, sigmoid
 from ..render.printers import unicode
-from ..numeric import format_float
+from ..core.numeric import format_float
 
 #: the functions the page's interpreter knows, by SymPy class
 FUNCTIONS = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..numeric import format_float
+from ..core.numeric import format_float
 from ..render.printers import tex
 from .geometry import place, short
 from .svg import box_lines

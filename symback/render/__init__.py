@@ -31,7 +31,7 @@ def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = F
         from .jsonout import render_json
 
         return render_json(derivation)
-    from ..numeric import significant_digits
+    from ..core.numeric import significant_digits
 
     with significant_digits(digits):
         return _render_document(derivation, fmt, lang, standalone, summary, columns)

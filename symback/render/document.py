@@ -98,7 +98,7 @@ class Document:
 def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:
     """The sides printed by ``show`` without a side equal to the one before it
     ("∂r/∂ŷ = 1 = 1" says nothing twice), and for each whether it holds a rounded number."""
-    from ..numeric import watch_rounding
+    from ..core.numeric import watch_rounding
 
     texts: list[str] = []
     approx: list[bool] = []

@@ -14,10 +14,10 @@ import string
 import sympy
 from sympy import Derivative, Eq
 
-from ..functions import relu
-from ..exact import Shown, decimal_text, round_significant
-from ..numeric import format_float
-from ..parse import symbol
+from ..model.functions import relu
+from ..core.exact import Shown, decimal_text, round_significant
+from ..core.numeric import format_float
+from ..model.parse import symbol
 from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text
 from .written import as_written
 
@@ -30,7 +30,7 @@ PROSE_DIGITS = 6
 
 def document(derivation, words) -> Document:
     """The Document of a Derivation or a BatchDerivation."""
-    from ..batch import BatchDerivation
+    from ..core.batch import BatchDerivation
 
     if isinstance(derivation, BatchDerivation):
         return _batch_document(derivation, words)

@@ -17,7 +17,7 @@ import math
 import sympy
 from sympy import Derivative
 
-from ..numeric import format_float
+from ..core.numeric import format_float
 from .explanation import ETA, backward_order
 from .printers import claim
 
@@ -45,7 +45,7 @@ def _claim(step: dict, lhs: str, rhs: float) -> dict:
 
 
 def render_json(derivation) -> str:
-    from ..batch import BatchDerivation
+    from ..core.batch import BatchDerivation
 
     payload = batch_payload(derivation) if isinstance(derivation, BatchDerivation) else sample_payload(derivation)
     return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
@@ -172,7 +172,7 @@ MAX_EXPR_ROWS = 200
 
 def _mean_claim(closed, problem):
     """(1/N) Σᵢ closed(xᵢ, yᵢ) in the parameters, or None (too many rows, or no closed form)."""
-    from ..batch import mean_expression
+    from ..core.batch import mean_expression
 
     if closed is None or len(problem.data) > MAX_EXPR_ROWS:
         return None

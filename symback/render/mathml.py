@@ -17,8 +17,8 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
-from ..functions import relu, sigmoid
-from ..numeric import format_float
+from ..model.functions import relu, sigmoid
+from ..core.numeric import format_float
 from .printers import hashable
 
 #: symbols drawn with an accent: name -> (base letter, accent)

@@ -25,8 +25,8 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from ..functions import sigmoid
-from ..numeric import format_float
+from ..model.functions import sigmoid
+from ..core.numeric import format_float
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: names printed specially: the prediction, and the learning rate η

@@ -10,7 +10,7 @@ indent; a table too wide is split into column groups.
 
 from __future__ import annotations
 
-from ..numeric import format_float
+from ..core.numeric import format_float
 from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
 from .printers import unicode
 from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words

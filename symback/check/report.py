@@ -1,0 +1,304 @@
+"""A graded answer (:class:`symback.check.Verdict`) as terminal text or as JSON.
+
+Every sentence comes from the wording catalogue (section ``check``); every
+formula is printed by :mod:`symback.render.printers` (Unicode for people,
+SymPy syntax for JSON). The text shows, in order: the question and the
+problem, the answer beside the expected derivative, the verdict with the
+diagnosis, the values at the sample side by side, and, for a wrong answer,
+the correct derivation (the local derivatives on the way down and their
+product along each path).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import Mapping
+
+import sympy
+from sympy import Derivative, Eq
+
+from .grade import answer_symbols
+from .backprop import POINTS, Backprop
+from ..core.exact import evaluate, typed
+from ..lang import wording
+from ..core.numeric import format_float
+from ..render.printers import claim, unicode
+from ..render.written import as_written
+from ..core.rules import Rule
+
+#: more paths than this are not printed one by one
+MAX_PATHS = 6
+#: the truth in node names is shown beside the closed form up to this size
+MAX_CHAIN_OPS = 6
+
+
+def report_text(verdict, lang: str = "en") -> str:
+    """The verdict for a terminal: question, comparison, diagnosis, values, derivation."""
+    t = wording(lang)
+    lines = [_heading(verdict, t), ""]
+    expected = _expected_text(verdict) if not _bare_number(verdict) else t(
+        "check.expected_formula", question=unicode(verdict.question),
+        symbols=answer_symbols(verdict.derivation, verdict.top, verdict.bottom))
+    lines += ["  " + line for line in _table([(t("check.your_answer"), _answer_text(verdict)),
+                                              (t("check.expected"), expected)])]
+    lines.append("")
+    lines += _verdict_lines(verdict, t)
+    lines += [""] + _sample_lines(verdict, t)
+    if not verdict.correct and not _bare_number(verdict):  # for a number, the formula is not given away
+        full = _full_explanation(verdict, lang) if verdict.diagnosis is None else None
+        lines += [""] + ([t("check.full"), full] if full else _derivation_lines(verdict, t))
+    return "\n".join(lines)
+
+
+def _full_explanation(verdict, lang: str) -> str | None:
+    """symback explain's text for the sample, when the renderers are installed."""
+    try:
+        from ..render import render
+    except ImportError:
+        return None
+    return render(verdict.derivation, "text", lang=lang)
+
+
+def report_json(verdict, lang: str = "en") -> dict:
+    """The verdict as a JSON-ready dict: correct, diagnosis, expected, answer and the rest."""
+    t = wording(lang)
+    point, elsewhere = _sample(verdict), verdict.elsewhere
+    return {
+        "correct": verdict.correct,
+        "question": claim(verdict.question),
+        "of": verdict.top.name,
+        "wrt": verdict.bottom.name,
+        "answer": claim(verdict.answer),
+        "answer_text": verdict.text,
+        "expected": claim(verdict.expected),
+        "expected_chain": claim(verdict.chain),
+        "method": verdict.method,
+        "diagnosis": _mistake_json(verdict, verdict.diagnosis, t) if verdict.diagnosis else None,
+        "also": [_mistake_json(verdict, m, t) for m in verdict.also],
+        "message": _headline(verdict, t),
+        "sample": {s.name: v for s, v in point.items()},
+        "values": {"answer": _number(verdict.at_sample[0]), "expected": _number(verdict.at_sample[1])},
+        "differs_at": None if elsewhere is None else {
+            "point": elsewhere[0], "answer": _number(elsewhere[1]), "expected": _number(elsewhere[2])},
+        "derivation": [{"of": e.node.name.name, "wrt": e.child.name, "local": claim(e.expr), "rule": e.rule.key}
+                       for e in _edges(verdict)],
+    }
+
+
+def explain_mistake(verdict, mistake, t) -> str:
+    """The diagnosis sentence for ``mistake``, its fields printed as maths."""
+    fields = {k: _show(v, t) for k, v in mistake.fields.items()}
+    fields.update(question=unicode(verdict.question), top=unicode(verdict.top),
+                  bottom=unicode(verdict.bottom), expected=unicode(verdict.expected),
+                  node=unicode(mistake.bottom) if mistake.bottom is not None else "")
+    why = mistake.why
+    if why == "sign" and mistake.fields.get("places"):
+        why = "sign_places"
+    if why == "constant":
+        k = mistake.fields["k"]
+        why = "constant_missing" if (1 / k).is_Integer and k > 0 else "constant_extra" if k.is_Integer and k > 0 else why
+        fields["k"] = unicode(1 / k if why == "constant_missing" else k)
+    return t("check.why." + why, **fields)
+
+
+def _expected_text(verdict) -> str:
+    """The truth in the graph's names when that is short (2r·x), then in the problem's symbols."""
+    chain = verdict.chain
+    if chain == verdict.expected or sympy.count_ops(chain) > MAX_CHAIN_OPS:
+        return unicode(verdict.expected)
+    return f"{unicode(chain)} = {unicode(verdict.expected)}"
+
+
+def _heading(verdict, t) -> str:
+    problem = verdict.derivation.problem
+    model = "; ".join(unicode(Eq(name, as_written(expr, problem.orders), evaluate=False))
+                      for name, expr in problem.shown_definitions)
+    loss = unicode(Eq(verdict.derivation.graph.loss, as_written(problem.loss, problem.orders), evaluate=False))
+    return f"{t('check.title', question=unicode(verdict.question))}   ({t('check.problem', model=model, loss=loss)})"
+
+
+def _headline(verdict, t) -> str:
+    if verdict.correct:
+        return t("check.right")
+    if verdict.diagnosis is None:
+        return t("check.none")
+    return t("check.wrong", headline=t("check.kind." + verdict.diagnosis.kind))
+
+
+def _verdict_lines(verdict, t) -> list[str]:
+    lines = [_headline(verdict, t)]
+    if verdict.correct:
+        return lines + ["  " + t("check.how." + _method(verdict), question=unicode(verdict.question), n=POINTS,
+                                 point=_point_text(_sample(verdict)), expected=unicode(verdict.expected))]
+    if verdict.diagnosis is not None:
+        lines.append("  " + explain_mistake(verdict, verdict.diagnosis, t))
+    for other in (m for m in verdict.also if m.why != "factor_off"):  # a bare ratio adds nothing
+        lines.append("  " + t("check.also", headline=t("check.kind." + other.kind),
+                              why=explain_mistake(verdict, other, t)))
+    return lines
+
+
+def _method(verdict) -> str:
+    return verdict.method if verdict.method in ("symbolic", "value") else "numeric"
+
+
+def _answer_text(verdict) -> str:
+    """The answer as the student wrote it (SymPy would expand 2*(w - 2) to 2w − 4)."""
+    return " ".join(verdict.text.split())
+
+
+def _bare_number(verdict) -> bool:
+    """Is the answer a bare number where a formula is asked?"""
+    return verdict.method == "value" and not verdict.correct
+
+
+
+def _sample_lines(verdict, t) -> list[str]:
+    point = _point_text(_sample(verdict))
+    mine, truth = (_value_text(v, t) for v in verdict.at_sample)
+    if verdict.correct:
+        return [t("check.both", point=point, value=truth)]
+    lines = [t("check.sample", point=point)]
+    lines += ["  " + line for line in _table([(t("check.your_answer"), mine), (t("check.expected"), truth)])]
+    if verdict.elsewhere is not None:
+        where, answer, expected = verdict.elsewhere
+        relation, truth = _exact_value(verdict, where, expected, t)
+        lines.append(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
+                       question=unicode(verdict.question), relation=relation, truth=truth))
+    return lines
+
+
+def _exact_value(verdict, where: Mapping, value, t) -> tuple[str, str]:
+    """The true derivative at ``where`` from its closed form, computed exactly: ("=", digits), or
+    ("≈", digits) when it is irrational or rounded."""
+    if value is None:
+        return "=", t("check.undefined")
+    env = {sympy.Symbol(str(k), real=True): typed(v) for k, v in where.items()}
+    shown = evaluate(verdict.expected, env, value)
+    return ("≈" if shown.approx else "="), format_float(shown).replace("-", "−")
+
+
+def _derivation_lines(verdict, t) -> list[str]:
+    """The nodes, the local derivatives on the way down, and their products along the paths."""
+    edges = _edges(verdict)
+    names = {e.node.name for e in edges}
+    nodes = [n for n in verdict.derivation.graph.nodes if n.name in names]
+    lines = [t("check.derivation")]
+    if nodes:
+        lines.append(f"  {t('check.where')} " + ",  ".join(unicode(Eq(n.name, n.shown, evaluate=False)) for n in nodes))
+    rows = [(unicode(Eq(Derivative(e.node.name, e.child), e.expr, evaluate=False)), _rule_text(e.rule, t))
+            for e in edges]
+    lines += ["  " + line for line in _table(rows)]
+    lines += ["  " + line for line in _chain_lines(verdict)]
+    return lines
+
+
+def _chain_lines(verdict) -> list[str]:
+    """∂L/∂w = ∂L/∂r·∂r/∂ŷ·∂ŷ/∂w = 2r · 1 · x = 2x(wx − y), one equals sign a line."""
+    paths = _paths(verdict)
+    parts = []
+    if paths and max(len(p) for p in paths) > 1:
+        symbols = [sympy.Mul(*[Derivative(e.node.name, e.child) for e in p], evaluate=False) for p in paths]
+        parts.append(unicode(sympy.Add(*symbols, evaluate=False)) if len(symbols) > 1 else unicode(symbols[0]))
+        parts.append(" + ".join(" · ".join(_factor(e.expr) for e in p) for p in paths))
+    elif verdict.chain != verdict.expected:
+        parts.append(unicode(verdict.chain))
+    parts = list(dict.fromkeys(parts + [unicode(verdict.expected)]))
+    if len(parts) == 1 and paths and len(paths) == 1 and len(paths[0]) == 1:
+        return []  # one step, already shown with its rule
+    question = unicode(verdict.question)
+    indent = " " * _width(question)
+    return [f"{question if i == 0 else indent} = {part}" for i, part in enumerate(parts)]
+
+
+def _factor(expr) -> str:
+    text = unicode(expr)
+    return f"({text})" if expr.is_Add or text.startswith("−") else text
+
+
+def _edges(verdict):
+    return Backprop(verdict.derivation).edges(verdict.top, verdict.bottom)
+
+
+def _paths(verdict):
+    """The paths from top to bottom as lists of edges, or None past MAX_PATHS."""
+    below: dict = {}
+    for edge in _edges(verdict):
+        below.setdefault(edge.node.name, []).append(edge)
+    found, stack = [], [(verdict.top, [])]
+    while stack:
+        name, path = stack.pop()
+        if name == verdict.bottom:
+            found.append(path)
+            if len(found) > MAX_PATHS:
+                return None
+            continue
+        stack += [(e.child, path + [e]) for e in reversed(below.get(name, ()))]
+    return found
+
+
+def _mistake_json(verdict, mistake, t) -> dict:
+    edge = mistake.edge
+    return {
+        "kind": mistake.kind,
+        "headline": t("check.kind." + mistake.kind),
+        "message": explain_mistake(verdict, mistake, t),
+        "step": None if edge is None else {"of": edge.node.name.name, "wrt": edge.child.name,
+                                            "local": claim(edge.expr), "rule": edge.rule.key},
+        "fields": {k: _claim(v) for k, v in mistake.fields.items()},
+    }
+
+
+def _show(value, t) -> str:
+    if isinstance(value, Rule):
+        return _rule_text(value, t)
+    if isinstance(value, tuple):
+        return ",  ".join(unicode(v) for v in value)
+    return unicode(value)
+
+
+def _rule_text(rule: Rule, t) -> str:
+    """The rule's name and formula: power rule: d(u²)/du = 2u."""
+    name = t(f"explain.rule.{rule.key}")
+    try:
+        return t("check.rule", name=name, formula=unicode(rule.formula()))
+    except NotImplementedError:
+        return name
+
+
+def _claim(value):
+    if isinstance(value, Rule):
+        return value.key
+    if isinstance(value, tuple):
+        return [claim(v) for v in value]
+    return claim(value)
+
+
+def _sample(verdict) -> dict:
+    derivation = verdict.derivation
+    values = {**derivation.problem.param_values, **derivation.point}
+    return {s: values[s.name] for s in [*derivation.graph.params, *derivation.graph.inputs, derivation.graph.target]}
+
+
+def _point_text(point: Mapping) -> str:
+    return ", ".join(unicode(Eq(sympy.Symbol(str(k), real=True), sympy.Float(v), evaluate=False))
+                     for k, v in point.items())
+
+
+def _value_text(value, t) -> str:
+    return t("check.undefined") if value is None else unicode(sympy.Float(value))
+
+
+def _number(value):
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _table(rows) -> list[str]:
+    """Two columns, the first padded to its widest entry (CJK characters count double)."""
+    width = max(_width(a) for a, _ in rows)
+    return [a + " " * (width - _width(a) + 3) + b for a, b in rows]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

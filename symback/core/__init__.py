@@ -1,0 +1,1 @@
+"""The core: Problem -> Graph -> Derivation (local rules, the reverse pass, exact numbers, checks)."""

@@ -1,0 +1,1 @@
+"""The model: user text -> a Problem (the parser, the functions a model may call, the data)."""

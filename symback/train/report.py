@@ -1,0 +1,244 @@
+"""A training History as text, JSON and CSV.
+
+Numbers print in their shortest round-trip form, as Python (and the original
+PyTorch program, through ``.item()``) prints floats: 1.02, -2.0,
+7.999998569488525. JSON numbers are plain numbers; a non-finite value is null.
+Epochs are numbered from 0, as the original program's loop numbers them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Iterator, NamedTuple
+
+from ..core.numeric import current_digits, format_float
+from .run import Epoch, History, Update
+from .advice import divergence_words, stall_words
+
+#: the table shows every epoch up to this many, then thins
+FULL_TABLE = 20
+#: at most this many parameter columns in the text table
+MAX_COLUMNS = 6
+
+
+class Prediction(NamedTuple):
+    """ŷ at ``point`` before and after training."""
+
+    point: tuple[tuple[str, float], ...]
+    before: float
+    after: float
+
+
+def predictions(history: History, points) -> tuple[Prediction, ...]:
+    """ŷ at each point ({input: value}) with the starting and the final parameters."""
+    return tuple(
+        Prediction(tuple(p.items()), history.predict(p, history.initial_params), history.predict(p))
+        for p in points
+    )
+
+
+def num(value) -> str:
+    """Shortest round-trip text of a float: 1.02, -2.0, 4.0 (rounded inside ``significant_digits``, --digits)."""
+    value = float(value)
+    digits = current_digits()
+    if digits and math.isfinite(value):
+        value = float(f"{value:.{digits}g}")
+    return repr(value)
+
+
+def _params(pairs) -> str:
+    """w = 1.5959051959019805, or w ≈ 1.596 when --digits rounded it."""
+    return ", ".join(f"{n} {'=' if num(v) == repr(float(v)) else '≈'} {num(v)}" for n, v in pairs)
+
+
+def _point(pairs) -> str:
+    return ", ".join(f"{n}={format_float(v)}" for n, v in pairs)
+
+
+def fit(lines: list[str], columns: int | None = None) -> list[str]:
+    """Sentences in lines of at most ``columns`` (default: the terminal's), continued 2 spaces in."""
+    from ..render.wrap import fit_lines
+
+    return fit_lines(lines, columns)
+
+
+def header(history: History, words, columns: int | None = None) -> list[str]:
+    """The problem and settings, and the state before training."""
+    from ..render.printers import unicode
+
+    p, s = history.problem, history.settings
+    model = "; ".join(f"{unicode(n)} = {unicode(e)}" for n, e in p.definitions)
+    mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
+    return fit([
+        words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
+              epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs),
+              dtype=words("train.numba", dtype=s.dtype) if s.backend == "numba" else s.dtype),
+        words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
+    ], columns)
+
+
+def predict_lines(preds, words, when: str) -> list[str]:
+    return [words(f"train.predict_{when}", point=_point(p.point), value=num(getattr(p, when))) for p in preds]
+
+
+def update_line(update: Update, names, words) -> str:
+    """One update of ``-v``: like the original program's '\\tgrad: x y dL/dw', then the new parameters."""
+    gradient = " ".join(num(g) for g in update.gradient)
+    params = _params(zip(names, update.params))
+    if update.sample is not None:
+        return words("train.update", sample=" ".join(num(v) for v in update.sample), gradient=gradient, params=params)
+    return words("train.update_batch", index=update.index, loss=num(update.loss), gradient=gradient, params=params)
+
+
+def progress_line(entry: Epoch, words) -> str:
+    """The end of an epoch in ``-v``: the original program's 'progress: epoch loss'."""
+    if entry.last_sample_loss is not None:
+        return words("train.progress", epoch=entry.epoch, last=num(entry.last_sample_loss), loss=num(entry.loss))
+    return words("train.progress_batch", epoch=entry.epoch, loss=num(entry.loss))
+
+
+def shown_epochs(count: int) -> tuple[list[int], int]:
+    """Which epochs the table shows: all of up to FULL_TABLE; else 0–9, every step-th, the last."""
+    if count <= FULL_TABLE:
+        return list(range(count)), 1
+    step = next(k * 10**e for e in range(12) for k in (1, 2, 5) if count / (k * 10**e) <= 10)
+    return [e for e in range(count) if e < 10 or (e + 1) % step == 0 or e == count - 1], step
+
+
+def table(history: History, words) -> list[str]:
+    """The per-epoch table: epoch, mean loss, (last-sample loss), parameters."""
+    names = [n for n, _ in history.initial_params][:MAX_COLUMNS]
+    sgd = history.settings.mode == "sgd"
+    head = [words("train.column.epoch"), words("train.column.loss")] + ([words("train.column.last")] if sgd else [])
+    rows = [head + names]
+    shown, step = shown_epochs(history.epoch_count)
+    for i in shown:
+        e = history.epoch(i)
+        row = [str(e.epoch), num(e.loss)] + ([num(e.last_sample_loss)] if sgd else [])
+        rows.append(row + [num(v) for _, v in e.params[:MAX_COLUMNS]])
+    widths = [max(_width(r[c]) for r in rows) for c in range(len(head + names))]
+    lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    if step > 1:
+        lines.append(words("train.thinned", step=step))
+    if len(history.initial_params) > MAX_COLUMNS:
+        lines.append(words("train.more_params", n=len(history.initial_params) - MAX_COLUMNS))
+    return lines
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
+def footer(history: History, preds, words, columns: int | None = None) -> list[str]:
+    """Why training stopped (if it did), the final state and the predictions after training."""
+    lines = []
+    if history.diverged:
+        lines.append(words("train.stopped", reason=divergence_text(history, words)))
+    if history.stalled:
+        lines.append(stall_words(history.stalled, words))
+    lines.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
+    return fit(lines + predict_lines(preds, words, "after"), columns)
+
+
+def divergence_text(history: History, words) -> str:
+    """Why the run stopped and what to change (the JSON ``reason`` is this text in English)."""
+    return divergence_words(history.diverged, words)
+
+
+def text(history: History, preds, words, columns: int | None = None) -> str:
+    """The whole default report (without ``-v``), its sentences fitted to ``columns``."""
+    lines = header(history, words, columns) + fit(predict_lines(preds, words, "before"), columns)
+    lines += [""] + table(history, words) + [""]
+    return "\n".join(lines + footer(history, preds, words, columns))
+
+
+def number(value):
+    """A JSON-safe number: the float, or None when it is not finite."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def as_dict(history: History, preds=(), entries=None) -> dict:
+    """The JSON contract of DESIGN.md (with the settings and the starting state).
+
+    ``history`` lists every epoch (read back from the log on disk for a long run);
+    ``entries=[]`` leaves it empty, for :func:`json_chunks` to stream it in."""
+    from ..render.printers import claim
+
+    p, s = history.problem, history.settings
+    entries = [_entry(e) for e in history.all_epochs()] if entries is None else entries
+    d = history.diverged
+    return {
+        "model": "; ".join(f"{n} = {claim(e)}" for n, e in p.definitions),
+        "loss_name": p.loss_name,
+        "loss_expr": claim(p.loss),
+        "lr": p.lr,
+        "settings": {"epochs": s.epochs, "mode": s.mode, "batch_size": s.batch_size, "seed": s.seed,
+                     "dtype": s.dtype, "backend": s.backend, "samples": len(p.data)},
+        "initial": {"loss": number(history.initial_loss), "params": {n: number(v) for n, v in history.initial_params}},
+        "history": entries,
+        "final_params": {n: number(v) for n, v in history.final_params},
+        "final_loss": number(history.final_loss),
+        "predictions": [{"inputs": {n: v for n, v in q.point}, "before": number(q.before), "after": number(q.after)}
+                        for q in preds],
+        "diverged": None if d is None else {"epoch": d.epoch, "cause": d.cause, "reason": d.reason,
+                                            "suggested_lr": d.suggestion.lr if d.suggestion else None},
+        "stalled": None if history.stalled is None else {"since_epoch": history.stalled.since,
+                                                         "loss": number(history.stalled.loss)},
+    }
+
+
+def _entry(e) -> dict:
+    entry = {"epoch": e.epoch, "loss": number(e.loss), "params": {n: number(v) for n, v in e.params}}
+    if e.last_sample_loss is not None:
+        entry["last_sample_loss"] = number(e.last_sample_loss)
+    return entry
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def to_json(history: History, preds=()) -> str:
+    return "".join(json_chunks(history, preds))
+
+
+#: where the history goes in the JSON object (a string value cannot hold a line break, so this is unique)
+_HOLE = '\n  "history": []'
+
+
+def json_chunks(history: History, preds=()) -> Iterator[str]:
+    """:func:`to_json`'s text piece by piece, the history one epoch at a time: the text is
+    exactly json.dumps(as_dict(...), indent=2), without ever holding every epoch."""
+    head, tail = _dumps(as_dict(history, preds, entries=[])).split(_HOLE)
+    yield head + '\n  "history": ['
+    first = True
+    for e in history.all_epochs():
+        yield ("\n    " if first else ",\n    ") + _dumps(_entry(e)).replace("\n", "\n    ")
+        first = False
+    yield ("]" if first else "\n  ]") + tail
+
+
+def to_csv(history: History) -> str:
+    return "".join(csv_chunks(history))
+
+
+def csv_chunks(history: History) -> Iterator[str]:
+    """One row per epoch: epoch, loss, each parameter (and last_sample_loss in sgd mode), a row at a time."""
+    names = [n for n, _ in history.initial_params]
+    sgd = history.settings.mode == "sgd"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["epoch", "loss"] + names + (["last_sample_loss"] if sgd else []))
+    for e in history.all_epochs():
+        extra = [num(e.last_sample_loss)] if sgd else []
+        writer.writerow([e.epoch, num(e.loss)] + [num(v) for _, v in e.params] + extra)
+        if out.tell() > 1 << 16:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
