@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import (
-    build_problem,
-    check_outputs,
-    columns_for,
-    emit,
-    lang_option,
-    lesson_of,
-    output_option,
-    problem_options,
-)
+from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
+                      problem_options)
 
 
 @click.command("check")

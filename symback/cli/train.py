@@ -8,17 +8,8 @@ import sys
 
 import click
 
-from .options import (
-    OutputPath,
-    build_problem,
-    check_outputs,
-    columns_for,
-    lang_option,
-    lesson_of,
-    output_option,
-    problem_options,
-    wrote,
-)
+from .options import (OutputPath, build_problem, check_outputs, columns_for, lang_option, lesson_of, output_option,
+                      problem_options, wrote)
 
 MODES = ("sgd", "batch", "minibatch")
 #: a run of at least this many updates shows a progress bar on a terminal

@@ -27,18 +27,7 @@ from ..model.parse import symbol
 from ..render.document import Math, Text
 from ..model.spec import Y_HAT
 from .printer import ProgramPrinter
-from .program import (
-    Line,
-    Names,
-    Program,
-    batch_args,
-    data_lines,
-    literal,
-    loop_head,
-    prediction_calls,
-    rows_of,
-    unpack,
-)
+from .program import Line, Names, Program, batch_args, data_lines, literal, loop_head, prediction_calls, rows_of, unpack
 
 ETA = symbol("eta")
 HELPERS = {

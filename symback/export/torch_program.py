@@ -17,19 +17,8 @@ from ..model.parse import symbol
 from ..render.document import Math, Text
 from ..model.spec import Y_HAT
 from .printer import ProgramPrinter
-from .program import (
-    Line,
-    Names,
-    Program,
-    batch_args,
-    data_lines,
-    literal,
-    loop_head,
-    loss_symbol,
-    prediction_calls,
-    rows_of,
-    tensor_symbols,
-)
+from .program import (Line, Names, Program, batch_args, data_lines, literal, loop_head, loss_symbol, prediction_calls,
+                      rows_of, tensor_symbols)
 
 ETA = symbol("eta")
 

@@ -11,18 +11,8 @@ from sympy import Derivative
 from ..core.batch import INDEX, indexed, mean_notation
 from ..model.parse import symbol
 from .document import Chain, Chains, Math, Num, Para, Section, Seq, Table, Text
-from .explanation import (
-    MAX_ROWS,
-    check_text,
-    forward_chains,
-    kink_paragraphs,
-    local_chains,
-    phrase,
-    problem_section,
-    prose,
-    result,
-    update_section,
-)
+from .explanation import (MAX_ROWS, check_text, forward_chains, kink_paragraphs, local_chains, phrase, problem_section,
+                          prose, result, update_section)
 
 
 def batch_sections(b, words) -> tuple:
