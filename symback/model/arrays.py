@@ -1,6 +1,6 @@
 """Large data as NumPy columns: big CSV files, ``.npz`` and ``.npy`` files, arrays from Python.
 
-An :class:`ArrayDataset` is a :class:`~symback.data.Dataset` whose columns are
+An :class:`ArrayDataset` is a :class:`~symback.model.table.Dataset` whose columns are
 read-only float64 NumPy arrays, one per name, instead of a tuple of Python
 rows: 10⁷ samples of (x, y) take 160 MB rather than over a gigabyte, and the
 batch code of :mod:`symback.compile` uses the arrays as they are, without a
@@ -22,7 +22,7 @@ import warnings
 import zipfile
 from typing import Mapping
 
-from .data import Dataset, check_header, csv_header, csv_lines, csv_row
+from .table import Dataset, check_header, csv_header, csv_lines, csv_row
 from ..errors import DataError, MissingExtra, install_hint
 
 
@@ -212,7 +212,7 @@ def _size(n: int) -> str:
 
 
 def read_csv_columns(path: str) -> ArrayDataset:
-    """A CSV file read by NumPy into columns, checked as :func:`symback.data.parse_csv` checks it."""
+    """A CSV file read by NumPy into columns, checked as :func:`symback.model.data.parse_csv` checks it."""
     np = numpy_module()
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

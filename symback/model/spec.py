@@ -127,7 +127,7 @@ def problem(
 
     ``params`` is a mapping {name: value} or strings "name=value"; ``data`` is
     None (the seed data), a path (CSV, or NumPy .npz/.npy), a
-    :class:`~symback.data.Dataset`, a pair (column names, rows), or a mapping
+    :class:`~symback.model.table.Dataset`, a pair (column names, rows), or a mapping
     {column name: NumPy array} (kept as arrays, for large data). Without data,
     the seed data apply only when the model's inputs are the seed's (x or
     none); otherwise ``sample``, one sample given in full ({input or y:

@@ -19,7 +19,6 @@ sample).
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import replace
 from decimal import Decimal
@@ -110,10 +109,9 @@ def converges(history) -> bool:
     return end < start and end <= best + 0.01 * (start - best)
 
 
-def suggest(problem, settings) -> Suggestion:
-    """Train again with η/10, η/100, … and return the first rate that converges."""
-    from .run import train
-
+def suggest(problem, settings, train) -> Suggestion:
+    """Train again (with ``train``, the trainer that diverged) with η/10, η/100, … and return the first
+    rate that converges."""
     epochs = min(settings.epochs, max(1, TRIAL_BUDGET // max(1, len(problem.data))))
     trial = settings._replace(epochs=epochs)
     tried: list[float] = []

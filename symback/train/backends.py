@@ -24,6 +24,8 @@ import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
+from ..errors import MissingExtra, install_hint
+
 
 class _Hooks:
     """Printing hooks shared by every backend."""
@@ -251,20 +253,27 @@ def _numpy_functions(np, dtype) -> dict:
             "mean_square": mean_square, "sumprod": sumprod}
 
 
+def numpy_module():
+    """NumPy, or an error that says how to install it."""
+    try:
+        import numpy
+    except ImportError:
+        raise MissingExtra(
+            "this needs NumPy (batch and minibatch modes on large data, --dtype float32): " + install_hint("fast")
+        ) from None
+    return numpy
+
+
 def scalar_backend(dtype: str) -> Backend:
     """Per-sample code: Python floats for float64, NumPy float32 scalars for float32."""
     if dtype == "float64":
         return Backend(_PythonPrinter, [_python_functions(), "math"], float)
-    from .compile import numpy_module
-
     np = numpy_module()
     return Backend(_numpy_printers()[1], [_numpy_functions(np, np.float32), "numpy"], np.float32)
 
 
 def array_backend(dtype: str) -> Backend:
     """Batch code on NumPy arrays of ``dtype``."""
-    from .compile import numpy_module
-
     np = numpy_module()
     number = np.float32 if dtype == "float32" else np.float64
     printer = _numpy_printers()[dtype == "float32"]

@@ -16,6 +16,9 @@ import sympy
 
 from ..errors import SymbackError
 
+#: the learning rate η in generated code
+ETA = sympy.Symbol("lr", real=True)
+
 
 class Code(NamedTuple):
     """Straight-line code: ``lines`` are (variable, expression) in order, None meaning ``del``."""

@@ -33,13 +33,13 @@ from typing import Callable, NamedTuple
 
 import sympy
 
-from .code import Code, tidy
-from ..errors import MissingExtra, SymbackError, install_hint
+from .code import ETA, Code, tidy
+from ..errors import SymbackError
 from ..model.functions import sigmoid
 from ..core.graph import Graph, build_graph, local_derivative
 
 DTYPES = ("float64", "float32")
-ETA, COUNT = sympy.Symbol("lr", real=True), sympy.Symbol("n", positive=True)
+COUNT = sympy.Symbol("n", positive=True)
 
 
 class LogSigmoid(sympy.Function):
@@ -183,17 +183,6 @@ def _internal_names(graph: Graph) -> dict:
         names.update({s: sympy.Symbol(f"{prefix}{i}", real=True) for i, s in enumerate(symbols)})
     names[graph.target] = sympy.Symbol("t", real=True)
     return names
-
-
-def numpy_module():
-    """NumPy, or an error that says how to install it."""
-    try:
-        import numpy
-    except ImportError:
-        raise MissingExtra(
-            "this needs NumPy (batch and minibatch modes on large data, --dtype float32): " + install_hint("fast")
-        ) from None
-    return numpy
 
 
 BACKENDS = ("numpy", "numba")

@@ -16,11 +16,12 @@ doubles, as it is produced, and read back one epoch at a time to write it.
 
 from __future__ import annotations
 
-import bisect
 import math
 import tempfile
 from array import array
 from typing import Iterator
+
+from .history import Epoch
 
 #: a run of up to this many epochs is kept whole in memory
 KEEP_ALL = 10_000
@@ -57,12 +58,6 @@ class Trail:
         return tuple(sorted(self.kept + [e for e in self.tail if e.epoch not in seen], key=lambda e: e.epoch))
 
 
-def find(entries, epoch: int):
-    """The entry of ``epoch`` among ``entries`` (in epoch order), or None if it was not kept."""
-    i = bisect.bisect_left([e.epoch for e in entries], epoch)
-    return entries[i] if i < len(entries) and entries[i].epoch == epoch else None
-
-
 class EpochLog:
     """Every epoch, as raw doubles in an unnamed temporary file (removed when closed or collected).
 
@@ -90,8 +85,6 @@ class EpochLog:
         self.buffer = array("d")
 
     def __iter__(self) -> Iterator:
-        from .run import Epoch
-
         self._flush()
         self.file.seek(0)
         while True:

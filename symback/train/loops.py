@@ -15,12 +15,13 @@ from functools import cached_property
 from itertools import repeat
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-from .compile import compile_problem, numpy_module
+from .backends import numpy_module
+from .compile import compile_problem
 from ..errors import MissingExtra
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.spec import Problem
-    from .run import Settings
+    from .history import Settings
 
 
 class Update(NamedTuple):

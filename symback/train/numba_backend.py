@@ -33,6 +33,7 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
 from .backends import _Hooks
+from .code import ETA
 from ..errors import MissingExtra, install_hint
 
 #: helpers the printed code calls; F is the working float type
@@ -204,8 +205,6 @@ class NumbaKernels:
 
     def _update(self) -> list[str]:
         """new_j = p_j − η·mean_j, printed as the per-sample update is (the same rounding in float32)."""
-        from .compile import ETA
-
         params = self.program.params
         new = [p - ETA * sympy.Symbol(f"mean{j}", real=True) for j, p in enumerate(params)]
         return [f"new[{j}] = {self._print(e)}" for j, e in enumerate(new)]
