@@ -31,6 +31,15 @@ class Math:
     values: Mapping | None = None
 
 
+def needs_parens(x: Math) -> bool:
+    """A sum (or a negated term) inside a product needs parentheses (a part shown as a number does not)."""
+    expr = x.expr
+    if x.values and expr in x.values:
+        return False
+    return bool(getattr(expr, "is_Add", False) or (getattr(expr, "could_extract_minus_sign", None)
+                                                   and expr.could_extract_minus_sign()))
+
+
 @dataclass(frozen=True)
 class Num:
     value: float
@@ -118,11 +127,6 @@ def equation(chain, show, arrow: str, equals: str, about: str) -> tuple[list[str
     the first: ``arrow`` first in an update, ``about`` before a side with a rounded number, else ``equals``."""
     texts, approx = marked_sides(chain, show)
     return texts, relations(chain, len(texts) - 1, arrow, equals, approx, about)
-
-
-def shown_sides(chain: Chain, show) -> list[str]:
-    """The sides printed by ``show``, without a side equal to the one before it."""
-    return marked_sides(chain, show)[0]
 
 
 def relations(chain: Chain, count: int, arrow: str, equals: str, approx=None, about: str = "≈") -> list[str]:

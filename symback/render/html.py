@@ -12,7 +12,7 @@ from html import escape
 
 from sympy.printing.precedence import PRECEDENCE
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, equation
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, equation, needs_parens
 from .mathml import MathMLPrinter
 
 _OPS = {"×": "×", "·": "·", "+": "+", "/": "/", " ": "\u2009"}
@@ -28,7 +28,7 @@ def fragment(x, nested: bool = False) -> str:
         return _paren(inner) if nested and x.value < 0 else inner
     if isinstance(x, Math):
         inner = printer.doprint(x.expr)
-        return _paren(inner) if nested and _needs_parens(x) else inner
+        return _paren(inner) if nested and needs_parens(x) else inner
     if isinstance(x, Seq):
         parts = [fragment(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items]
         inner = "<mrow>" + f"<mo>{_OPS[x.op]}</mo>".join(parts) + "</mrow>"
@@ -39,12 +39,6 @@ def fragment(x, nested: bool = False) -> str:
 def _paren(inner: str) -> str:
     stretchy = "" if "<mfrac" in inner else ' stretchy="false"'
     return f"<mrow><mo{stretchy}>(</mo>{inner}<mo{stretchy}>)</mo></mrow>"
-
-
-def _needs_parens(x: Math) -> bool:
-    from .text import needs_parens
-
-    return needs_parens(x)
 
 
 #: ✓ drawn, not typed: some fonts draw the character like a square root √

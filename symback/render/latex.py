@@ -8,9 +8,8 @@ English document compiles with pdflatex; Chinese needs xelatex (xeCJK).
 
 from __future__ import annotations
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
+from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, needs_parens, relations
 from .printers import tex, tex_number
-from .text import needs_parens
 
 ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",

@@ -11,12 +11,12 @@ indent; a table too wide is split into column groups.
 from __future__ import annotations
 
 from ..core.numeric import format_float
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, relations
+from .document import Chains, Fields, Math, Num, Table, marked_sides, needs_parens, relations
+from .printer import DocumentPrinter
 from .printers import unicode
 from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words
 
 INDENT = "  "
-WIDTH = DEFAULT_WIDTH
 #: a side this many columns wider than every other of its column is not aligned with them
 OUTLIER = 30
 
@@ -25,29 +25,114 @@ def pad(text: str, columns: int) -> str:
     return text + " " * (columns - width(text))
 
 
-def item(x, nested: bool = False) -> str:
-    """One item as text; ``nested`` parenthesises negative numbers and sums."""
-    if isinstance(x, Text):
+class TextFormat(DocumentPrinter):
+    """The terminal: the title underlined with ═, each heading with ─, blocks two columns in,
+    everything fitted to ``columns`` (default: the terminal's width)."""
+
+    block_gap = "\n"
+
+    def __init__(self, columns: int | None = None):
+        self.columns = columns or terminal_width()
+        self.limit = self.columns - len(INDENT)
+
+    def doprint(self, doc) -> str:
+        return super().doprint(doc).rstrip() + "\n"
+
+    def title(self, text: str) -> str:
+        return "\n".join(_heading(text, "═", self.columns))
+
+    def heading(self, text: str) -> str:
+        return "\n".join(_heading(text, "─", self.columns))
+
+    # -- items: ``nested`` parenthesises negative numbers and sums --------------
+
+    def _print_Text(self, x, nested: bool = False) -> str:
         return x.text
-    if isinstance(x, Num):
+
+    def _print_Num(self, x, nested: bool = False) -> str:
         text = format_float(x.value).replace("-", "−")
         return f"({text})" if nested and x.value < 0 else text
-    if isinstance(x, Math):
+
+    def _print_Math(self, x, nested: bool = False) -> str:
         text = unicode(x.expr, x.values)
         return f"({text})" if nested and needs_parens(x) else text
-    if isinstance(x, Seq):
-        inner = (x.op if x.op == "/" else f" {x.op} ").join(item(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
+
+    def _print_Seq(self, x, nested: bool = False) -> str:
+        inner = (x.op if x.op == "/" else f" {x.op} ").join(
+            self._print(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
         return f"({inner})" if nested and x.op == "+" else inner
-    raise TypeError(f"cannot print {x!r}")
+
+    # -- blocks: lines fitted to ``limit``, indented ----------------------------
+
+    def _print_Chains(self, block) -> str:
+        return _indented(self.chain_lines(block))
+
+    def _print_Fields(self, block) -> str:
+        return _indented(self.field_lines(block))
+
+    def _print_Table(self, block) -> str:
+        return _indented(self.table_lines(block))
+
+    def _print_Para(self, block) -> str:
+        return _indented(wrap_words(self.items(block.items), self.limit) or [""])
+
+    def chain_lines(self, block: Chains) -> list[str]:
+        """The chains of a group, their relations in shared columns where they fit."""
+        limit = self.limit
+        rows = [self._chain_row(c) for c in block.rows]
+        label_w = max((width(r[0]) for r in rows), default=0)
+        lead = label_w + 2 if label_w else 0
+        widths, aligned = _columns(rows, lead, limit)
+        body = []
+        for row, in_line in zip(rows, aligned):
+            label, sides, signs, _note = row
+            start = pad(label, label_w) + "  " if label_w else ""
+            if in_line:
+                body.append(([start + _aligned(sides, signs, widths)], True))
+            else:
+                first = pad(sides[0], widths[0]) if len(sides) > 1 and width(sides[0]) <= widths[0] else sides[0]
+                body.append((_flowed(start + first, signs, sides[1:], limit, lead), False))
+        return _with_notes(body, [r[3] for r in rows], lead, limit)
+
+    def _chain_row(self, chain) -> tuple[str, list[str], list[str], str]:
+        """(label, sides, the relation before each side after the first, note) of one chain."""
+        sides, approx = marked_sides(chain, self._print)
+        signs = relations(chain, len(sides) - 1, " ← ", " = ", approx, " ≈ ")
+        return self.items(chain.label), sides, signs, self.items(chain.note)
+
+    def field_lines(self, block: Fields) -> list[str]:
+        """``label   value, value`` lines; a line too long continues under its first value."""
+        label_w = max(width(label) for label, _ in block.rows)
+        lines = []
+        for label, values in block.rows:
+            parts = [text for text in map(self._print, values) if text]
+            sep = ", " if all(isinstance(v, Math) for v in values) else "  "
+            filled = _fill(parts, sep, self.limit - label_w - 3)
+            filled[0] = pad(label, label_w) + "   " + filled[0]
+            lines += hang(filled, label_w + 3)
+        return lines
+
+    def table_lines(self, block: Table) -> list[str]:
+        """The table; one too wide for the line is split into groups of columns, each
+        repeating the first (the row's key). Each rule is as wide as its column."""
+        cells = [[self._print(c) for c in row] for row in (block.header, *block.rows)]
+        widths = [max(width(row[j]) for row in cells) for j in range(len(block.header))]
+        out: list[str] = []
+        for group in _column_groups(widths, self.limit):
+            rows = [[row[j] for j in group] for row in cells]
+            lines = ["  ".join(pad(c, widths[j]) for c, j in zip(row, group)).rstrip() for row in rows]
+            lines.insert(1, "  ".join("─" * widths[j] for j in group))
+            out += ([""] if out else []) + lines
+        return out
 
 
-def needs_parens(x: Math) -> bool:
-    """A sum (or a negated term) inside a product needs parentheses."""
-    expr = x.expr
-    if x.values and expr in x.values:
-        return False
-    return bool(getattr(expr, "is_Add", False) or (getattr(expr, "could_extract_minus_sign", None)
-                                                   and expr.could_extract_minus_sign()))
+#: prints items as plain Unicode text for other modules (alt text, widths of cells)
+PLAIN = TextFormat(DEFAULT_WIDTH)
+
+
+def item(x, nested: bool = False) -> str:
+    """One item as text; ``nested`` parenthesises negative numbers and sums."""
+    return PLAIN._print(x, nested=nested)
 
 
 def items(xs, sep: str = "") -> str:
@@ -56,57 +141,17 @@ def items(xs, sep: str = "") -> str:
 
 def render_text(doc, columns: int | None = None) -> str:
     """The document for a terminal ``columns`` wide (default: this terminal's width)."""
-    limit = (columns or terminal_width()) - len(INDENT)
-    lines = _heading(doc.title, "═", limit + len(INDENT)) + [""]
-    for section in doc.sections:
-        title = f"{section.number}. {section.title}" if section.number else section.title
-        lines += _heading(title, "─", limit + len(INDENT))
-        for block in section.blocks:
-            lines += [INDENT + line if line else line for line in block_lines(block, limit)]
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return TextFormat(columns).doprint(doc)
+
+
+def _indented(lines: list[str]) -> str:
+    return "\n".join(INDENT + line if line else line for line in lines)
 
 
 def _heading(title: str, rule: str, columns: int) -> list[str]:
     """A title in lines of at most ``columns``, underlined as wide as its widest line."""
     lines = wrap_words(title, columns) or [title]
     return lines + [rule * max(map(width, lines))]
-
-
-def block_lines(block, limit: int = WIDTH - len(INDENT)) -> list[str]:
-    if isinstance(block, Chains):
-        return chain_lines(block, limit)
-    if isinstance(block, Fields):
-        return field_lines(block, limit)
-    if isinstance(block, Table):
-        return table_lines(block, limit)
-    if isinstance(block, Para):
-        return wrap_words(items(block.items), limit) or [""]
-    raise TypeError(f"cannot print {block!r}")
-
-
-def chain_lines(block: Chains, limit: int = WIDTH - len(INDENT)) -> list[str]:
-    """The chains of a group, their relations in shared columns where they fit in ``limit``."""
-    rows = [_chain_row(c) for c in block.rows]
-    label_w = max((width(r[0]) for r in rows), default=0)
-    lead = label_w + 2 if label_w else 0
-    widths, aligned = _columns(rows, lead, limit)
-    body = []
-    for row, in_line in zip(rows, aligned):
-        label, sides, signs, _note = row
-        start = pad(label, label_w) + "  " if label_w else ""
-        if in_line:
-            body.append(([start + _aligned(sides, signs, widths)], True))
-        else:
-            first = pad(sides[0], widths[0]) if len(sides) > 1 and width(sides[0]) <= widths[0] else sides[0]
-            body.append((_flowed(start + first, signs, sides[1:], limit, lead), False))
-    return _with_notes(body, [r[3] for r in rows], lead, limit)
-
-
-def _chain_row(chain) -> tuple[str, list[str], list[str], str]:
-    """(label, sides, the relation before each side after the first, note) of one chain."""
-    sides, approx = marked_sides(chain, item)
-    return items(chain.label), sides, relations(chain, len(sides) - 1, " ← ", " = ", approx, " ≈ "), items(chain.note)
 
 
 def _columns(rows, lead: int, limit: int) -> tuple[list[int], list[bool]]:
@@ -221,19 +266,6 @@ def _with_notes(body: list[tuple[list[str], bool]], notes: list[str], lead: int,
     return out
 
 
-def field_lines(block: Fields, limit: int = WIDTH - len(INDENT)) -> list[str]:
-    """``label   value, value`` lines; a line too long continues under its first value."""
-    label_w = max(width(label) for label, _ in block.rows)
-    lines = []
-    for label, values in block.rows:
-        parts = [item(v) for v in values if item(v)]
-        sep = ", " if all(isinstance(v, Math) for v in values) else "  "
-        filled = _fill(parts, sep, limit - label_w - 3)
-        filled[0] = pad(label, label_w) + "   " + filled[0]
-        lines += hang(filled, label_w + 3)
-    return lines
-
-
 def _fill(parts: list[str], sep: str, room: int) -> list[str]:
     """``parts`` joined by ``sep`` in lines of at most ``room`` columns; a part too long breaks at its operators."""
     lines: list[str] = []
@@ -245,20 +277,6 @@ def _fill(parts: list[str], sep: str, room: int) -> list[str]:
                 lines[-1] += sep.rstrip()
             lines += wrap_math(part, room, room)
     return lines or [""]
-
-
-def table_lines(block: Table, limit: int = WIDTH - len(INDENT)) -> list[str]:
-    """The table; one too wide for ``limit`` is split into groups of columns, each
-    repeating the first (the row's key). Each rule is as wide as its column."""
-    cells = [[item(c) for c in block.header]] + [[item(c) for c in row] for row in block.rows]
-    widths = [max(width(row[j]) for row in cells) for j in range(len(block.header))]
-    out: list[str] = []
-    for group in _column_groups(widths, limit):
-        rows = [[row[j] for j in group] for row in cells]
-        lines = ["  ".join(pad(c, widths[j]) for c, j in zip(row, group)).rstrip() for row in rows]
-        lines.insert(1, "  ".join("─" * widths[j] for j in group))
-        out += ([""] if out else []) + lines
-    return out
 
 
 def _column_groups(widths: list[int], limit: int) -> list[list[int]]:

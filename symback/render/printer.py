@@ -1,0 +1,76 @@
+"""The one document printer: a format is a subclass that prints blocks its own way.
+
+:class:`DocumentPrinter` walks a :class:`~symback.render.document.Document`
+(title, then sections, each a heading and blocks) once, for every format.
+Each part is printed by the method named after its class, as SymPy's
+printers dispatch (``_print_Chains`` for a Chains block, ``_print_Math`` for
+a Math item); the nearest class in the part's MRO that has a method wins, and
+a part no method prints is a TypeError. So a format overrides only what it
+prints differently, and a new kind of block (a matrix, say) is a dataclass
+and one ``_print_<Name>`` method in each format that shows it::
+
+    class Shouting(TextFormat):
+        def _print_Text(self, x, nested=False):
+            return x.text.upper()
+
+A format says how its pieces join: ``title`` and ``heading`` print the
+document's title and a section's; ``block_gap`` stands between the heading
+and the blocks of a section, ``section_gap`` between the title and the
+sections; ``block_end`` closes every block.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+class DocumentPrinter:
+    """Prints a Document, section by section and block by block, by ``_print_<Class>`` methods."""
+
+    block_gap = "\n\n"
+    section_gap = "\n\n"
+    block_end = ""
+
+    def doprint(self, doc) -> str:
+        """The whole document as this format's text."""
+        return self._print(doc)
+
+    def _print(self, part, **options):
+        """``part`` printed by the ``_print_<Class>`` method of the nearest class of its MRO;
+        ``options`` (nested, math, ...) go to that method."""
+        method = _method(type(self), type(part))
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot print {part!r}")
+        return method(self, part, **options)
+
+    def _print_Document(self, doc) -> str:
+        parts = [self.title(doc.title)] + [self._print(section) for section in doc.sections]
+        return self.section_gap.join(part for part in parts if part) + "\n"
+
+    def _print_Section(self, section) -> str:
+        head = [self.heading(numbered(section))] if section.title else []
+        return self.block_gap.join(head + [self._print(block) + self.block_end for block in section.blocks])
+
+    def items(self, xs, **options) -> str:
+        """Items side by side (a sentence, a label, a cell)."""
+        return "".join(self._print(x, **options) for x in xs)
+
+    def title(self, text: str) -> str:
+        return text
+
+    def heading(self, text: str) -> str:
+        return text
+
+
+def numbered(section) -> str:
+    """A section's title, after its number if it has one: "3. Backward pass"."""
+    return f"{section.number}. {section.title}" if section.number else section.title
+
+
+@lru_cache(maxsize=None)
+def _method(printer: type, kind: type):
+    for cls in kind.__mro__:
+        method = getattr(printer, "_print_" + cls.__name__, None)
+        if method is not None:
+            return method
+    return None
