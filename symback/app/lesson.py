@@ -31,7 +31,7 @@ from ..errors import SpecError
 KEYS = {
     "title": str, "description": str, "model": str, "loss": str, "params": dict, "data": (str, dict),
     "lr": (int, float), "sample": dict, "mode": str, "epochs": int, "batch_size": int, "seed": int,
-    "predict": dict, "dtype": str, "question": str, "exercises": int, "zh": dict,
+    "predict": dict, "dtype": str, "question": str, "exercises": int, "zh": dict, "inputs": dict,
 }
 #: the teacher's own words, which a [zh] table may give in Chinese too
 TEXTS = ("title", "description", "question")
@@ -66,6 +66,8 @@ def load_lesson(path: str, data_given: bool = False) -> dict:
     for table in ("predict", "sample"):
         if table in content:
             _check_numbers(path, table, content[table])
+    if "inputs" in content:
+        content["inputs"] = _input_groups(path, content["inputs"])
     if data_given:
         content.pop("data", None)
     data = content.get("data")
@@ -76,6 +78,25 @@ def load_lesson(path: str, data_given: bool = False) -> dict:
             raise SpecError(f"{path}: [data] needs exactly 'columns' and 'rows'")
         content["data"] = (data["columns"], data["rows"])
     return content
+
+
+def _input_groups(path: str, table: dict) -> dict:
+    """[inputs] x = ["x1", "x2"] (or "x1..x8"): data columns gathered into a vector input, as --input does."""
+    from ..errors import DataError
+    from ..model.gather import parse_input
+
+    groups = {}
+    for name, columns in table.items():
+        if isinstance(columns, list) and all(isinstance(c, str) for c in columns):
+            columns = ",".join(columns)
+        if not isinstance(columns, str):
+            raise SpecError(f"{path}: [inputs] {_key_name(name)} must be a list of column names or 'FIRST..LAST'")
+        try:
+            key, gathered = parse_input(f"{name}={columns}")
+        except DataError as err:
+            raise SpecError(f"{path}: [inputs] {err}") from None
+        groups[key] = gathered
+    return groups
 
 
 def _check_translations(path: str, table: dict) -> None:

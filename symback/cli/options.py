@@ -13,6 +13,8 @@ PROBLEM_HELP = {
     "param": "A parameter and its starting value, NAME=VALUE; repeat for each (default w=1.0).",
     "data": "CSV file whose header names the inputs and y (default: the lesson's x,y = 1,2; 2,4; 3,6); "
     "or, for large data, a NumPy .npz file with one array per column (numpy.savez('d.npz', x=x, y=y)).",
+    "input": "Gather data columns into one vector input: NAME=COLUMN,COLUMN,... (x=x1,x2) or "
+    "NAME=FIRST..LAST (x=x1..x64); repeatable. A .npz array of shape (n, d) is a vector input as it is.",
     "lr": "Learning rate η (default 0.01).",
     "problem": "A lesson file (TOML) with the same fields; options given here override it.",
 }
@@ -23,12 +25,28 @@ def problem_options(command):
     options = [
         click.option("--problem", "problem_file", type=click.Path(dir_okay=False), help=PROBLEM_HELP["problem"]),
         click.option("--lr", type=float, default=None, help=PROBLEM_HELP["lr"]),
+        click.option("--input", "inputs", multiple=True, metavar="NAME=COLUMNS", expose_value=False,
+                     callback=_remember_inputs, help=PROBLEM_HELP["input"]),
         click.option("--data", type=click.Path(dir_okay=False), default=None, help=PROBLEM_HELP["data"]),
         click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help=PROBLEM_HELP["param"]),
         click.option("--loss", default=None, metavar="mse|abs|bce|EXPR", help=PROBLEM_HELP["loss"]),
         click.option("--model", default=None, metavar="EXPR", help=PROBLEM_HELP["model"]),
     ]
     return functools.reduce(lambda f, option: option(f), options, command)
+
+
+def _remember_inputs(ctx, param, values):
+    """--input is kept in the context (every command's build_problem reads it), not passed to each command."""
+    from ..model.gather import parse_input
+
+    ctx.meta["symback.inputs"] = dict(parse_input(v) for v in values)
+
+
+def _input_groups(lesson) -> dict:
+    """The --input groups of the running command, else the lesson's [inputs]."""
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get("symback.inputs") if ctx is not None else None
+    return given or lesson.get("inputs") or {}
 
 
 def lesson_of(problem_file, data=None):
@@ -53,11 +71,17 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None, samp
         param_values = parse_assignments(params, "parameter")
     else:
         param_values = lesson.get("params")
+    data = data if data is not None else lesson.get("data")
+    groups = _input_groups(lesson)
+    if groups:
+        from ..model.gather import load_gathered
+
+        data = load_gathered(data, groups)
     return problem(
         model=model if model is not None else lesson.get("model", "w*x"),
         loss=loss if loss is not None else lesson.get("loss", "mse"),
         params=param_values,
-        data=data if data is not None else lesson.get("data"),
+        data=data,
         lr=lr if lr is not None else lesson.get("lr", 0.01),
         sample=sample if sample is not None else lesson.get("sample"),
     )

@@ -7,6 +7,8 @@ batch code of :mod:`symback.compile` uses the arrays as they are, without a
 copy. Every value is checked as a CSV cell is: a finite number.
 
 - ``.npz`` (``numpy.savez("data.npz", x=x, y=y)``): each array is a column, named by its key;
+  its first axis counts the samples, so x of shape (n, d) is a column of n vectors of d
+  components (the input of a model ``W @ x + b``) and y of shape (n,) one number per sample;
 - ``.npy``: a structured array whose fields are the columns;
 - a CSV file: NumPy's reader does the work; if it rejects anything, the
   standard-library reader goes over the file to give the same one-line
@@ -51,7 +53,7 @@ class ArrayDataset(Dataset):
     @property
     def rows(self) -> tuple[tuple[float, ...], ...]:
         """Every row as Python floats (as large as the data is long: for small data and tests)."""
-        return tuple(zip(*(a.tolist() for a in self.arrays)))
+        return tuple(zip(*(a.tolist() if a.ndim == 1 else list(map(tuple, a.tolist())) for a in self.arrays)))
 
     @property
     def columns(self):
@@ -60,12 +62,26 @@ class ArrayDataset(Dataset):
     def column(self, name: str):
         return self.arrays[self.names.index(name)]
 
-    def row(self, i: int) -> dict[str, float]:
-        return {name: float(a[i]) for name, a in zip(self.names, self.arrays)}
+    def row(self, i: int) -> dict:
+        """Sample ``i``: a float per one-dimensional column, a tuple of floats per column of vectors."""
+        return {name: float(a[i]) if a.ndim == 1 else tuple(a[i].tolist()) for name, a in zip(self.names, self.arrays)}
 
     def select(self, names) -> "ArrayDataset":
         """The same data with only ``names``, in that order (the arrays are shared, not copied)."""
         return ArrayDataset(names, [self.column(n) for n in names])
+
+
+def gather_arrays(dataset: Dataset, names, groups) -> ArrayDataset:
+    """The columns ``names`` of ``dataset``, each group's columns stacked into one (n, d) array."""
+    np = numpy_module()
+    arrays = []
+    for name in names:
+        if name in groups:
+            stacked = np.column_stack([dataset.column(c) for c in groups[name]]).astype(np.float64, copy=False)
+            arrays.append(_read_only(stacked))
+        else:
+            arrays.append(dataset.column(name))
+    return ArrayDataset(names, arrays)
 
 
 def numpy_module():
@@ -78,7 +94,9 @@ def numpy_module():
 
 
 def from_columns(columns: Mapping[str, object], where: str = "the data") -> ArrayDataset:
-    """An ArrayDataset from {name: one-dimensional array of numbers}, every value checked.
+    """An ArrayDataset from {name: array of numbers, first axis the samples}, every value checked.
+
+    A column is one-dimensional (a number per sample) or two-dimensional (a vector per sample).
 
     float64 arrays are shared (through a read-only view), others converted.
     """
@@ -107,12 +125,13 @@ def _checked_column(np, name, values, where):
         raise DataError(f"{where}: column {name} is not an array of numbers") from None
     if column.dtype.kind not in "biuf":
         raise DataError(f"{where}: column {name} holds {column.dtype} values; every value must be a real number")
-    if column.ndim != 1:
-        raise DataError(f"{where}: column {name} has shape {column.shape}; each column must be one-dimensional")
+    if column.ndim not in (1, 2) or 0 in column.shape[1:]:
+        raise DataError(f"{where}: column {name} has shape {column.shape}; a column holds a number per sample "
+                        "(shape (n,)) or a vector per sample (shape (n, d))")
     column = np.ascontiguousarray(column, dtype=np.float64)
     finite = np.isfinite(column)
     if not finite.all():
-        i = int(np.flatnonzero(~finite)[0])
+        i = int(np.flatnonzero(~finite.reshape(len(column), -1).all(axis=1))[0])
         raise DataError(f"{where}, column {name}, row {i + 1} is not a finite number (NaN or infinity)")
     view = column.view()
     view.flags.writeable = False  # a dataset is a value: nobody changes it under a running model
