@@ -62,7 +62,7 @@ def test_array_dataset_equals_the_same_rows():
 @pytest.mark.parametrize("columns, message", [
     ({"x": np.array([1.0, np.nan]), "y": np.zeros(2)}, "column x, row 2 is not a finite number"),
     ({"x": np.zeros(3), "y": np.zeros(2)}, "column y has 2 values but column x has 3"),
-    ({"x": np.zeros((2, 2)), "y": np.zeros(2)}, "column x has shape (2, 2)"),
+    ({"x": np.zeros((2, 2, 1)), "y": np.zeros(2)}, "column x has shape (2, 2, 1)"),
     ({"x": np.array(["a", "b"]), "y": np.zeros(2)}, "every value must be a real number"),
     ({"x": np.zeros(0), "y": np.zeros(0)}, "no rows"),
     ({"x y": np.zeros(2), "y": np.zeros(2)}, "not a valid name"),
