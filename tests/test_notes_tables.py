@@ -42,10 +42,10 @@ def test_columns_of_numbers_stand_well_apart_in_latex(seed):
 
 
 def test_a_table_with_words_that_wrap_stays_tight(seed):
-    from symback.notes.latex import grid
+    from symback.notes.latex import NotesLatex
 
     words = Grid(((Num(1),), (Num(2),)), (), "rw")
-    assert "{\\tabcolsep}{4pt}" in grid(words)
+    assert "{\\tabcolsep}{4pt}" in NotesLatex()._print(words)
 
 
 def test_figures_are_placed_by_their_text_in_latex(seed):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..render import html as base
-from .blocks import Equals, Figure, Grid, Listing, Output, joined_equation, plain
+from ..render.html import SHORT, HtmlFormat
+from .blocks import Figure, Grid, Listing, Output, joined_equation, plain
 from .svg import curve_svg, graph_svg
 
 STYLE = """
@@ -55,75 +55,61 @@ pre.output { overflow-x: auto; padding: 0.7rem 0.9rem; background: #fbfbf4; bord
 """
 
 
-def item(x) -> str:
-    """An item in running text; a long Equals is split at its "=" signs so it can wrap."""
-    if isinstance(x, Equals):
-        if len(plain((x,))) <= base.SHORT:
-            return "<math>" + joined_equation(x, base.fragment, "<mo>=</mo>", "<mo>≈</mo>") + "</math>"
-        return joined_equation(x, lambda s: f"<math>{base.fragment(s)}</math>", " <math><mo>=</mo></math> ",
+class NotesHtml(HtmlFormat):
+    """The notes as one page: the HTML format with the notes' blocks, in a page with its style;
+    ``extra_style`` and ``tail`` (the end of the body) are the interactive page's."""
+
+    def __init__(self, extra_style: str = "", tail: str = ""):
+        self.extra_style, self.tail = extra_style, tail
+
+    def _print_Document(self, doc) -> str:
+        head = ["<!DOCTYPE html>", f'<html lang="{escape(doc.lang)}">', "<head>", '<meta charset="utf-8">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}{self.extra_style}</style>", "</head>",
+                "<body>", "<main>"]
+        tail = ["</main>"] + ([self.tail.rstrip("\n")] if self.tail else []) + ["</body>", "</html>"]
+        return "\n".join(head + [super()._print_Document(doc).rstrip("\n")] + tail) + "\n"
+
+    def _print_Equals(self, x, math: bool = False, nested: bool = False) -> str:
+        """In running text, a long Equals is split at its "=" signs so it can wrap."""
+        if math:
+            return joined_equation(x, self.fragment, "<mo>=</mo>", "<mo>≈</mo>")
+        if len(plain((x,))) <= SHORT:
+            return "<math>" + joined_equation(x, self.fragment, "<mo>=</mo>", "<mo>≈</mo>") + "</math>"
+        return joined_equation(x, lambda s: f"<math>{self.fragment(s)}</math>", " <math><mo>=</mo></math> ",
                                " <math><mo>≈</mo></math> ")
-    return base.item(x)
 
+    def _print_Grid(self, block: Grid) -> str:
+        cls = lambda j: ' class="r"' if block.align[j] == "r" else ""  # noqa: E731
+        head = "".join(f"<th{cls(j)}>{self.items(c)}</th>" for j, c in enumerate(block.header))
+        body = "\n".join("<tr>" + "".join(f"<td{cls(j)}>{self.items(c)}</td>" for j, c in enumerate(row)) + "</tr>"
+                         for row in block.rows)
+        return (f'<div class="wide"><table class="grid">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+                "</tbody>\n</table></div>")
 
-def items(xs) -> str:
-    return "".join(item(x) for x in xs)
+    def _print_Figure(self, block: Figure, marks=None) -> str:
+        """The drawing (``marks``: the interactive page's keys of the graph) and its caption."""
+        alt = plain(block.caption)
+        svg = graph_svg(block.data, alt, marks) if block.kind == "graph" else curve_svg(block.data, alt)
+        return (f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>{self.items(block.label)}'
+                f'</strong> {self.items(block.caption)}</figcaption>\n</figure>')
 
+    def _print_Listing(self, block: Listing) -> str:
+        """The program as two columns, as in the PDF: the code, and what each line does."""
+        rows = []
+        for code, note in block.lines:
+            if note and not code.strip():  # a comment on a line of its own spans both columns
+                rows.append(f'<tr><td colspan="2" class="note">{self.items(note)}</td></tr>')
+            else:
+                rows.append(f"<tr><td><code>{escape(code) or ' '}</code></td>"
+                            f"<td class=\"note\">{self.items(note)}</td></tr>")
+        return '<div class="wide"><table class="listing">\n' + "\n".join(rows) + "\n</table></div>"
 
-def grid(block: Grid) -> str:
-    cls = lambda j: ' class="r"' if block.align[j] == "r" else ""  # noqa: E731
-    head = "".join(f"<th{cls(j)}>{items(c)}</th>" for j, c in enumerate(block.header))
-    body = "\n".join("<tr>" + "".join(f"<td{cls(j)}>{items(c)}</td>" for j, c in enumerate(row)) + "</tr>"
-                     for row in block.rows)
-    return (f'<div class="wide"><table class="grid">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
-            "</tbody>\n</table></div>")
-
-
-def figure(block: Figure) -> str:
-    alt = plain(block.caption)
-    svg = graph_svg(block.data, alt) if block.kind == "graph" else curve_svg(block.data, alt)
-    return f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>{items(block.label)}</strong> {items(block.caption)}</figcaption>\n</figure>'
-
-
-def listing(block: Listing) -> str:
-    """The program as two columns, as in the PDF: the code, and what each line does."""
-    rows = []
-    for code, note in block.lines:
-        if note and not code.strip():  # a comment on a line of its own spans both columns
-            rows.append(f'<tr><td colspan="2" class="note">{items(note)}</td></tr>')
-        else:
-            rows.append(f"<tr><td><code>{escape(code) or ' '}</code></td><td class=\"note\">{items(note)}</td></tr>")
-    return '<div class="wide"><table class="listing">\n' + "\n".join(rows) + "\n</table></div>"
-
-
-def block_html(block) -> str:
-    if hasattr(block, "html"):  # a block that prints itself (the interactive page's step-through)
-        return block.html()
-    if isinstance(block, Listing):
-        return listing(block)
-    if isinstance(block, Output):
+    def _print_Output(self, block: Output) -> str:
         return f'<pre class="output">{escape(block.text.replace(chr(9), "    "))}</pre>'
-    if isinstance(block, Grid):
-        return grid(block)
-    if isinstance(block, Figure):
-        return figure(block)
-    if isinstance(block, base.Para):
-        return f"<p>{items(block.items)}</p>"
-    return base.block_html(block)
 
 
 def render_notes_html(doc, extra_style: str = "", tail: str = "") -> str:
     """The Document as a whole HTML page; ``tail`` goes at the end of the body (the interactive
     page's data and script)."""
-    parts = ["<!DOCTYPE html>", f'<html lang="{escape(doc.lang)}">', "<head>", '<meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}{extra_style}</style>", "</head>", "<body>",
-             "<main>", f"<h1>{escape(doc.title)}</h1>"]
-    for section in doc.sections:
-        parts.append("<section>")
-        if section.title:
-            number = f"{section.number}. " if section.number else ""
-            parts.append(f"<h2>{escape(number + section.title)}</h2>")
-        parts += [block_html(b) for b in section.blocks]
-        parts.append("</section>")
-    parts += ["</main>"] + ([tail.rstrip("\n")] if tail else []) + ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return NotesHtml(extra_style, tail).doprint(doc)

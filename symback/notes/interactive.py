@@ -22,7 +22,7 @@ from ..errors import SpecError
 from ..core.numeric import format_float
 from .blocks import Figure
 from .steps import Program, program, render_text
-from .svg import graph_svg
+from .html import NotesHtml
 
 STYLE = """
 #sb-stepper .sb-controls { display: none; }
@@ -51,20 +51,23 @@ STYLE = """
 
 @dataclass(frozen=True)
 class Stepper:
-    """The step-through block that replaces the graph figure; prints itself as HTML."""
+    """The step-through block that replaces the graph figure (printed by :class:`InteractiveHtml`)."""
 
     program: Program
     figure: Figure
     words: object
 
-    def html(self) -> str:
-        w, p = self.words, self.program
-        svg = graph_svg(self.figure.data, _plain(self.figure.caption), (p.keys, p.grads))
+
+
+class InteractiveHtml(NotesHtml):
+    """The notes page with the step-through in place of the graph figure."""
+
+    def _print_Stepper(self, block: Stepper) -> str:
+        w, p = block.words, block.program
         phases = "".join(f' data-sb-{k}="{escape(w("notes.step_" + k))}"' for k in ("forward", "backward", "update"))
         return (f'<div id="sb-stepper"{phases} data-sb-count="{escape(w("notes.step_count"))}">\n'
                 f'<p>{escape(w("notes.step_lead"))}</p>\n' + _controls(p, w)
-                + f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>'
-                + _items(self.figure.label) + "</strong> " + _items(self.figure.caption) + "</figcaption>\n</figure>\n"
+                + self._print_Figure(block.figure, (p.keys, p.grads)) + "\n"
                 + f'<p>{escape(w("notes.step_all"))}</p>\n<ol id="sb-all">\n'
                 + "\n".join(f"<li>{escape(render_text(s['text'], p.values))}</li>" for s in p.steps)
                 + "\n</ol>\n</div>")
@@ -80,18 +83,6 @@ def _controls(p: Program, w) -> str:
     return (f'<div class="sb-controls">\n<div class="sb-buttons">{buttons}<span id="sb-phase"></span></div>\n'
             f'<p id="sb-equation" aria-live="polite">{first}</p>\n'
             f'<div class="sb-fields" aria-label="{escape(w("notes.step_fields"))}">{fields}</div>\n</div>\n')
-
-
-def _items(xs) -> str:
-    from .html import items
-
-    return items(xs)
-
-
-def _plain(xs) -> str:
-    from .blocks import plain
-
-    return plain(xs)
 
 
 def script_data(p: Program) -> str:
@@ -124,9 +115,7 @@ def interactive_document(doc, lesson, words):
 
 def render_interactive_html(doc, lesson, words) -> str:
     """The whole interactive page."""
-    from .html import render_notes_html
-
     doc, p = interactive_document(doc, lesson, words)
     tail = (f'<script type="application/json" id="sb-program">{script_data(p)}</script>\n'
             f"<script>\n{script()}</script>\n")
-    return render_notes_html(doc, extra_style=STYLE, tail=tail)
+    return InteractiveHtml(STYLE, tail).doprint(doc)

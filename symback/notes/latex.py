@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..render import latex as base
-from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text, equation
-from sympy import Indexed, Sum
+from sympy import Sum
 from sympy.printing.precedence import PRECEDENCE
 
+from ..render import latex as base
+from ..render.document import Chains, Math, Num, Seq, equation
+from ..render.latex import LatexFormat
 from ..render.printers import TexPrinter
 from ..render.text import item as plain_item
 from .blocks import Equals, Figure, Grid, Listing, Output, joined_equation
@@ -86,111 +87,137 @@ def _all_text(doc) -> str:
     return "".join(texts)
 
 
-class SlashTexPrinter(TexPrinter):
-    """∂L/∂r written with a slash, for table cells, where stacked fractions crowd the rows."""
+class NotesLatex(LatexFormat):
+    """The notes as a whole LaTeX file: the LaTeX format with its own words (:func:`escape`),
+    chains that break when long, and the notes' blocks (grids, figures, listings, output)."""
 
-    def _print_Derivative(self, expr):
-        inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol or isinstance(inner, Indexed):
-            return rf"\partial {self._print(inner)}/\partial {self._print(var)}"
-        return super()._print_Derivative(expr)
+    block_gap = section_gap = block_end = "\n"
 
+    def doprint(self, doc) -> str:
+        return super().doprint(doc) + "\\symbackflush\n\\end{document}\n"
 
-def item(x, math: bool = False, slash: bool = False) -> str:
-    """One item in math mode (``math``) or text mode; ``slash`` for table cells."""
-    if isinstance(x, Text):
-        if not x.text:
-            return ""
-        return rf"\text{{{escape(x.text)}}}" if math else escape(x.text)
-    if isinstance(x, Equals):
-        text = joined_equation(x, lambda s: item(s, True, slash), " = ", r" \approx ")
+    def title(self, doc) -> str:
+        return f"{preamble(doc)}\n\\begin{{document}}\n{{\\raggedright\\LARGE\\bfseries {escape(doc.title)}\\par}}\n"
+
+    def heading(self, section) -> str:
+        number = f"{section.number}.\\ " if section.number else ""
+        return rf"\symbackrelease\section*{{{number}{escape(section.title)}}}"
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return escape(text)
+
+    def _print_Equals(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
+        text = joined_equation(x, lambda s: self._print(s, math=True, slash=slash), " = ", r" \approx ")
         return text if math else f"${text}$"
-    if slash and isinstance(x, Math):
-        text = SlashTexPrinter(x.values).doprint(x.expr)
-        return text if math else f"${text}$"
-    return base.item(x, math)
+
+    def _print_Fields(self, block) -> str:
+        return base.TEX._print(block)  # the problem statement as explain's LaTeX prints it
+
+    def _print_Chains(self, block: Chains) -> str:
+        """An align* group; if a chain is too long for one line, every chain of the group
+        becomes a paragraph that may break (so the group stays alike)."""
+        if all(_width(chain) <= LONG_CHAIN for chain in block.rows):
+            return _align([self._aligned_row(chain) for chain in block.rows])
+        return "\n".join(self._broken_row(chain) for chain in block.rows)
+
+    def _sides(self, chain, render) -> tuple[list[str], list[str]]:
+        """The sides (a repeat dropped) and the relations between them: ←, =, or ≈ before a rounded number."""
+        return equation(chain, render, r"\leftarrow", "=", r"\approx")
+
+    def _aligned_row(self, chain) -> str:
+        sides, rel = self._sides(chain, lambda s: self._print(s, math=True))
+        label = self.items(chain.label, math=True)
+        head = (label + r"\colon\quad " if label else "") + sides[0]
+        body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
+        note = self.items(chain.note, math=True)
+        return body + (rf" && {note}" if note else "")
+
+    def _broken_row(self, chain) -> str:
+        """The chain as display-style maths in a paragraph: TeX breaks it after "=",
+        "+", "−" and between the factors of a product, and indents what follows."""
+        sides, rel = self._sides(chain, self.breakable)
+        maths = sides[0] + "".join(f" {r} \\allowbreak {s}" for r, s in zip(rel, sides[1:]))
+        label = self.items(chain.label)
+        note = self.items(chain.note)
+        indent = r"\hspace*{3em}" if not sides[0] else ""  # a continuation of the chain above
+        return ("\\begin{flushleft}\\hangindent=3em\\hangafter=1 " + indent + (label + ": " if label else "")
+                + f"$\\displaystyle {maths}$" + (rf"\quad {note}" if note else "") + "\n\\end{flushleft}")
+
+    def breakable(self, x) -> str:
+        """Maths that may break: between the factors of a top-level product and the
+        terms of a written-out sum (a SymPy sum breaks after its operators anyway)."""
+        if isinstance(x, Seq):
+            return self._breakable_seq(x)
+        expr = getattr(x, "expr", None)
+        if not isinstance(x, Math) or not getattr(expr, "is_Mul", False) or expr.could_extract_minus_sign() \
+                or any((f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer) or isinstance(f, Sum)
+                       for f in expr.args):
+            return self._print(x, math=True)
+        printer = TexPrinter(x.values)
+        printer._depth = 0  # each factor stands inside a product: negative numbers get parentheses
+        glue = r" \cdot \penalty700 " if x.values else r" \penalty700 "  # a break here only if it must
+        return glue.join(printer.parenthesize(f, PRECEDENCE["Mul"]) for f in expr.args)
+
+    def _breakable_seq(self, x: Seq) -> str:
+        if x.op == "/" and len(x.items) == 2 and isinstance(x.items[0], Seq):
+            return r"\bigl(" + self._breakable_seq(x.items[0]) + r"\bigr) / " + self._print(x.items[1], math=True)
+        if x.op == "+":
+            return r" + \allowbreak ".join(self._print(i, math=True, nested=isinstance(i, Num)) for i in x.items)
+        return self._print(x, math=True)
+
+    def _print_Grid(self, block: Grid) -> str:
+        """A longtable (it may break across pages), header repeated on each page."""
+        spec = _columns(block)
+        head = " & ".join(self.items(c, slash=True) for c in block.header) + r" \\ \midrule"
+        body = "\n".join(" & ".join(self.items(c, slash=True) for c in row) + r" \\" for row in block.rows)
+        return (f"{{\\small\\setlength{{\\tabcolsep}}{{{_separation(block)}pt}}\n\\begin{{longtable}}{{@{{}}" + spec
+                + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
+                + body + "\n\\bottomrule\n\\end{longtable}}")
+
+    def _print_Figure(self, block: Figure) -> str:
+        """The drawing and its caption in one unbreakable box (they never part at a page break),
+        placed by ``\\symbackfigure``: where it is written when it fits the rest of the page, shrunk
+        to fit when that is enough, else at the top of the next page (the graph: after the next
+        section, which fills the page first)."""
+        caption = r"\textbf{" + self.items(block.label) + r"}\quad " + self.items(block.caption)
+        hold = "[hold]" if block.kind == "graph" else ""
+        return ("\\symbackfigure" + hold + "{\\symbackfit{" + drawing(block) + "}\n\n"
+                "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption + "\\end{minipage}}")
+
+    def _print_Listing(self, block: Listing) -> str:
+        """The program as two columns: the code (typewriter, indents kept) and what each line does."""
+        rows = []
+        for code, note in block.lines:
+            text = code_cell(code)
+            if not code.strip() and note:  # a comment on a line of its own spans both columns
+                rows.append(r"\multicolumn{2}{@{}l@{}}{\itshape\color{black!65}" + self.items(note, slash=True) + r"} \\")
+            else:
+                rows.append(text + " & " + (r"\color{black!65}" + self.items(note, slash=True) if note else "") + r" \\")
+        return ("{\\footnotesize\\renewcommand{\\arraystretch}{1.15}\\setlength{\\tabcolsep}{5pt}\n"
+                "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.56\\linewidth}"
+                ">{\\raggedright\\arraybackslash}p{0.40\\linewidth}@{}}\n" + "\n".join(rows) + "\n\\end{longtable}}")
+
+    def _print_Output(self, block: Output) -> str:
+        """What the program prints, verbatim (only numbers and ASCII words), in a size that fits the line."""
+        lines = [_fold(line) for line in block.text.replace("\t", "    ").replace("…", "...").split("\n")]
+        widest = max(len(x) for line in lines for x in line.split("\n"))
+        size = "small" if widest <= 78 else "footnotesize" if widest <= 86 else "scriptsize"
+        return "{\\" + size + "\n\\begin{verbatim}\n" + "\n".join(lines) + "\n\\end{verbatim}\n}"
 
 
-def items(xs, math: bool = False, slash: bool = False) -> str:
-    return "".join(item(x, math, slash) for x in xs)
-
-
-def chains(block: Chains) -> str:
-    """An align* group; if a chain is too long for one line, every chain of the group
-    becomes a paragraph that may break (so the group stays alike)."""
-    if all(_width(chain) <= LONG_CHAIN for chain in block.rows):
-        return _align([_aligned_row(chain) for chain in block.rows])
-    return "\n".join(_broken_row(chain) for chain in block.rows)
+def drawing(block: Figure) -> str:
+    """The figure's TikZ picture or pgfplots axis."""
+    return graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
 
 
 def _align(rows) -> str:
     return "\\begin{align*}\n  " + " \\\\\n  ".join(rows) + "\n\\end{align*}"
 
 
-def _sides(chain, render) -> tuple[list[str], list[str]]:
-    """The sides (a repeat dropped) and the relations between them: ←, =, or ≈ before a rounded number."""
-    return equation(chain, render, r"\leftarrow", "=", r"\approx")
-
-
-def _aligned_row(chain) -> str:
-    sides, rel = _sides(chain, lambda s: item(s, True))
-    label = items(chain.label, True)
-    head = (label + r"\colon\quad " if label else "") + sides[0]
-    body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
-    note = items(chain.note, True)
-    return body + (rf" && {note}" if note else "")
-
-
-def _broken_row(chain) -> str:
-    """The chain as display-style maths in a paragraph: TeX breaks it after "=",
-    "+", "−" and between the factors of a product, and indents what follows."""
-    sides, rel = _sides(chain, breakable)
-    maths = sides[0] + "".join(f" {r} \\allowbreak {s}" for r, s in zip(rel, sides[1:]))
-    label = items(chain.label)
-    note = items(chain.note)
-    indent = r"\hspace*{3em}" if not sides[0] else ""  # a continuation of the chain above
-    return ("\\begin{flushleft}\\hangindent=3em\\hangafter=1 " + indent + (label + ": " if label else "")
-            + f"$\\displaystyle {maths}$" + (rf"\quad {note}" if note else "") + "\n\\end{flushleft}")
-
-
-def breakable(x) -> str:
-    """Maths that may break: between the factors of a top-level product and the
-    terms of a written-out sum (a SymPy sum breaks after its operators anyway)."""
-    if isinstance(x, Seq):
-        return _breakable_seq(x)
-    expr = getattr(x, "expr", None)
-    if not isinstance(x, Math) or not getattr(expr, "is_Mul", False) or expr.could_extract_minus_sign() \
-            or any((f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer) or isinstance(f, Sum)
-                   for f in expr.args):
-        return item(x, True)
-    printer = TexPrinter(x.values)
-    printer._depth = 0  # each factor stands inside a product: negative numbers get parentheses
-    glue = r" \cdot \penalty700 " if x.values else r" \penalty700 "  # a break here only if it must
-    return glue.join(printer.parenthesize(f, PRECEDENCE["Mul"]) for f in expr.args)
-
-
-def _breakable_seq(x: Seq) -> str:
-    if x.op == "/" and len(x.items) == 2 and isinstance(x.items[0], Seq):
-        return r"\bigl(" + _breakable_seq(x.items[0]) + r"\bigr) / " + item(x.items[1], True)
-    if x.op == "+":
-        parts = [base.item(i, True, nested=isinstance(i, Num)) for i in x.items]
-        return r" + \allowbreak ".join(parts)
-    return item(x, True)
-
-
 def _width(chain) -> float:
     """Rough printed width of a chain, in characters of its Unicode form."""
     return _length(tuple(chain.label) + tuple(chain.sides) + tuple(chain.note)) + 3 * len(chain.sides)
-
-
-def grid(block: Grid) -> str:
-    """A longtable (it may break across pages), header repeated on each page."""
-    spec = _columns(block)
-    head = " & ".join(items(c, slash=True) for c in block.header) + r" \\ \midrule"
-    body = "\n".join(" & ".join(items(c, slash=True) for c in row) + r" \\" for row in block.rows)
-    return (f"{{\\small\\setlength{{\\tabcolsep}}{{{_separation(block)}pt}}\n\\begin{{longtable}}{{@{{}}" + spec
-            + "@{}}\n\\toprule\n" + head + "\n\\endhead\n"
-            + body + "\n\\bottomrule\n\\end{longtable}}")
 
 
 #: fraction of the line one character of a \small table cell takes, and the gap between columns
@@ -234,32 +261,6 @@ def _columns(block: Grid) -> str:
     return "".join(spec)
 
 
-def figure(block: Figure) -> str:
-    """The drawing and its caption in one unbreakable box (they never part at a page break),
-    placed by ``\\symbackfigure``: where it is written when it fits the rest of the page, shrunk
-    to fit when that is enough, else at the top of the next page (the graph: after the next
-    section, which fills the page first)."""
-    drawing = graph_tikz(block.data, escape) if block.kind == "graph" else curve_pgfplots(block.data, escape)
-    caption = r"\textbf{" + items(block.label) + r"}\quad " + items(block.caption)
-    hold = "[hold]" if block.kind == "graph" else ""
-    return ("\\symbackfigure" + hold + "{\\symbackfit{" + drawing + "}\n\n"
-            "\\vspace{0.6em}\\begin{minipage}{0.92\\linewidth}\\small " + caption + "\\end{minipage}}")
-
-
-def listing(block: Listing) -> str:
-    """The program as two columns: the code (typewriter, indents kept) and what each line does."""
-    rows = []
-    for code, note in block.lines:
-        text = code_cell(code)
-        if not code.strip() and note:  # a comment on a line of its own spans both columns
-            rows.append(r"\multicolumn{2}{@{}l@{}}{\itshape\color{black!65}" + items(note, slash=True) + r"} \\")
-        else:
-            rows.append(text + " & " + (r"\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
-    return ("{\\footnotesize\\renewcommand{\\arraystretch}{1.15}\\setlength{\\tabcolsep}{5pt}\n"
-            "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.56\\linewidth}"
-            ">{\\raggedright\\arraybackslash}p{0.40\\linewidth}@{}}\n" + "\n".join(rows) + "\n\\end{longtable}}")
-
-
 def code_cell(code: str) -> str:
     """A line of code in a table cell: its indent kept, and a line too long for the cell
     continued further in (hanging), so the continuation never reads as a line of its own."""
@@ -273,14 +274,6 @@ def _code(text: str) -> str:
     return "".join(r"\textquotesingle{}" if ch == "'" else escape(ch) for ch in text) if text else r"\mbox{}"
 
 
-def output(block: Output) -> str:
-    """What the program prints, verbatim (only numbers and ASCII words), in a size that fits the line."""
-    lines = [_fold(line) for line in block.text.replace("\t", "    ").replace("…", "...").split("\n")]
-    widest = max(len(x) for line in lines for x in line.split("\n"))
-    size = "small" if widest <= 78 else "footnotesize" if widest <= 86 else "scriptsize"
-    return "{\\" + size + "\n\\begin{verbatim}\n" + "\n".join(lines) + "\n\\end{verbatim}\n}"
-
-
 def _fold(line: str, width: int = 104) -> str:
     """A line longer than ``width`` broken at spaces, the rest indented."""
     out = []
@@ -289,24 +282,6 @@ def _fold(line: str, width: int = 104) -> str:
         out.append(line[:cut])
         line = "        " + line[cut + 1:]
     return "\n".join(out + [line])
-
-
-def block_tex(block) -> str:
-    if isinstance(block, Listing):
-        return listing(block)
-    if isinstance(block, Output):
-        return output(block)
-    if isinstance(block, Para):
-        return items(block.items)
-    if isinstance(block, Chains):
-        return chains(block)
-    if isinstance(block, Grid):
-        return grid(block)
-    if isinstance(block, Figure):
-        return figure(block)
-    if isinstance(block, Fields):
-        return base.fields(block)
-    raise TypeError(f"cannot print {block!r}")
 
 
 _FIT = (r"\newsavebox{\symbackbox}" "\n"
@@ -353,11 +328,4 @@ def preamble(doc) -> str:
 
 def render_notes_tex(doc) -> str:
     """The Document as a whole LaTeX file."""
-    parts = [preamble(doc), "\\begin{document}", rf"{{\raggedright\LARGE\bfseries {escape(doc.title)}\par}}", ""]
-    for section in doc.sections:
-        if section.title:
-            number = f"{section.number}.\\ " if section.number else ""
-            parts.append(rf"\symbackrelease\section*{{{number}{escape(section.title)}}}")
-        parts += [block_tex(b) + "\n" for b in section.blocks]
-    parts.append("\\symbackflush\n\\end{document}\n")
-    return "\n".join(parts)
+    return NotesLatex().doprint(doc)

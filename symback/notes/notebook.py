@@ -15,7 +15,7 @@ import json
 
 from .blocks import Figure
 from ..render.markdown import escape
-from .markdown import section_md
+from .markdown import NotesMarkdown
 from .svg import curve_svg, graph_svg
 
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -128,9 +128,10 @@ def render_notebook(doc, lesson, words) -> str:
     """The notebook as JSON text (nbformat 4.5)."""
     after = _after(lesson, words)
     cells = [_markdown(f"# {escape(doc.title)}")]
+    printer = NotesMarkdown(lambda block: f"attachment:{block.name}.svg")
     for section in doc.sections:
         names = _attachments(section)
-        text = section_md(section, lambda block: f"attachment:{block.name}.svg")
+        text = printer._print(section)
         if text:
             cells.append(_markdown(text, names))
         cells += after.get(section.title, [])

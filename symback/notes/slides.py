@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from sympy import Derivative
 
-from ..render import latex as base
-from ..render.document import Chains, Fields, Math, Num, Para, Seq, Text
+from ..render.latex import preamble as explain_preamble
+from ..render.document import Chains, Fields, Math, Num, Para, Seq
 from ..render.explanation import result
 from .blocks import Equals, Figure, Grid
 from .content import forward_section, graph_section, model_section, question_section
 from .figures import graph_figure
-from .latex import chains, escape, item, items
+from .latex import NotesLatex, drawing, escape
 from .results import curve_section, learned_section
 from .tikz import COLOURS, curve_pgfplots, graph_tikz
 
@@ -58,7 +58,7 @@ def preamble(engine: str) -> str:
     """beamer, 16:9; with xelatex a CJK font for both roman and sans text (beamer sets sans)."""
     head = "\\documentclass[aspectratio=169,11pt]{beamer}\n"
     if engine == "xelatex":
-        zh = base.preamble("zh")
+        zh = explain_preamble("zh")
         choice = zh[zh.index("\\IfFontExistsTF"):zh.index("\\IfFileExists{xeCJK.sty}")]
         head = ("% Compile with xelatex.\n" + _NO_LINK_FONT + head + "\\usepackage{fontspec}\n" + choice
                 + "\\IfFileExists{xeCJK.sty}{\\usepackage{xeCJK}\\setCJKmainfont{\\symbackcjk}"
@@ -91,29 +91,27 @@ def _fit(content: str, height: str = TALL) -> str:
     return f"\\symbackfitin{{{height}}}{{{content}}}"
 
 
-def block(b) -> str:
-    """A notes block on a slide: tables as tabulars, chains aligned, figures drawn."""
-    if isinstance(b, Para):
-        return items(b.items)
-    if isinstance(b, Grid):
-        return _fit("{\\large " + tabular(b) + "}")
-    if isinstance(b, Chains):
-        return chains(b)
-    if isinstance(b, Fields):
-        return base.fields(b)
-    if isinstance(b, Figure):
-        drawing = graph_tikz(b.data, escape) if b.kind == "graph" else curve_pgfplots(b.data, escape)
-        return _fit(drawing)
-    raise TypeError(f"cannot put {b!r} on a slide")
+class SlidesFormat(NotesLatex):
+    """A notes block on a slide: tables as tabulars fitted to the frame, figures drawn without captions."""
+
+    def _print_Grid(self, block: Grid) -> str:
+        return _fit("{\\large " + tabular(block) + "}")
+
+    def _print_Figure(self, block: Figure) -> str:
+        return _fit(drawing(block))
+
+
+SLIDE = SlidesFormat()
+block = SLIDE._print
 
 
 def tabular(grid: Grid, reveal_from: int | None = None) -> str:
     """A booktabs tabular; with ``reveal_from`` row i appears on overlay reveal_from + i."""
     spec = "".join("r" if a == "r" else "l" for a in grid.align)
-    head = " & ".join(items(c, slash=True) for c in grid.header) + r" \\ \midrule"
+    head = " & ".join(SLIDE.items(c, slash=True) for c in grid.header) + r" \\ \midrule"
     rows = []
     for i, row in enumerate(grid.rows):
-        cells = [items(c, slash=True) for c in row]
+        cells = [SLIDE.items(c, slash=True) for c in row]
         if reveal_from is not None:
             cells = [rf"\uncover<{reveal_from + i}->{{{c}}}" for c in cells]
         rows.append(" & ".join(cells) + r" \\")
@@ -142,7 +140,7 @@ def forward_frame(d, words) -> str:
     section = forward_section(d, words)
     grid = next(b for b in section.blocks if isinstance(b, Grid))
     table = "{\\large " + tabular(grid, reveal_from=1) + "}"
-    return _frame(section.title, items(section.blocks[0].items) + "\n\n\\medskip\n" + _fit(table))
+    return _frame(section.title, SLIDE.items(section.blocks[0].items) + "\n\n\\medskip\n" + _fit(table))
 
 
 def backward_steps(d, words) -> list[tuple]:
@@ -189,7 +187,7 @@ def backward_frame(d, words) -> str:
 
 def _equation(k: int, step) -> str:
     _node, _edges, equation, rule = step
-    return (f"\\only<{k}>{{\\begin{{center}}\\large$\\displaystyle {item(equation, True)}$\\\\[0.3em]"
+    return (f"\\only<{k}>{{\\begin{{center}}\\large$\\displaystyle {SLIDE._print(equation, math=True)}$\\\\[0.3em]"
             f"{{\\small\\color{{black!65}}{escape(rule)}}}\\end{{center}}}}")
 
 
@@ -222,8 +220,8 @@ def bridge_frames(lesson, words) -> list[str]:
     at = section.blocks.index(listing)
     printed = next(b for b in section.blocks if isinstance(b, Output))
     rest = section.blocks[section.blocks.index(printed) + 1:]
-    body = [items(section.blocks[at + 1].items), _fit(_printout(printed.text), r"0.45\textheight")]
-    body += [f"{{\\small {items(rest[0].items)}}}"] if rest and isinstance(rest[0], Para) else []
+    body = [SLIDE.items(section.blocks[at + 1].items), _fit(_printout(printed.text), r"0.45\textheight")]
+    body += [f"{{\\small {SLIDE.items(rest[0].items)}}}"] if rest and isinstance(rest[0], Para) else []
     frames.append(_frame(section.title, "\n\n".join(body)))
     if len(rest) > 1:  # SGD: the first epoch, update by update
         frames.append(_frame(section.title, "\n\n".join(block(b) for b in rest[1:])))
@@ -236,7 +234,7 @@ def _listing(lines) -> str:
 
     rows = []
     for code, note in lines:
-        rows.append(code_cell(code) + " & " + (r"\leavevmode\color{black!65}" + items(note, slash=True) if note else "") + r" \\")
+        rows.append(code_cell(code) + " & " + (r"\leavevmode\color{black!65}" + SLIDE.items(note, slash=True) if note else "") + r" \\")
     return ("{\\footnotesize\\begin{tabular}{@{}>{\\raggedright\\arraybackslash\\ttfamily}p{0.55\\textwidth}"
             ">{\\raggedright\\arraybackslash}p{0.42\\textwidth}@{}}\n" + "\n".join(rows) + "\n\\end{tabular}}")
 
@@ -254,8 +252,8 @@ def curve_frame(lesson, words) -> str | None:
     if section is None:
         return None
     figure = section.blocks[0]
-    drawing = _fit(curve_pgfplots(figure.data, escape), GRAPH_WITH_EQUATION)
-    return _frame(section.title, drawing + "\n\n{\\small " + items(figure.caption) + "}")
+    curve = _fit(curve_pgfplots(figure.data, escape), GRAPH_WITH_EQUATION)
+    return _frame(section.title, curve + "\n\n{\\small " + SLIDE.items(figure.caption) + "}")
 
 
 def learned_frame(lesson, words) -> str:

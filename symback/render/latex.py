@@ -8,8 +8,11 @@ English document compiles with pdflatex; Chinese needs xelatex (xeCJK).
 
 from __future__ import annotations
 
-from .document import Chains, Fields, Math, Num, Para, Seq, Table, Text, marked_sides, needs_parens, relations
-from .printers import tex, tex_number
+from sympy import Indexed
+
+from .document import Chains, Fields, Math, Num, Para, Table, marked_sides, needs_parens, relations
+from .printer import DocumentPrinter, numbered
+from .printers import TexPrinter, tex_number
 
 ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
@@ -25,82 +28,103 @@ def escape(text: str) -> str:
     return "".join(ESCAPES.get(ch, ch) for ch in text)
 
 
-def item(x, math: bool, nested: bool = False) -> str:
-    """One item in math mode (``math``) or text mode."""
-    if isinstance(x, Text):
+class LatexFormat(DocumentPrinter):
+    """A fragment: the title a ``\\section*``, each section a ``\\subsection*``; ``standalone``
+    wraps it in a whole document, ``summary`` keeps only the closed form and the update as
+    display maths (for notebooks: MathJax)."""
+
+    def __init__(self, standalone: bool = False, summary: bool = False):
+        self.standalone, self.summary = standalone, summary
+
+    def doprint(self, doc) -> str:
+        if self.summary:
+            rows = tuple(c for s in doc.sections[-2:] for b in s.blocks if isinstance(b, Chains) for c in b.rows)
+            return "$$" + self._print_Chains(Chains(rows), "aligned", notes=False) + "$$"
+        text = super().doprint(doc)
+        if not self.standalone:
+            return text
+        return preamble(doc.lang) + "\\begin{document}\n" + text + "\\end{document}\n"
+
+    def title(self, doc) -> str:
+        return rf"\section*{{{self.escape(doc.title)}}}"
+
+    def heading(self, section) -> str:
+        return rf"\subsection*{{{self.escape(numbered(section))}}}"
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return escape(text)
+
+    # -- items, in math mode (``math``) or text mode; ``slash`` (table cells) writes ∂L/∂r --
+
+    def _print_Text(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
         if not x.text:
             return ""
-        return rf"\text{{{escape(x.text)}}}" if math else escape(x.text)
-    if isinstance(x, Num):
+        return rf"\text{{{self.escape(x.text)}}}" if math else self.escape(x.text)
+
+    def _print_Num(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
         text = tex_number(x.value)
-        text = rf"\left({text}\right)" if nested and x.value < 0 else text
-    elif isinstance(x, Math):
-        text = tex(x.expr, x.values)
-        text = rf"\left({text}\right)" if nested and needs_parens(x) else text
-    elif isinstance(x, Seq):
-        inner = f" {_OPS[x.op]} ".join(item(i, True, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
-        text = rf"\left({inner}\right)" if nested and x.op == "+" else inner
-    else:
-        raise TypeError(f"cannot print {x!r}")
+        return _inline(rf"\left({text}\right)" if nested and x.value < 0 else text, math)
+
+    def _print_Math(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
+        text = (SlashTexPrinter if slash else TexPrinter)(x.values).doprint(x.expr)
+        return _inline(rf"\left({text}\right)" if nested and needs_parens(x) else text, math)
+
+    def _print_Seq(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
+        inner = f" {_OPS[x.op]} ".join(self._print(i, math=True, nested=x.op != "+" or isinstance(i, Num))
+                                       for i in x.items)
+        return _inline(rf"\left({inner}\right)" if nested and x.op == "+" else inner, math)
+
+    # -- blocks -------------------------------------------------------------------
+
+    def _print_Chains(self, block: Chains, env: str = "align*", notes: bool = True) -> str:
+        lines = []
+        for chain in block.rows:
+            sides, approx = marked_sides(chain, lambda side: self._print(side, math=True))
+            label = self.items(chain.label, math=True)
+            head = (label + r"\colon\quad " if label else "") + sides[0]
+            rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
+            body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
+            # \tag* sets the note at the right margin, or on the next line if it does not fit
+            note = self.items(chain.note) if notes else ""
+            lines.append(body + (rf" \tag*{{{note}}}" if note else ""))
+        return f"\\begin{{{env}}}\n  " + " \\\\\n  ".join(lines) + f"\n\\end{{{env}}}"
+
+    def _print_Fields(self, block: Fields) -> str:
+        rows = []
+        for label, values in block.rows:
+            maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
+            words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
+            rows.append(f"{self.escape(label)} & {maths} {words}".rstrip() + r" \\")
+        return "\\begin{tabular}{@{}ll@{}}\n" + "\n".join(rows) + "\n\\end{tabular}"
+
+    def _print_Table(self, block: Table) -> str:
+        cols = "r" * len(block.header)
+        head = " & ".join(self._print(c) for c in block.header) + r" \\ \hline"
+        body = "\n".join(" & ".join(self._print(c) for c in row) + r" \\" for row in block.rows)
+        return f"\\begin{{center}}\n\\begin{{tabular}}{{{cols}}}\n{head}\n{body}\n\\end{{tabular}}\n\\end{{center}}"
+
+    def _print_Para(self, block: Para) -> str:
+        return self.items(block.items)
+
+
+class SlashTexPrinter(TexPrinter):
+    """∂L/∂r written with a slash, for table cells, where stacked fractions crowd the rows."""
+
+    def _print_Derivative(self, expr):
+        inner, (var, _count) = expr.expr, expr.variable_count[0]
+        if inner.is_Symbol or isinstance(inner, Indexed):
+            return rf"\partial {self._print(inner)}/\partial {self._print(var)}"
+        return super()._print_Derivative(expr)
+
+
+def _inline(text: str, math: bool) -> str:
+    """Maths as it stands in math mode, or between dollars in text mode."""
     return text if math else f"${text}$"
 
 
-def items(xs, math: bool) -> str:
-    return "".join(item(x, math) for x in xs)
-
-
-def chains(block: Chains, env: str = "align*", notes: bool = True) -> str:
-    lines = []
-    for chain in block.rows:
-        sides, approx = marked_sides(chain, lambda side: item(side, True))
-        label = items(chain.label, True)
-        head = (label + r"\colon\quad " if label else "") + sides[0]
-        rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
-        body = head + " &" + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))
-        # \tag* sets the note at the right margin, or on the next line if it does not fit
-        note = items(chain.note, False) if notes else ""
-        lines.append(body + (rf" \tag*{{{note}}}" if note else ""))
-    return f"\\begin{{{env}}}\n  " + " \\\\\n  ".join(lines) + f"\n\\end{{{env}}}"
-
-
-def fields(block: Fields) -> str:
-    rows = []
-    for label, values in block.rows:
-        maths = ", ".join(item(v, False) for v in values if isinstance(v, Math))
-        words = " ".join(item(v, False) for v in values if not isinstance(v, Math) and item(v, False))
-        rows.append(f"{escape(label)} & {maths} {words}".rstrip() + r" \\")
-    return "\\begin{tabular}{@{}ll@{}}\n" + "\n".join(rows) + "\n\\end{tabular}"
-
-
-def table(block: Table) -> str:
-    cols = "r" * len(block.header)
-    head = " & ".join(item(c, False) for c in block.header) + r" \\ \hline"
-    body = "\n".join(" & ".join(item(c, False) for c in row) + r" \\" for row in block.rows)
-    return f"\\begin{{tabular}}{{{cols}}}\n{head}\n{body}\n\\end{{tabular}}"
-
-
-def block_tex(block) -> str:
-    if isinstance(block, Chains):
-        return chains(block)
-    if isinstance(block, Fields):
-        return fields(block)
-    if isinstance(block, Table):
-        return "\\begin{center}\n" + table(block) + "\n\\end{center}"
-    if isinstance(block, Para):
-        return items(block.items, False)
-    raise TypeError(f"cannot print {block!r}")
-
-
-def body(doc, summary: bool = False) -> str:
-    if summary:  # for notebooks (MathJax): the closed form and the update, display maths only
-        rows = tuple(c for s in doc.sections[-2:] for b in s.blocks if isinstance(b, Chains) for c in b.rows)
-        return "$$" + chains(Chains(rows), "aligned", notes=False) + "$$"
-    parts = [rf"\section*{{{escape(doc.title)}}}"]
-    for section in doc.sections:
-        title = f"{section.number}. {section.title}" if section.number else section.title
-        parts.append(rf"\subsection*{{{escape(title)}}}")
-        parts += [block_tex(b) for b in section.blocks]
-    return "\n\n".join(parts) + "\n"
+#: prints items as LaTeX for other formats (Markdown's maths)
+TEX = LatexFormat()
 
 
 #: CJK fonts tried in order (Debian: fonts-noto-cjk, fonts-wqy-microhei)
@@ -134,7 +158,4 @@ def preamble(lang: str) -> str:
 
 
 def render_latex(doc, standalone: bool = False, summary: bool = False) -> str:
-    text = body(doc, summary)
-    if not standalone:
-        return text
-    return preamble(doc.lang) + "\\begin{document}\n" + text + "\\end{document}\n"
+    return LatexFormat(standalone, summary).doprint(doc)

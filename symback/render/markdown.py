@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from . import latex
-from .document import Chains, Fields, Math, Para, Table, Text, marked_sides, relations
+from .document import Math, marked_sides, relations
+from .printer import DocumentPrinter, numbered
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~#])")
 #: a line break inside a text (a lesson's title or description) would start new Markdown structure
@@ -22,51 +23,60 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", _BREAK.sub(" ", text))
 
 
-def item(x) -> str:
-    if isinstance(x, Text):
+class MarkdownFormat(DocumentPrinter):
+    """``#`` and ``##`` headings; chains and the problem statement as lists, tables as tables.
+    Items take ``in_table``: a ``|`` in the maths of a table cell becomes \\vert (tables split on it)."""
+
+    tex = latex.TEX
+
+    def title(self, doc) -> str:
+        return f"# {escape(doc.title)}"
+
+    def heading(self, section) -> str:
+        return f"## {escape(numbered(section))}"
+
+    def _print_Text(self, x, in_table: bool = False) -> str:
         return escape(x.text)
-    return f"${latex.item(x, True)}$"
 
+    def _print_Math(self, x, in_table: bool = False) -> str:
+        return self.maths(self.tex._print(x, math=True), in_table)
 
-def items(xs) -> str:
-    return "".join(item(x) for x in xs)
+    _print_Num = _print_Seq = _print_Math
 
+    @staticmethod
+    def maths(inner: str, in_table: bool = False) -> str:
+        return "$" + (inner.replace("|", r"\vert ") if in_table else inner) + "$"
 
-def chain_line(chain) -> str:
-    sides, approx = marked_sides(chain, lambda side: latex.item(side, True))
-    rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
-    maths = (sides[0] + " " + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))).strip()
-    if maths.startswith("="):
-        maths = r"\phantom{x}" + maths
-    label = items(chain.label)
-    note = items(chain.note)
-    return "- " + (f"**{label}**: " if label else "") + f"${maths}$" + (f" — {note}" if note else "")
+    def _print_Chains(self, block) -> str:
+        return "\n".join(self.chain_line(c) for c in block.rows)
 
+    def chain_line(self, chain) -> str:
+        sides, approx = marked_sides(chain, lambda side: self.tex._print(side, math=True))
+        rel = relations(chain, len(sides) - 1, r"\leftarrow", "=", approx, r"\approx")
+        maths = (sides[0] + " " + " ".join(f"{r} {s}" for r, s in zip(rel, sides[1:]))).strip()
+        if maths.startswith("="):
+            maths = r"\phantom{x}" + maths
+        label = self.items(chain.label)
+        note = self.items(chain.note)
+        return "- " + (f"**{label}**: " if label else "") + f"${maths}$" + (f" — {note}" if note else "")
 
-def block_md(block) -> str:
-    if isinstance(block, Chains):
-        return "\n".join(chain_line(c) for c in block.rows)
-    if isinstance(block, Fields):
+    def _print_Fields(self, block) -> str:
         rows = []
         for label, values in block.rows:
-            maths = ", ".join(item(v) for v in values if isinstance(v, Math))
-            words = " ".join(item(v) for v in values if not isinstance(v, Math) and item(v))
+            maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
+            words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
             rows.append(f"- **{escape(label)}**: {maths} {words}".rstrip())
         return "\n".join(rows)
-    if isinstance(block, Table):
-        head = "| " + " | ".join(item(c) for c in block.header) + " |"
+
+    def _print_Table(self, block) -> str:
+        head = "| " + " | ".join(self._print(c) for c in block.header) + " |"
         rule = "|" + "|".join("---:" for _ in block.header) + "|"
-        body = ["| " + " | ".join(item(c) for c in row) + " |" for row in block.rows]
+        body = ["| " + " | ".join(self._print(c) for c in row) + " |" for row in block.rows]
         return "\n".join([head, rule] + body)
-    if isinstance(block, Para):
-        return items(block.items)
-    raise TypeError(f"cannot print {block!r}")
+
+    def _print_Para(self, block) -> str:
+        return self.items(block.items)
 
 
 def render_markdown(doc) -> str:
-    parts = [f"# {escape(doc.title)}"]
-    for section in doc.sections:
-        title = f"{section.number}. {section.title}" if section.number else section.title
-        parts.append(f"## {escape(title)}")
-        parts += [block_md(b) for b in section.blocks]
-    return "\n\n".join(parts) + "\n"
+    return MarkdownFormat().doprint(doc)

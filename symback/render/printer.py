@@ -13,8 +13,8 @@ and one ``_print_<Name>`` method in each format that shows it::
         def _print_Text(self, x, nested=False):
             return x.text.upper()
 
-A format says how its pieces join: ``title`` and ``heading`` print the
-document's title and a section's; ``block_gap`` stands between the heading
+A format says how its pieces join: ``title(doc)`` prints what stands
+before the sections, ``heading(section)`` a section's title; ``block_gap`` stands between the heading
 and the blocks of a section, ``section_gap`` between the title and the
 sections; ``block_end`` closes every block.
 """
@@ -44,22 +44,24 @@ class DocumentPrinter:
         return method(self, part, **options)
 
     def _print_Document(self, doc) -> str:
-        parts = [self.title(doc.title)] + [self._print(section) for section in doc.sections]
+        parts = [self.title(doc)] + [self._print(section) for section in doc.sections]
         return self.section_gap.join(part for part in parts if part) + "\n"
 
     def _print_Section(self, section) -> str:
-        head = [self.heading(numbered(section))] if section.title else []
+        head = [self.heading(section)] if section.title else []
         return self.block_gap.join(head + [self._print(block) + self.block_end for block in section.blocks])
 
     def items(self, xs, **options) -> str:
         """Items side by side (a sentence, a label, a cell)."""
         return "".join(self._print(x, **options) for x in xs)
 
-    def title(self, text: str) -> str:
-        return text
+    def title(self, doc) -> str:
+        """What stands before the sections: the document's title."""
+        return doc.title
 
-    def heading(self, text: str) -> str:
-        return text
+    def heading(self, section) -> str:
+        """A section's heading (a section without a title has none)."""
+        return numbered(section)
 
 
 def numbered(section) -> str:

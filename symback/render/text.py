@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..core.numeric import format_float
 from .document import Chains, Fields, Math, Num, Table, marked_sides, needs_parens, relations
-from .printer import DocumentPrinter
+from .printer import DocumentPrinter, numbered
 from .printers import unicode
 from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words
 
@@ -38,11 +38,11 @@ class TextFormat(DocumentPrinter):
     def doprint(self, doc) -> str:
         return super().doprint(doc).rstrip() + "\n"
 
-    def title(self, text: str) -> str:
-        return "\n".join(_heading(text, "═", self.columns))
+    def title(self, doc) -> str:
+        return "\n".join(_heading(doc.title, "═", self.columns))
 
-    def heading(self, text: str) -> str:
-        return "\n".join(_heading(text, "─", self.columns))
+    def heading(self, section) -> str:
+        return "\n".join(_heading(numbered(section), "─", self.columns))
 
     # -- items: ``nested`` parenthesises negative numbers and sums --------------
 
