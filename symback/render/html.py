@@ -109,7 +109,7 @@ class HtmlFormat(DocumentPrinter):
                 and not any((f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer)
                             for f in expr.args):
             printer = MathMLPrinter(x.values)
-            printer._depth = 0  # each factor stands inside a product
+            printer._parents.append(expr)  # each factor stands inside the product
             factors = [printer.parenthesize(f, PRECEDENCE["Mul"]).toxml() for f in expr.args]
             glue = "<mo>·</mo>" if x.values else "<mo>\u2062</mo>"
             return [f + glue for f in factors[:-1]] + factors[-1:]

@@ -19,7 +19,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from ..model.functions import relu, sigmoid
 from ..core.numeric import format_float
-from .printers import hashable
+from .printers import _Values
 
 #: symbols drawn with an accent: name -> (base letter, accent)
 ACCENTS = {"y_hat": ("y", "^"), "Kbar": ("K", "¯")}
@@ -27,28 +27,28 @@ LETTERS = {"eta": "η", "pi": "π"}
 FUNCTION_NAMES = {sigmoid: "σ", relu: "relu", sympy.log: "ln", sympy.Heaviside: "H"}
 
 
-class MathMLPrinter(MathMLPresentationPrinter):
-    """MathML with symback's conventions; ``values`` prints those parts as numbers."""
+class MathMLPrinter(_Values, MathMLPresentationPrinter):
+    """MathML with symback's conventions; ``values`` prints those parts as numbers (a negative
+    one in parentheses inside anything larger, a function's argument too)."""
 
     printmethod = "_symback_mathml"
+    halves_of_sums = True
 
     def __init__(self, values: Mapping | None = None):
         super().__init__({"order": "none", "ln_notation": True})
         self.values = dict(values or {})
-        self._depth = -1
 
     def doprint(self, expr) -> str:
         return self._print(expr).toxml()
 
-    def _print(self, expr, **kwargs):
-        if self.values and not isinstance(expr, (str, int, float)) and hashable(expr) and expr in self.values:
-            number = self._number(self.values[expr])
-            return self._paren(number) if self.values[expr] < 0 and self._depth >= 0 else number
-        self._depth += 1
-        try:
-            return super()._print(expr, **kwargs)
-        finally:
-            self._depth -= 1
+    def _operand(self) -> bool:
+        return bool(self._parents)
+
+    def _negative(self, value: float, shown) -> bool:
+        return value < 0
+
+    def _wrap(self, inner):
+        return self._paren(inner)
 
     # -- building blocks ----------------------------------------------------
 
@@ -117,11 +117,8 @@ class MathMLPrinter(MathMLPresentationPrinter):
     # -- operations ---------------------------------------------------------
 
     def _print_Add(self, expr, order=None):
-        terms = list(expr.args)
-        first = [t for t in terms if t in self.values or not t.could_extract_minus_sign()]
-        terms = first + [t for t in terms if t not in first]
         row = self._el("mrow")
-        for i, term in enumerate(terms):
+        for i, term in enumerate(self._as_ordered_terms(expr)):
             negative = term.could_extract_minus_sign() and term not in self.values
             if i or negative:
                 row.appendChild(self._mo("−" if negative else "+"))
@@ -131,17 +128,10 @@ class MathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Mul(self, expr):
         factors = list(expr.args)
-        if factors[0].is_Number and factors[0].is_negative and factors[0] not in self.values and len(factors) > 1:
-            rest = ([-factors[0]] if factors[0] != -1 else []) + factors[1:]
-            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+        inner = self._unsigned(factors)
+        if inner is not None:
             return self._el("mrow", self._mo("−"), self.parenthesize(inner, PRECEDENCE["Mul"]))
-        top = [f for f in factors if not _reciprocal(f)]
-        bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _reciprocal(f)]
-        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values:
-            # ½·w reads better as w/2
-            p, q = top[0].p, top[0].q
-            top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
-            bottom = [sympy.Integer(q)] + bottom
+        top, bottom = self._fraction(factors)
         numerator = self._product(top) if top else self._el("mn", text="1")
         if not bottom:
             return numerator
@@ -225,10 +215,6 @@ class MathMLPrinter(MathMLPresentationPrinter):
 def _is_gradient(expr) -> bool:
     """∂L/∂w of two symbols: a fraction, which needs no parentheses."""
     return isinstance(expr, sympy.Derivative) and (expr.expr.is_Symbol or isinstance(expr.expr, sympy.Indexed))
-
-
-def _reciprocal(factor) -> bool:
-    return factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative
 
 
 def _xml(text: str) -> str:

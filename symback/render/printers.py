@@ -76,8 +76,8 @@ class _Values:
     def _print(self, expr, **kwargs):
         values = self.values
         if values and not isinstance(expr, (str, int, float)) and hashable(expr) and expr in values:
-            text = self._number(values[expr])
-            return self._wrap(text) if text.lstrip().startswith(("-", "−")) and self._operand() else text
+            shown = self._number(values[expr])
+            return self._wrap(shown) if self._negative(values[expr], shown) and self._operand() else shown
         self._parents.append(expr)
         try:
             return super()._print(expr, **kwargs)
@@ -108,8 +108,35 @@ class _Values:
         first = [t for t in terms if t in self.values or not t.could_extract_minus_sign()]
         return first + [t for t in terms if t not in first]
 
+    def _unsigned(self, factors: list):
+        """A product led by a negative number (not a shown value): the product with that sign
+        dropped, printed after a minus (−2·x as −(2x)); else None."""
+        head = factors[0]
+        if head.is_Number and head.is_negative and head not in self.values and len(factors) > 1:
+            rest = ([-head] if head != -1 else []) + factors[1:]
+            return rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+        return None
+
+    #: whether ½·Σ… is written Σ…/2 (a fraction bar reads well over a sum; a slash does not)
+    halves_of_sums = False
+
+    def _fraction(self, factors: list) -> tuple[list, list]:
+        """(numerator, denominator) factors of a product: negative powers go below the line,
+        and a rational coefficient ½·w reads better as w/2."""
+        top = [f for f in factors if not _is_reciprocal(f)]
+        bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _is_reciprocal(f)]
+        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values \
+                and (self.halves_of_sums or not any(isinstance(f, sympy.Sum) for f in top)):
+            p, q = top[0].p, top[0].q
+            top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
+            bottom = [sympy.Integer(q)] + bottom
+        return top, bottom
+
     def _wrap(self, text: str) -> str:
         return f"({text})"
+
+    def _negative(self, value: float, shown) -> bool:
+        return shown.lstrip().startswith(("-", "−"))
 
     def _number(self, value: float) -> str:
         return format_float(value)
@@ -178,19 +205,11 @@ class UnicodePrinter(_Values, StrPrinter):
 
     def _print_Mul(self, expr):
         factors = list(expr.args)
-        if factors[0].is_Number and factors[0].is_negative and factors[0] not in self.values and len(factors) > 1:
-            rest = ([-factors[0]] if factors[0] != -1 else []) + factors[1:]
-            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+        inner = self._unsigned(factors)
+        if inner is not None:
             text = self._print(inner)
             return "−" + (f"({text})" if inner.is_Add or text.startswith("−") else text)
-        top = [f for f in factors if not _is_reciprocal(f)]
-        bottom = [f.base if f.exp == -1 else 1 / f for f in factors if _is_reciprocal(f)]
-        if top and top[0].is_Rational and not top[0].is_Integer and top[0] not in self.values \
-                and not any(isinstance(f, sympy.Sum) for f in top):
-            # ½·w reads better as w/2
-            p, q = top[0].p, top[0].q
-            top = ([sympy.Integer(p)] if p != 1 else []) + top[1:]
-            bottom = [sympy.Integer(q)] + bottom
+        top, bottom = self._fraction(factors)
         text = self._join(top) if top else "1"
         if bottom:
             if len(bottom) > 1:
