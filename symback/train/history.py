@@ -108,9 +108,11 @@ class History:
         number = self.compiled.number
         values = tuple(number(v) for _, v in (params or self.final_params))
         try:
-            return float(self.compiled.predict(values, tuple(number(point[n]) for n in self.problem.inputs)))
+            value = self.compiled.predict(values, tuple(number(point[n]) for n in self.problem.inputs))
         except (ArithmeticError, ValueError):
             return math.nan
+        # a matrix model may predict a vector (the logits of each class): a list of floats
+        return value.tolist() if getattr(value, "ndim", 0) else float(value)
 
 
 def check_point(problem: Problem, point: Mapping[str, float]) -> None:

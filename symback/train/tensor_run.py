@@ -1,0 +1,200 @@
+"""Training a matrix model: gradient descent on whole layers -> :class:`~symback.train.history.History`.
+
+The modes are those of scalar models (docs/train.md): ``sgd`` one update per
+sample in data order, ``batch`` one update per epoch on the mean loss,
+``minibatch`` batches of ``batch_size`` rows in an order shuffled every epoch by
+``random.Random(seed)``. Every update runs the one compiled step of
+:mod:`symback.train.tensor_code` on the rows it concerns (one row in sgd), so
+the three modes share one code. After each epoch the history records the mean
+loss over all samples and every parameter as a nested list (a number, a
+vector or a matrix, as the parameter was given).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from typing import Callable
+
+from ..core.tensor import build_tensor_graph
+from .history import Divergence, Epoch, History, Settings
+from .log import Trail
+from .run import EXPLODE
+from .tensor_code import CompiledTensor
+
+#: the backends of matrix training: "numpy" computes in a fixed order (the same digits on every
+#: machine), "blas" through BLAS and NumPy's vectorised functions (fastest; the last digits vary)
+KINDS = {"numpy": "portable", "blas": "blas"}
+
+
+class TensorColumns:
+    """The samples of a matrix problem held as columns: ``columns[k]`` has one row per sample.
+
+    A sequence of samples for the explanation (``samples[i]`` is {name: array}), and the
+    arrays themselves for training, which never builds a dict per sample.
+    """
+
+    def __init__(self, names, columns):
+        self.names, self.columns = tuple(names), tuple(columns)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return {name: column[i] for name, column in zip(self.names, self.columns)}
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"TensorColumns({', '.join(self.names)}; {len(self)} samples)"
+
+
+def columns_of(problem):
+    """The problem's samples as float64 arrays with a first axis of samples (inputs, then y)."""
+    from .backends import numpy_module
+
+    np = numpy_module()
+    names = tuple(problem.inputs) + ("y",)
+    samples = problem.samples
+    if isinstance(samples, TensorColumns) and samples.names == names:
+        return tuple(np.asarray(c, dtype=np.float64) for c in samples.columns)
+    return tuple(np.stack([np.asarray(s[name], dtype=np.float64) for s in samples]) for name in names)
+
+
+def with_columns(problem, dataset):
+    """The matrix problem with the samples of ``dataset`` (a Dataset: one column per input and y,
+    a column of vectors for a vector input), held as columns."""
+    from .backends import numpy_module
+
+    np = numpy_module()
+    names = tuple(problem.inputs) + ("y",)
+    columns = [np.asarray(dataset.column(name), dtype=np.float64) for name in names]
+    return replace(problem, samples=TensorColumns(names, columns))
+
+
+class TensorTrainer:
+    """The compiled step and the data of one run."""
+
+    def __init__(self, problem, settings_: Settings):
+        from .backends import numpy_module
+
+        self.np = numpy_module()
+        self.problem, self.settings = problem, settings_
+        self.compiled = CompiledTensor(build_tensor_graph(problem), KINDS.get(settings_.backend, "portable"))
+        self.columns = columns_of(problem)
+        self.n = len(self.columns[0])
+        self.lr = float(problem.lr)
+        self.number = self.np.asarray
+
+    def rows(self, index):
+        return tuple(c[index] for c in self.columns)
+
+    def mean_loss(self, params) -> float:
+        return float(self.compiled.loss(params, self.columns))
+
+    def quiet(self):
+        return self.np.errstate(all="ignore")
+
+    def predict(self, values, inputs):
+        """ŷ for one point: ``inputs`` in the order of the problem's inputs."""
+        batch = tuple(self.np.asarray(v, dtype=float)[None] for v in inputs)
+        return self.compiled.predict(values, batch)[0]
+
+
+def sgd(t: TensorTrainer, params, on_update) -> object:
+    step = t.compiled.step
+    for epoch in range(t.settings.epochs):
+        last = None
+        for i in range(t.n):
+            params, last, grads = step(params, t.rows(slice(i, i + 1)), t.lr)
+            if on_update:
+                on_update((epoch, i, last, grads, params))
+        yield epoch, params, last, t.mean_loss(params)
+
+
+def batch(t: TensorTrainer, params, on_update) -> object:
+    # the loss a step sees is the mean loss before it: epoch k's loss comes with epoch k+1's step
+    new, loss, grads = t.compiled.step(params, t.columns, t.lr)
+    for epoch in range(t.settings.epochs):
+        if on_update:
+            on_update((epoch, 0, loss, grads, new))
+        params = new
+        if epoch + 1 < t.settings.epochs:
+            new, loss, grads = t.compiled.step(params, t.columns, t.lr)
+        else:
+            loss = t.mean_loss(params)
+        yield epoch, params, None, loss
+
+
+def minibatch(t: TensorTrainer, params, on_update) -> object:
+    order, size = list(range(t.n)), t.settings.batch_size
+    shuffle = random.Random(t.settings.seed).shuffle
+    for epoch in range(t.settings.epochs):
+        shuffle(order)
+        for k, start in enumerate(range(0, t.n, size)):
+            params, loss, grads = t.compiled.step(params, t.rows(t.np.array(order[start:start + size])), t.lr)
+            if on_update:
+                on_update((epoch, k, loss, grads, params))
+        yield epoch, params, None, t.mean_loss(params)
+
+
+LOOPS = {"sgd": sgd, "batch": batch, "minibatch": minibatch}
+
+
+def nested(names, params) -> tuple:
+    """((name, number or nested list), …): the parameters as the history keeps them."""
+    return tuple((n, v.tolist() if hasattr(v, "tolist") else float(v)) for n, v in zip(names, params))
+
+
+def train_tensor(problem, settings_: Settings | None = None, *, on_update: Callable | None = None,
+                 on_epoch: Callable | None = None, on_start: Callable | None = None, advise: bool = True,
+                 log_all: bool | None = None) -> History:
+    """Train a matrix problem by gradient descent; the history's parameters are nested lists.
+
+    ``on_update((epoch, index, loss, gradient, params))`` sees every step (arrays),
+    ``on_epoch(Epoch)`` every epoch. A run whose loss stops being finite, or grows
+    more than EXPLODE times its start, stops there with ``diverged`` set.
+    """
+    settings_ = settings_ or Settings()
+    t = TensorTrainer(problem, settings_)
+    names = problem.param_names
+    start = tuple(t.np.array(v, dtype=float) for _, v in problem.params)
+    with t.quiet():
+        initial = t.mean_loss(start)
+    begin = History(problem, settings_, nested(names, start), initial, (), None, t)
+    if on_start:
+        on_start(begin)
+    trail, diverged = Trail(), None
+    limit = EXPLODE * max(initial, 1.0) if math.isfinite(initial) else math.inf
+    with t.quiet():
+        for epoch, params, last, loss in LOOPS[settings_.mode](t, start, on_update):
+            entry = Epoch(epoch, float(loss), nested(names, params), None if last is None else float(last))
+            diverged = _check(t.np, entry, params, limit)
+            if diverged:
+                break
+            trail.append(entry)
+            if on_epoch:
+                on_epoch(entry)
+    if diverged is not None:
+        from ..lang import wording
+        from . import advice
+
+        if advise:
+            diverged = diverged._replace(suggestion=advice.suggest(problem, settings_, train_tensor))
+        diverged = diverged._replace(reason=advice.divergence_words(diverged, wording("en")))
+    return replace(begin, epochs=trail.entries(), diverged=diverged, count=trail.count)
+
+
+def _check(np, entry: Epoch, params, limit: float) -> Divergence | None:
+    if not math.isfinite(entry.loss) or not all(np.isfinite(p).all() for p in params):
+        return Divergence(entry.epoch, "nonfinite", entry.loss)
+    if entry.loss > limit:
+        return Divergence(entry.epoch, "explode", entry.loss)
+    return None
+
+
+__all__ = ["train_tensor", "with_columns", "columns_of", "TensorColumns", "TensorTrainer", "KINDS"]
