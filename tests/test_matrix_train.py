@@ -20,7 +20,8 @@ from symback.model.arrays import from_columns
 from symback.model.tensor_spec import tensor_problem
 from symback.train.history import Settings
 from symback.train.tensor_code import CompiledTensor
-from symback.train.tensor_run import train_tensor, with_columns
+from symback.model.tensor_data import with_columns
+from symback.train.tensor_run import train_tensor
 
 TABLE = json.loads((pathlib.Path(__file__).parent / "reference" / "torch_matrix_table.json").read_text("utf-8"))
 CASES = {case["name"]: case for case in TABLE["cases"]}

@@ -123,9 +123,24 @@ def _check_words(path: str, key: str, text: str) -> None:
                             "remove it")
 
 
+def _entries(path: str, key: str, name: str, value: list):
+    """A nested list's entries checked one by one; returns the first that is not a finite number
+    (or 0.0), for the caller's message."""
+    flat = [value]
+    while any(isinstance(v, list) for v in flat):
+        flat = [x for v in flat for x in (v if isinstance(v, list) else [v])]
+    if not flat:
+        raise SpecError(f"{path}: [{key}] {_key_name(name)} is an empty list")
+    bad = [v for v in flat if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)]
+    return bad[0] if bad else 0.0
+
+
 def _check_numbers(path: str, key: str, table: dict) -> None:
-    """[predict] and [sample] give each name a finite number (true, nan, inf, lists and text are not values)."""
+    """[predict] and [sample] give each name a finite number, or a list of them (a vector or matrix);
+    true, nan, inf and text are not values."""
     for name, value in table.items():
+        if isinstance(value, list):  # a vector or matrix input of a matrix model
+            value = _entries(path, key, name, value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SpecError(f"{path}: [{key}] {_key_name(name)} must be a number, not a {type(value).__name__}")
         if not math.isfinite(value):

@@ -65,26 +65,34 @@ def build_problem(model, loss, params, data, lr, problem_file, lesson=None, samp
     are given and the model's inputs are not the lesson's.
     """
     from ..model.spec import parse_assignments, problem
+    from ..model.tensor_spec import is_tensor_input
 
     lesson = lesson if lesson is not None else lesson_of(problem_file, data)
+    model = model if model is not None else lesson.get("model", "w*x")
+    loss = loss if loss is not None else lesson.get("loss", "mse")
+    sample = sample if sample is not None else lesson.get("sample")
+    if is_tensor_input(model, loss, params or lesson.get("params"), sample):
+        from ..model.tensor_data import matrix_problem
+
+        return matrix_problem(model, loss, params or lesson.get("params"), _data(data, lesson),
+                              lr if lr is not None else lesson.get("lr", 0.01), sample)
     if params:
         param_values = parse_assignments(params, "parameter")
     else:
         param_values = lesson.get("params")
+    return problem(model=model, loss=loss, params=param_values, data=_data(data, lesson),
+                   lr=lr if lr is not None else lesson.get("lr", 0.01), sample=sample)
+
+
+def _data(data, lesson):
+    """--data, else the lesson's data; with its columns gathered by --input (or the lesson's [inputs])."""
     data = data if data is not None else lesson.get("data")
     groups = _input_groups(lesson)
     if groups:
         from ..model.gather import load_gathered
 
         data = load_gathered(data, groups)
-    return problem(
-        model=model if model is not None else lesson.get("model", "w*x"),
-        loss=loss if loss is not None else lesson.get("loss", "mse"),
-        params=param_values,
-        data=data,
-        lr=lr if lr is not None else lesson.get("lr", 0.01),
-        sample=sample if sample is not None else lesson.get("sample"),
-    )
+    return data
 
 
 class OutputPath(click.Path):

@@ -44,10 +44,11 @@ class WholeNumber(click.ParamType):
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="float64 (default), or float32: every operation rounded to float32, as PyTorch computes "
                    "with its default tensors (needs NumPy).")
-@click.option("--backend", type=click.Choice(["numpy", "numba"]), default=None,
+@click.option("--backend", type=click.Choice(["numpy", "numba", "blas"]), default=None,
               help="numpy (default): Python floats per sample, NumPy arrays for batches; numba: whole epochs in "
                    "compiled kernels that read the data once per pass (pip install 'symback[numba]', or in a "
-                   "checkout pip install -e '.[numba]').")
+                   "checkout pip install -e '.[numba]'); blas (matrix models): matrix products through BLAS, "
+                   "fastest, but the last digits depend on the processor.")
 @click.option("--predict", "predict", multiple=True, metavar="NAME=V,...",
               help="Predict y_hat at these inputs before and after training; repeatable "
                    "(default x=4 with the lesson's data).")
@@ -94,6 +95,8 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output, "--history": history_file, "--plot": plot}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
+    if hasattr(problem, "samples"):  # a matrix model
+        from ..train.tensor_run import tensor_settings as settings, train_tensor as train  # noqa: F811
     chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100), mode=_pick(mode, lesson, "mode", "sgd"),
                       batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
                       dtype=_pick(dtype, lesson, "dtype", "float64"), backend=backend or "numpy")
@@ -122,10 +125,14 @@ def _points(problem, predict, lesson, default: bool) -> list[dict]:
     from ..model.spec import parse_assignments
     from ..train.run import check_point
 
+    if hasattr(problem, "samples"):  # a matrix model: inputs may be vectors, [1.0, 2.0]
+        from ..model.tensor_parse import split_assignments
+
+        parse_assignments = split_assignments  # noqa: F811
     if predict:
         points = [parse_assignments(item, "prediction input") for item in predict]
     elif "predict" in lesson:
-        points = [{k: float(v) for k, v in lesson["predict"].items()}]
+        points = [dict(lesson["predict"])]
     else:
         points = [{"x": 4.0}] if default and problem.inputs == ("x",) else []
     for point in points:

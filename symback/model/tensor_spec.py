@@ -69,6 +69,11 @@ class TensorProblem:
     def sample(self, index: int = 0) -> dict:
         return self.samples[index]
 
+    @property
+    def data(self):
+        """The samples (``len`` is their number), as a scalar Problem's ``data``."""
+        return self.samples
+
     def with_params(self, values: Mapping) -> "TensorProblem":
         """The same problem at other parameter values (arrays of the same shapes)."""
         np = numpy_module()

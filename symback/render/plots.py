@@ -79,15 +79,17 @@ def figure(history, lang: str = "en"):
     from matplotlib.figure import Figure
 
     from ..lang import wording
+    from ..train.report import is_matrix, model_and_loss
     from .printers import unicode
 
     words = wording(lang)
     count = len(history.initial_params)
-    panels = 2 if count in (1, 2) else 1
+    # the loss surface needs one or two numbers: a vector or matrix parameter gets the loss curve alone
+    panels = 2 if count in (1, 2) and not is_matrix(history.problem) else 1
     fig = Figure(figsize=(5.6 * panels, 4.4), layout="constrained")
     p = history.problem
-    model = "; ".join(f"{unicode(n)} = {unicode(e)}" for n, e in p.definitions)
-    fig.suptitle(f"{model},   L = {unicode(p.loss)},   η = {p.lr:g}", fontsize=10)
+    model, loss = model_and_loss(p, unicode)
+    fig.suptitle(f"{model},   L = {loss},   η = {p.lr:g}", fontsize=10)
     loss_curve(fig.add_subplot(1, panels, 1), history, words)
     if panels == 2:
         axes = fig.add_subplot(1, 2, 2)

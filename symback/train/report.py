@@ -49,13 +49,58 @@ def num(value) -> str:
     return repr(value)
 
 
+#: a vector or matrix in a sentence shows at most this many entries per axis (first ones, …, the last)
+SHOWN_ENTRIES = 4
+
+
+def shown(value) -> str:
+    """A number as :func:`num`; a vector or matrix (nested lists) with its middle entries elided:
+    [0.1, 0.2, 0.3, …, 0.9] (64)."""
+    if not isinstance(value, (list, tuple)):
+        return num(value)
+    shape = _shape(value)
+    text = _elided(value)
+    return text if all(n <= SHOWN_ENTRIES for n in shape) else f"{text} ({'×'.join(map(str, shape))})"
+
+
+def _elided(value) -> str:
+    if not isinstance(value, (list, tuple)):
+        return num(value)
+    items = list(value)
+    if len(items) > SHOWN_ENTRIES:
+        items = items[:SHOWN_ENTRIES - 1] + ["…"] + items[-1:]
+    return "[" + ", ".join(v if v == "…" else _elided(v) for v in items) + "]"
+
+
+def _shape(value) -> tuple:
+    return (len(value),) + _shape(value[0]) if isinstance(value, (list, tuple)) and value else ()
+
+
 def _params(pairs) -> str:
-    """w = 1.5959051959019805, or w ≈ 1.596 when --digits rounded it."""
-    return ", ".join(f"{n} {'=' if num(v) == repr(float(v)) else '≈'} {num(v)}" for n, v in pairs)
+    """w = 1.5959051959019805, or w ≈ 1.596 when --digits rounded it; a vector or matrix elided."""
+    return ", ".join(f"{n} {'=' if _exact(v) else '≈'} {shown(v)}" for n, v in pairs)
+
+
+def _exact(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(map(_exact, value))
+    return num(value) == repr(float(value))
+
+
+def is_matrix(problem) -> bool:
+    """A matrix problem (see :mod:`symback.model.tensor_spec`): its definitions are kept as text."""
+    return hasattr(problem, "samples")
+
+
+def model_and_loss(p, show) -> tuple[str, str]:
+    """The model's definitions and the loss, each printed by ``show`` (a matrix model's as written)."""
+    if is_matrix(p):
+        return p.text, p.loss_name if p.loss_name != "custom" else repr(p.loss)
+    return "; ".join(f"{show(n)} = {show(e)}" for n, e in p.definitions), show(p.loss)
 
 
 def _point(pairs) -> str:
-    return ", ".join(f"{n}={format_float(v)}" for n, v in pairs)
+    return ", ".join(f"{n}={shown(v) if isinstance(v, (list, tuple)) else format_float(v)}" for n, v in pairs)
 
 
 def fit(lines: list[str], columns: int | None = None) -> list[str]:
@@ -70,23 +115,29 @@ def header(history: History, words, columns: int | None = None) -> list[str]:
     from ..render.printers import unicode
 
     p, s = history.problem, history.settings
-    model = "; ".join(f"{unicode(n)} = {unicode(e)}" for n, e in p.definitions)
+    model, loss = model_and_loss(p, unicode)
     mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
     return fit([
-        words("train.header", model=model, loss=unicode(p.loss), n=len(p.data), mode=mode, lr=num(p.lr),
+        words("train.header", model=model, loss=loss, n=len(p.data), mode=mode, lr=num(p.lr),
               epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs),
-              dtype=words("train.numba", dtype=s.dtype) if s.backend == "numba" else s.dtype),
+              dtype=_dtype(s, words)),
         words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
     ], columns)
 
 
+def _dtype(s, words) -> str:
+    if s.backend == "numba":
+        return words("train.numba", dtype=s.dtype)
+    return f"{s.dtype}, BLAS" if s.backend == "blas" else s.dtype
+
+
 def predict_lines(preds, words, when: str) -> list[str]:
-    return [words(f"train.predict_{when}", point=_point(p.point), value=num(getattr(p, when))) for p in preds]
+    return [words(f"train.predict_{when}", point=_point(p.point), value=shown(getattr(p, when))) for p in preds]
 
 
 def update_line(update: Update, names, words) -> str:
     """One update of ``-v``: like the original program's '\\tgrad: x y dL/dw', then the new parameters."""
-    gradient = " ".join(num(g) for g in update.gradient)
+    gradient = " ".join(shown(g) for g in update.gradient)
     params = _params(zip(names, update.params))
     if update.sample is not None:
         return words("train.update", sample=" ".join(num(v) for v in update.sample), gradient=gradient, params=params)
@@ -110,7 +161,8 @@ def shown_epochs(count: int) -> tuple[list[int], int]:
 
 def table(history: History, words) -> list[str]:
     """The per-epoch table: epoch, mean loss, (last-sample loss), parameters."""
-    names = [n for n, _ in history.initial_params][:MAX_COLUMNS]
+    # a vector or matrix has no column: the history file (--history) keeps every entry
+    names = [n for n, v in history.initial_params if not isinstance(v, (list, tuple))][:MAX_COLUMNS]
     sgd = history.settings.mode == "sgd"
     head = [words("train.column.epoch"), words("train.column.loss")] + ([words("train.column.last")] if sgd else [])
     rows = [head + names]
@@ -118,13 +170,13 @@ def table(history: History, words) -> list[str]:
     for i in shown:
         e = history.epoch(i)
         row = [str(e.epoch), num(e.loss)] + ([num(e.last_sample_loss)] if sgd else [])
-        rows.append(row + [num(v) for _, v in e.params[:MAX_COLUMNS]])
+        rows.append(row + [num(v) for n, v in e.params if n in names])
     widths = [max(_width(r[c]) for r in rows) for c in range(len(head + names))]
     lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip() for r in rows]
     if step > 1:
         lines.append(words("train.thinned", step=step))
-    if len(history.initial_params) > MAX_COLUMNS:
-        lines.append(words("train.more_params", n=len(history.initial_params) - MAX_COLUMNS))
+    if len(history.initial_params) > len(names):
+        lines.append(words("train.more_params", n=len(history.initial_params) - len(names)))
     return lines
 
 
@@ -158,6 +210,8 @@ def text(history: History, preds, words, columns: int | None = None) -> str:
 
 def number(value):
     """A JSON-safe number: the float, or None when it is not finite."""
+    if isinstance(value, (list, tuple)):
+        return [number(v) for v in value]
     value = float(value)
     return value if math.isfinite(value) else None
 
@@ -172,10 +226,11 @@ def as_dict(history: History, preds=(), entries=None) -> dict:
     p, s = history.problem, history.settings
     entries = [_entry(e) for e in history.all_epochs()] if entries is None else entries
     d = history.diverged
+    model, loss = model_and_loss(p, claim)
     return {
-        "model": "; ".join(f"{n} = {claim(e)}" for n, e in p.definitions),
+        "model": model,
         "loss_name": p.loss_name,
-        "loss_expr": claim(p.loss),
+        "loss_expr": loss,
         "lr": p.lr,
         "settings": {"epochs": s.epochs, "mode": s.mode, "batch_size": s.batch_size, "seed": s.seed,
                      "dtype": s.dtype, "backend": s.backend, "samples": len(p.data)},
@@ -183,7 +238,7 @@ def as_dict(history: History, preds=(), entries=None) -> dict:
         "history": entries,
         "final_params": {n: number(v) for n, v in history.final_params},
         "final_loss": number(history.final_loss),
-        "predictions": [{"inputs": {n: v for n, v in q.point}, "before": number(q.before), "after": number(q.after)}
+        "predictions": [{"inputs": {n: number(v) for n, v in q.point}, "before": number(q.before), "after": number(q.after)}
                         for q in preds],
         "diverged": None if d is None else {"epoch": d.epoch, "cause": d.cause, "reason": d.reason,
                                             "suggested_lr": d.suggestion.lr if d.suggestion else None},
@@ -229,16 +284,32 @@ def to_csv(history: History) -> str:
 
 def csv_chunks(history: History) -> Iterator[str]:
     """One row per epoch: epoch, loss, each parameter (and last_sample_loss in sgd mode), a row at a time."""
-    names = [n for n, _ in history.initial_params]
+    names = [name for n, v in history.initial_params for name in _entry_names(n, v)]
     sgd = history.settings.mode == "sgd"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["epoch", "loss"] + names + (["last_sample_loss"] if sgd else []))
     for e in history.all_epochs():
         extra = [num(e.last_sample_loss)] if sgd else []
-        writer.writerow([e.epoch, num(e.loss)] + [num(v) for _, v in e.params] + extra)
+        writer.writerow([e.epoch, num(e.loss)] + [num(x) for _, v in e.params for x in _flat(v)] + extra)
         if out.tell() > 1 << 16:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+def _entry_names(name: str, value) -> list[str]:
+    """A column per entry: w, or b[0], b[1], or W[0,0], W[0,1], … (row by row)."""
+    shape = _shape(value) if isinstance(value, (list, tuple)) else ()
+    if not shape:
+        return [name]
+    if len(shape) == 1:
+        return [f"{name}[{i}]" for i in range(shape[0])]
+    return [f"{name}[{i},{j}]" for i in range(shape[0]) for j in range(shape[1])]
+
+
+def _flat(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flat(v)]
+    return [value]

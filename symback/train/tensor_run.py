@@ -19,38 +19,15 @@ from typing import Callable
 
 from ..core.tensor import build_tensor_graph
 from .history import Divergence, Epoch, History, Settings
+from .loops import Update
 from .log import Trail
 from .run import EXPLODE
+from ..model.tensor_data import TensorColumns
 from .tensor_code import CompiledTensor
 
 #: the backends of matrix training: "numpy" computes in a fixed order (the same digits on every
 #: machine), "blas" through BLAS and NumPy's vectorised functions (fastest; the last digits vary)
 KINDS = {"numpy": "portable", "blas": "blas"}
-
-
-class TensorColumns:
-    """The samples of a matrix problem held as columns: ``columns[k]`` has one row per sample.
-
-    A sequence of samples for the explanation (``samples[i]`` is {name: array}), and the
-    arrays themselves for training, which never builds a dict per sample.
-    """
-
-    def __init__(self, names, columns):
-        self.names, self.columns = tuple(names), tuple(columns)
-
-    def __len__(self) -> int:
-        return len(self.columns[0])
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        return {name: column[i] for name, column in zip(self.names, self.columns)}
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def __repr__(self) -> str:
-        return f"TensorColumns({', '.join(self.names)}; {len(self)} samples)"
 
 
 def columns_of(problem):
@@ -65,15 +42,17 @@ def columns_of(problem):
     return tuple(np.stack([np.asarray(s[name], dtype=np.float64) for s in samples]) for name in names)
 
 
-def with_columns(problem, dataset):
-    """The matrix problem with the samples of ``dataset`` (a Dataset: one column per input and y,
-    a column of vectors for a vector input), held as columns."""
-    from .backends import numpy_module
+def tensor_settings(problem, epochs=100, mode="sgd", batch_size=None, seed=0, dtype="float64",
+                    backend="numpy") -> Settings:
+    """Checked settings of a matrix run: those of a scalar run, in float64, backend numpy or blas."""
+    from ..errors import SpecError
+    from .run import settings
 
-    np = numpy_module()
-    names = tuple(problem.inputs) + ("y",)
-    columns = [np.asarray(dataset.column(name), dtype=np.float64) for name in names]
-    return replace(problem, samples=TensorColumns(names, columns))
+    if backend not in KINDS:
+        raise SpecError(f"a matrix model trains with --backend {' or '.join(KINDS)}, not {backend}")
+    if dtype != "float64":
+        raise SpecError("a matrix model trains in float64 (--dtype float32 is for scalar models)")
+    return settings(problem, epochs, mode, batch_size, seed, dtype, "numpy")._replace(backend=backend)
 
 
 class TensorTrainer:
@@ -112,7 +91,7 @@ def sgd(t: TensorTrainer, params, on_update) -> object:
         for i in range(t.n):
             params, last, grads = step(params, t.rows(slice(i, i + 1)), t.lr)
             if on_update:
-                on_update((epoch, i, last, grads, params))
+                on_update(_update(epoch, i, last, grads, params))
         yield epoch, params, last, t.mean_loss(params)
 
 
@@ -121,7 +100,7 @@ def batch(t: TensorTrainer, params, on_update) -> object:
     new, loss, grads = t.compiled.step(params, t.columns, t.lr)
     for epoch in range(t.settings.epochs):
         if on_update:
-            on_update((epoch, 0, loss, grads, new))
+            on_update(_update(epoch, 0, loss, grads, new))
         params = new
         if epoch + 1 < t.settings.epochs:
             new, loss, grads = t.compiled.step(params, t.columns, t.lr)
@@ -138,11 +117,17 @@ def minibatch(t: TensorTrainer, params, on_update) -> object:
         for k, start in enumerate(range(0, t.n, size)):
             params, loss, grads = t.compiled.step(params, t.rows(t.np.array(order[start:start + size])), t.lr)
             if on_update:
-                on_update((epoch, k, loss, grads, params))
+                on_update(_update(epoch, k, loss, grads, params))
         yield epoch, params, None, t.mean_loss(params)
 
 
 LOOPS = {"sgd": sgd, "batch": batch, "minibatch": minibatch}
+
+
+def _update(epoch, index, loss, grads, params) -> Update:
+    """A step as ``-v`` shows it: nested lists (a sample of vectors has no one-line form: its index says which)."""
+    return Update(epoch, index, None, float(loss), tuple(v for _, v in nested(grads, grads)),
+                  tuple(v for _, v in nested(params, params)))
 
 
 def nested(names, params) -> tuple:
@@ -155,7 +140,7 @@ def train_tensor(problem, settings_: Settings | None = None, *, on_update: Calla
                  log_all: bool | None = None) -> History:
     """Train a matrix problem by gradient descent; the history's parameters are nested lists.
 
-    ``on_update((epoch, index, loss, gradient, params))`` sees every step (arrays),
+    ``on_update(Update)`` sees every step (gradient and parameters as nested lists),
     ``on_epoch(Epoch)`` every epoch. A run whose loss stops being finite, or grows
     more than EXPLODE times its start, stops there with ``diverged`` set.
     """
@@ -197,4 +182,4 @@ def _check(np, entry: Epoch, params, limit: float) -> Divergence | None:
     return None
 
 
-__all__ = ["train_tensor", "with_columns", "columns_of", "TensorColumns", "TensorTrainer", "KINDS"]
+__all__ = ["train_tensor", "columns_of", "TensorTrainer", "KINDS"]

@@ -1,6 +1,6 @@
 """Write the data of the two matrix lessons, from a fixed seed (run again, the files come out the same).
 
-    python examples/make_data.py
+    python examples/matrix/make_data.py
 
 - ``surface.csv`` (tanh-mlp.toml): 40 points (x1, x2) in [-2, 2]² and
   y = tanh(x1) · cos(x2) / 1.5 plus a little noise, a curved surface that a

@@ -1,0 +1,179 @@
+"""How fast is training a matrix model? A 3-layer MLP of width 64, measured in one run, reported as ratios.
+
+    python benchmarks/bench_matrix.py                       # about a minute
+    python benchmarks/bench_matrix.py --quick               # 10^4 samples, fewer repeats
+    python benchmarks/bench_matrix.py --torch /tmp/torchvenv/bin/python   # PyTorch's time beside it
+
+The model: x ∈ ℝ¹⁶, h1 = f(W1 x + b1) ∈ ℝ⁶⁴, h2 = f(W2 h1 + b2) ∈ ℝ⁶⁴, ŷ = w3·h2 + b3,
+loss mse, f = tanh and f = relu.
+
+1. Derive + compile: the tensor graph from the model text and the compiled step
+   (goal: under a second; the symbolic work is per layer, never per weight).
+2. One epoch of full-batch training on 10⁵ samples (one step: forward, backward,
+   update): symback's compiled step, with ``--backend blas`` and with the default
+   portable backend (fixed-order sums, the C library's tanh: the same digits on
+   every machine), against the same forward/backward written by hand in NumPy
+   (goal for blas: at most 2x), and PyTorch's CPU time for the same step when a
+   Python with torch is given (``--torch``: PyTorch is not a dependency; measure it
+   in a throwaway environment).
+
+Times are the minimum over repeats. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+from timing import best_time, publish  # noqa: E402
+
+D, WIDTH = 16, 64
+MODEL = "h1 = {f}(W1 @ x + b1); h2 = {f}(W2 @ h1 + b2); y_hat = w3 @ h2 + b3"
+
+
+def data(n: int):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, D))
+    y = np.tanh(x[:, 0] - 0.5 * x[:, 1]) + 0.1 * rng.standard_normal(n)
+    return x, y
+
+
+def params():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    return {"W1": rng.standard_normal((WIDTH, D)) / 4, "b1": np.zeros(WIDTH),
+            "W2": rng.standard_normal((WIDTH, WIDTH)) / 8, "b2": np.zeros(WIDTH),
+            "w3": rng.standard_normal(WIDTH) / 8, "b3": 0.0}
+
+
+def derive_compile(f: str, backend: str = "blas"):
+    """Model text -> TensorProblem -> graph -> compiled step (what ``symback train`` does before its loop)."""
+    from symback.core.tensor import build_tensor_graph
+    from symback.model.tensor_spec import tensor_problem
+    from symback.train.tensor_code import CompiledTensor
+    from symback.train.tensor_run import KINDS
+
+    x, y = data(1)
+    p = tensor_problem(MODEL.format(f=f), params=params(), samples=[{"x": x[0], "y": y[0]}], lr=0.01)
+    return CompiledTensor(build_tensor_graph(p), KINDS[backend])
+
+
+def by_hand(f: str):
+    """The same full-batch step, written by hand in NumPy (BLAS products, NumPy's own tanh)."""
+    import numpy as np
+
+    act = np.tanh if f == "tanh" else (lambda z: np.maximum(z, 0.0))
+
+    def step(p, x, y, lr):
+        W1, b1, W2, b2, w3, b3 = p
+        n = len(y)
+        h1 = act(x @ W1.T + b1)
+        h2 = act(h1 @ W2.T + b2)
+        r = h2 @ w3 + b3 - y
+        loss = r @ r / n
+        d = 2.0 * r / n
+        g_w3, g_b3 = d @ h2, d.sum()
+        d2 = np.outer(d, w3) * ((1.0 - h2 * h2) if f == "tanh" else (h2 > 0))
+        g_W2, g_b2 = d2.T @ h1, d2.sum(axis=0)
+        d1 = (d2 @ W2) * ((1.0 - h1 * h1) if f == "tanh" else (h1 > 0))
+        g_W1, g_b1 = d1.T @ x, d1.sum(axis=0)
+        grads = (g_W1, g_b1, g_W2, g_b2, g_w3, g_b3)
+        return tuple(v - lr * g for v, g in zip(p, grads)), loss, grads
+    return step
+
+
+TORCH = textwrap.dedent("""
+    import sys, time, torch
+    torch.set_default_dtype(torch.float64)
+    n, d, w, f, repeats = int(sys.argv[1]), {D}, {WIDTH}, sys.argv[2], int(sys.argv[3])
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(n, d, generator=g), torch.randn(n, generator=g)
+    layers = [torch.randn(w, d, generator=g) / 4, torch.zeros(w), torch.randn(w, w, generator=g) / 8, torch.zeros(w),
+              torch.randn(w, generator=g) / 8, torch.zeros(())]
+    for p in layers:
+        p.requires_grad_(True)
+    act = torch.tanh if f == "tanh" else torch.relu
+    def step():
+        W1, b1, W2, b2, w3, b3 = layers
+        loss = torch.nn.functional.mse_loss(act(act(x @ W1.T + b1) @ W2.T + b2) @ w3 + b3, y)
+        loss.backward()
+        with torch.no_grad():
+            for p in layers:
+                p -= 0.01 * p.grad
+                p.grad = None
+    best = 1e9
+    for _ in range(repeats):
+        start = time.perf_counter(); step(); best = min(best, time.perf_counter() - start)
+    print(best)
+""").replace("{D}", str(D)).replace("{WIDTH}", str(WIDTH))
+
+
+def torch_time(python: str, n: int, f: str, repeats: int) -> float | None:
+    try:
+        out = subprocess.run([python, "-c", TORCH, str(n), f, str(repeats)], capture_output=True, text=True,
+                             timeout=600, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return float(out.stdout.strip())
+
+
+def measure(n: int, repeats: int, torch_python: str | None) -> dict:
+    import numpy as np
+
+    results = {}
+    x, y = data(n)
+    start = tuple(np.asarray(v, dtype=float) for v in params().values())
+    for f in ("tanh", "relu"):
+        t0 = time.perf_counter()
+        derive_compile(f)
+        compile_s = time.perf_counter() - t0
+        compile_s = min(compile_s, best_time(lambda: derive_compile(f), repeats))
+        hand = by_hand(f)
+        row = {"derive_compile_s": compile_s,
+               "hand_numpy_s": best_time(lambda: hand(start, x, y, 0.01), repeats)}
+        for backend in ("blas", "numpy"):
+            step = derive_compile(f, backend).step
+            row[f"symback_{backend}_s"] = best_time(lambda: step(start, (x, y), 0.01), repeats if backend == "blas" else 1)
+        if torch_python:
+            row["torch_s"] = torch_time(torch_python, n, f, repeats)
+        results[f] = row
+    return results
+
+
+def report(n: int, results: dict) -> str:
+    lines = [f"3-layer MLP of width 64 (x ∈ ℝ{D}), mse, one full-batch epoch on {n:,} samples; best of repeats", "",
+             f"{'f':6} {'derive+compile':>15} {'hand NumPy':>11} {'blas':>8} {'ratio':>6} {'portable':>9} {'ratio':>6} "
+             f"{'PyTorch':>8} {'ratio':>6}"]
+    for f, r in results.items():
+        torch_s = r.get("torch_s")
+        hand = r["hand_numpy_s"]
+        lines.append(f"{f:6} {r['derive_compile_s']:>14.3f}s {hand:>10.3f}s {r['symback_blas_s']:>7.3f}s "
+                     f"{r['symback_blas_s'] / hand:>6.2f} {r['symback_numpy_s']:>8.3f}s {r['symback_numpy_s'] / hand:>6.2f} "
+                     + (f"{torch_s:>7.3f}s {torch_s / hand:>6.2f}" if torch_s else f"{'-':>8} {'-':>6}"))
+    lines += ["", "ratios: against the hand-written NumPy step (goal for blas: at most 2; derive+compile: under 1 s)"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--torch", metavar="PYTHON", help="a Python that has torch (measured in a subprocess)")
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args()
+    n, repeats = (10_000, 3) if args.quick else (100_000, 5)
+    results = measure(n, repeats, args.torch)
+    publish(report(n, results), {"samples": n, "results": results}, args.json)
+
+
+if __name__ == "__main__":
+    main()
