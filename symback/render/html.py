@@ -122,9 +122,7 @@ class HtmlFormat(DocumentPrinter):
     def _print_Fields(self, block: Fields) -> str:
         rows = []
         for label, values in block.rows:
-            maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
-            words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
-            rows.append(f"<tr><th>{escape(label)}</th><td>{maths} {words}</td></tr>".replace(" </td>", "</td>"))
+            rows.append(f"<tr><th>{escape(label)}</th><td>{self.field_value(values)}</td></tr>".replace(" </td>", "</td>"))
         return '<table class="fields">\n' + "\n".join(rows) + "\n</table>"
 
     def _print_Table(self, block: Table) -> str:

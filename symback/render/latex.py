@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sympy import Indexed
 
-from .document import Chains, Fields, Math, Num, Para, Table, marked_sides, needs_parens, relations
+from .document import Chains, Fields, Num, Para, Table, marked_sides, needs_parens, relations
 from .printer import DocumentPrinter, numbered
 from .printers import TexPrinter, tex_number
 
@@ -93,9 +93,7 @@ class LatexFormat(DocumentPrinter):
     def _print_Fields(self, block: Fields) -> str:
         rows = []
         for label, values in block.rows:
-            maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
-            words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
-            rows.append(f"{self.escape(label)} & {maths} {words}".rstrip() + r" \\")
+            rows.append(f"{self.escape(label)} & {self.field_value(values)}".rstrip() + r" \\")
         return "\\begin{tabular}{@{}ll@{}}\n" + "\n".join(rows) + "\n\\end{tabular}"
 
     def _print_Table(self, block: Table) -> str:

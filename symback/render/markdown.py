@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import latex
-from .document import Math, marked_sides, relations
+from .document import marked_sides, relations
 from .printer import DocumentPrinter, numbered
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$~#])")
@@ -63,9 +63,7 @@ class MarkdownFormat(DocumentPrinter):
     def _print_Fields(self, block) -> str:
         rows = []
         for label, values in block.rows:
-            maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
-            words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
-            rows.append(f"- **{escape(label)}**: {maths} {words}".rstrip())
+            rows.append(f"- **{escape(label)}**: {self.field_value(values)}".rstrip())
         return "\n".join(rows)
 
     def _print_Table(self, block) -> str:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .document import Math
+
 
 class DocumentPrinter:
     """Prints a Document, section by section and block by block, by ``_print_<Class>`` methods."""
@@ -54,6 +56,12 @@ class DocumentPrinter:
     def items(self, xs, **options) -> str:
         """Items side by side (a sentence, a label, a cell)."""
         return "".join(self._print(x, **options) for x in xs)
+
+    def field_value(self, values) -> str:
+        """The values of a Fields row: its maths joined by commas, then its words."""
+        maths = ", ".join(self._print(v) for v in values if isinstance(v, Math))
+        words = " ".join(text for v in values if not isinstance(v, Math) and (text := self._print(v)))
+        return f"{maths} {words}"
 
     def title(self, doc) -> str:
         """What stands before the sections: the document's title."""
