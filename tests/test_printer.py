@@ -44,3 +44,14 @@ def test_dispatch_follows_the_class_hierarchy():
 
 def test_a_section_without_title_has_no_heading():
     assert TextFormat(40).doprint(_doc(Para((Text("x"),)), title="")) == "Doc\n═══\n\n  x\n"
+
+
+def test_a_negative_factor_of_a_broken_latex_chain_is_in_parentheses():
+    import sympy
+
+    from symback.notes.latex import NotesLatex
+    from symback.render.document import Math
+
+    r, x = sympy.symbols("r x", real=True)
+    product = Math(sympy.Mul(2, r, x, evaluate=False), {r: -1.5, x: 2})
+    assert NotesLatex().breakable(product) == r"2 \cdot \penalty700 \left(-1.5\right) \cdot \penalty700 2"

@@ -155,7 +155,7 @@ class NotesLatex(LatexFormat):
                        for f in expr.args):
             return self._print(x, math=True)
         printer = TexPrinter(x.values)
-        printer._depth = 0  # each factor stands inside a product: negative numbers get parentheses
+        printer._parents.append(expr)  # each factor stands inside the product: negative numbers get parentheses
         glue = r" \cdot \penalty700 " if x.values else r" \penalty700 "  # a break here only if it must
         return glue.join(printer.parenthesize(f, PRECEDENCE["Mul"]) for f in expr.args)
 
