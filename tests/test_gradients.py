@@ -7,7 +7,7 @@ import sympy
 
 from conftest import MODEL_IDS, MODELS, make_problem
 from symback.core.derive import explain
-from symback.model.functions import elementary
+from symback.model.ops import elementary
 from symback.core.numeric import evaluate
 from symback.core.verify import finite_difference
 
@@ -143,7 +143,7 @@ def test_graph_grows_linearly_with_depth():
 
 
 def test_every_graph_function_has_a_named_rule():
-    from symback.model.functions import UNARY
+    from symback.model.ops import UNARY
     from symback.core.rules import FUNCTION_RULES
 
     assert set(FUNCTION_RULES) == set(UNARY)

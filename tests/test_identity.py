@@ -3,7 +3,7 @@
 import sympy
 
 from symback.core.derive import explain
-from symback.model.functions import sigmoid
+from symback.model.ops import sigmoid
 from symback.core.identity import identical
 from symback.model.spec import problem
 from symback.core.verify import agrees_with_diff, equal

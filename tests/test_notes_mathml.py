@@ -57,7 +57,7 @@ def test_floats_print_in_shortest_form():
 
 def test_sigmoid_is_sigma_and_log_is_ln():
     assert _text(mathml(sympy.log(symbol("sigmoid_arg")))).startswith("ln(")
-    from symback.model.functions import sigmoid
+    from symback.model.ops import sigmoid
 
     assert _text(mathml(sigmoid(w))) == "σ(w)"
 

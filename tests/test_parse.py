@@ -4,7 +4,7 @@ import pytest
 import sympy
 
 from symback.errors import LimitError, ParseError
-from symback.model.functions import relu, sigmoid
+from symback.model.ops import relu, sigmoid
 from symback.model.parse import parse, symbol
 
 w, x, b = symbol("w"), symbol("x"), symbol("b")

@@ -3,7 +3,7 @@
 import sympy
 
 from symback.core.derive import closed_form, local_derivatives
-from symback.model.functions import sigmoid
+from symback.model.ops import sigmoid
 from symback.core.graph import build_graph
 from symback.model.spec import problem
 from symback.core.tidy import _expanded_terms, factor_terms, tidy

@@ -26,7 +26,7 @@ import sympy
 
 from ..errors import ParseError, SpecError
 from ..core.exact import decimal_parts
-from ..model.functions import FUNCTIONS
+from ..model.ops import BY_CLASS, FUNCTIONS
 from ..model.parse import Limits, _Builder, _check_size, _syntax_tree, check_name, symbol
 from ..timebox import within
 
@@ -143,7 +143,8 @@ def _derivative(expr, var):
 
 
 _EXTRA = {"Derivative": _derivative, "Heaviside": sympy.Heaviside, "sign": sympy.sign}
-_DEFINED = {"sigmoid": lambda z: 1 / (1 + sympy.exp(-z)), "relu": lambda z: sympy.Max(0, z)}
+#: the table's functions SymPy does not know (sigmoid, relu), read as their definitions
+_DEFINED = {op.code: op.definition for op in BY_CLASS.values() if op.definition is not None}
 
 
 def _numeric(lhs, rhs, approx: bool) -> tuple[bool, str]:

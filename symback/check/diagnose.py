@@ -28,19 +28,9 @@ from sympy import Derivative, Eq
 
 from .backprop import Backprop, agree, values_at
 from ..core.derive import Local
-from ..model.functions import sigmoid
 from ..core.numeric import evaluate
 from ..timebox import within
 
-#: tempting wrong derivatives of f(u), given f(u): tanh' ≠ tanh², σ' ≠ σ, sin' ≠ −sin, |u|' ≠ u, …
-_WRONG_RULES = {
-    sympy.tanh: lambda t: (t**2, 1 + t**2),
-    sigmoid: lambda s: (s, 1 - s, s * (1 + s)),
-    sympy.sin: lambda s: (-s, -sympy.cos(s.args[0])),
-    sympy.cos: lambda c: (sympy.sin(c.args[0]), -c),
-    sympy.Abs: lambda a: (a.args[0],),
-}
-_NONLINEAR = {"function", "power", "sqrt", "exponential", "general_power"}
 #: kinds that say the same thing in other words (only one of them is reported)
 _FAMILIES = {"missing_inner_derivative": "factor", "missing_outer_derivative": "factor",
              "missing_factor": "factor", "extra_factor": "factor"}
@@ -157,7 +147,7 @@ def _constant(top, bottom, edge) -> Iterator[Mistake]:
 def _exponent(top, bottom, edge) -> Iterator[Mistake]:
     """The power rule's exponent not lowered (n·uⁿ), or any power in the local off by one."""
     wrong = []
-    if edge.node.kind == "power" and edge.node.expr.exp.is_Integer:
+    if edge.node.op.key == "power" and edge.node.expr.exp.is_Integer:
         n = edge.node.expr.exp
         wrong.append(n * edge.child**n)
     for power in sympy.preorder_traversal(edge.expr):
@@ -169,13 +159,13 @@ def _exponent(top, bottom, edge) -> Iterator[Mistake]:
 
 
 def _rule(top, bottom, edge) -> Iterator[Mistake]:
-    """The function kept instead of differentiated; tempting wrong rules (tanh' = tanh²)."""
+    """The function kept instead of differentiated; tempting wrong rules (the op's ``wrong``: tanh' = tanh²)."""
     node = edge.node
-    if node.kind not in _NONLINEAR:
+    if not node.op.nonlinear:
         return
     if node.expr != edge.expr:
         yield _change(edge, top, bottom, "wrong_rule", "kept_edge", node.expr)
-    for wrong in _WRONG_RULES.get(node.expr.func, lambda f: ())(node.expr):
+    for wrong in node.op.wrong(node.expr) if node.op.wrong else ():
         yield _change(edge, top, bottom, "wrong_rule", "rule_edge", wrong)
 
 

@@ -28,7 +28,7 @@ from ..core.derive import MAX_CLOSED_NODES, Derivation, explain, tidy
 from .backprop import Backprop, agree, close, random_points, values_at
 from .diagnose import Mistake, explain_mistakes
 from ..errors import ParseError, SpecError
-from ..model.functions import elementary
+from ..model.ops import elementary
 from ..core.numeric import evaluate
 from ..model.parse import LIMITS, parse, symbol
 from ..model.spec import OUTPUT, Problem, Y

@@ -190,8 +190,8 @@ def local_derivatives(graph: Graph) -> tuple[Local, ...]:
 
 
 def rule_for(node: Node, child: sympy.Symbol) -> steps.Rule:
-    """The named rule that gives ∂node/∂child (dispatch on the node's kind)."""
-    return _RULES.get(node.kind, lambda n, c: steps.GenericRule())(node, child)
+    """The named rule that gives ∂node/∂child (dispatch on the node's operation)."""
+    return _RULES.get(node.op.kind, lambda n, c: steps.GenericRule())(node, child)
 
 
 def _sum_rule(node: Node, child) -> steps.Rule:
@@ -218,7 +218,7 @@ _RULES = {
     "sqrt": lambda n, c: steps.SqrtRule(),
     "exponential": lambda n, c: steps.ZeroPowerRule() if n.expr.base.is_zero else steps.ExponentialRule(),
     "general_power": lambda n, c: steps.GeneralPowerRule(c == n.children[-1] and len(n.children) == 2),
-    "function": lambda n, c: steps.FUNCTION_RULES[n.expr.func](),
+    "function": lambda n, c: steps.FunctionRule(n.op),
 }
 
 

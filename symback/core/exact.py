@@ -25,7 +25,7 @@ from typing import Mapping
 import mpmath
 import sympy
 
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS
 
 #: significant digits of a rounded result
 SIGNIFICANT = 16
@@ -189,7 +189,7 @@ def _compiled(expr: sympy.Expr):
 
 
 #: functions whose value at a rational is rational (at a rational argument)
-_RATIONAL_FUNCTIONS = (sympy.Abs, sympy.sign, sympy.Heaviside, relu)
+_RATIONAL_FUNCTIONS = (sympy.Heaviside, *(op.sympy for op in BY_CLASS.values() if op.mpmath is None))
 
 
 def _may_be_irrational(expr: sympy.Expr) -> bool:
@@ -306,57 +306,32 @@ def _mp(value):
     return value
 
 
-def _at_zero(exact_zero, function):
-    """A function whose value at 0 is a rational (exp 0 = 1, tanh 0 = 0), else computed by mpmath.
+def _exact_function(op):
+    """The op's exact value: a rational where the table knows one (exp 0 = 1, relu q = q), else mpmath's.
 
     Remembered for rational arguments at each precision: a node's value and its local derivative
     (tanh(u) and 1 − tanh(u)²) ask for the same one."""
+    if op.mpmath is None:
+        return op.exact  # rational at every rational (relu, |·|, sign)
     cache = {}
 
     def value(z):
-        if z == 0:
-            return exact_zero
+        known = op.exact(z)
+        if known is not None:
+            return known
         if type(z) is not Fraction:
-            return function(z)
+            return op.mpmath(z)
         key = (z, mpmath.mp.prec)
         found = cache.get(key)
         if found is None:
             if len(cache) >= MAX_TYPED:
                 cache.clear()
-            found = cache[key] = function(_mp(z))
+            found = cache[key] = op.mpmath(_mp(z))
         return found
     return value
 
 
-def _log(z):
-    if z <= 0:
-        raise ValueError("log of a number that is not positive")
-    return Fraction(0) if z == 1 else mpmath.log(_mp(z))
-
-
-def _sigmoid(z):
-    if z == 0:
-        return Fraction(1, 2)
-    z = _mp(z)
-    return 1 / (1 + mpmath.exp(-z))
-
-
-def _sign(z):
-    return Fraction((z > 0) - (z < 0))
-
-
-_FUNCTIONS = {
-    sympy.exp: _at_zero(Fraction(1), mpmath.exp),
-    sympy.log: _log,
-    sympy.sin: _at_zero(Fraction(0), mpmath.sin),
-    sympy.cos: _at_zero(Fraction(1), mpmath.cos),
-    sympy.tan: _at_zero(Fraction(0), mpmath.tan),
-    sympy.tanh: _at_zero(Fraction(0), mpmath.tanh),
-    sigmoid: _sigmoid,
-    relu: lambda z: z if z > 0 else Fraction(0),
-    sympy.Abs: abs,
-    sympy.sign: _sign,
-}
+_FUNCTIONS = {op.sympy: _exact_function(op) for op in BY_CLASS.values()}
 
 
 def _fraction(value) -> Fraction | None:

@@ -23,7 +23,7 @@ from typing import Mapping
 import sympy
 
 from ..errors import MathError
-from ..model.functions import FUNCTIONS, UNARY, sigmoid
+from ..model.ops import FUNCTIONS, OPS, Op, op_of, sigmoid
 from .numeric import evaluate, format_float, log_sigmoid
 from ..model.parse import symbol
 from ..model.spec import OUTPUT, TARGET, Problem, Y, Y_HAT
@@ -33,17 +33,16 @@ from ..model.spec import OUTPUT, TARGET, Problem, Y, Y_HAT
 class Node:
     """One equation ``name = expr`` of the graph.
 
-    ``kind`` is the operation (sum, scale, product, quotient, power, sqrt,
-    exponential, general_power, function, identity, generic, constant); ``children`` are
-    the variables of ``expr`` the gradient flows through; ``part`` says whether
-    the node belongs to the model or to the loss.
+    ``op`` is the operation, from the table :data:`symback.model.ops.OPS` (sum,
+    scale, product, quotient, power, sqrt, exponential, general_power, identity,
+    generic, constant, or a function such as tanh); ``children`` are the
+    variables of ``expr`` the gradient flows through.
     """
 
     name: sympy.Symbol
     expr: sympy.Expr
-    kind: str
+    op: Op
     children: tuple[sympy.Symbol, ...]
-    part: str = "model"
     #: ``expr`` unevaluated, its terms in the order the user wrote them (for printing)
     shown: sympy.Expr = None
 
@@ -76,10 +75,6 @@ class Graph:
                 return node
         raise KeyError(name)
 
-    def consumers(self, variable: sympy.Symbol) -> tuple[Node, ...]:
-        """The nodes that use ``variable`` as an operand, in graph order."""
-        return tuple(n for n in self.nodes if variable in n.children)
-
     def expand(self, expr: sympy.Expr) -> sympy.Expr:
         """Substitute node definitions back until only parameters and constants remain."""
         names = [s for s in expr.free_symbols if s in self._definitions]
@@ -103,13 +98,13 @@ def build_graph(problem: Problem) -> Graph:
         if not builder.depends(expr) and name != Y_HAT:
             constants[name] = expr  # a parameter-free definition is just a derived input
             continue
-        builder.define(name, expr, "model")
+        builder.define(name, expr)
     loss_name = builder.fresh(["L", "J", "loss", "ell"])
     for residual in (Y_HAT - Y, Y - Y_HAT):
         if problem.loss.has(residual):
-            builder.define(symbol(builder.fresh(["r", "res", "e"])), residual, "loss")
+            builder.define(symbol(builder.fresh(["r", "res", "e"])), residual)
             break
-    builder.define(symbol(loss_name), problem.loss, "loss")
+    builder.define(symbol(loss_name), problem.loss)
     return Graph(
         nodes=tuple(builder.nodes),
         params=problem.param_symbols,
@@ -202,7 +197,6 @@ class _Builder:
         self.taken = {n.name for n, _ in problem.definitions} | set(problem.param_names)
         self.taken |= set(problem.inputs) | {TARGET, OUTPUT, "u", "v", "c", "a"} | set(FUNCTIONS)
         self.counter = 0
-        self.part = "model"
         self.orders = problem.orders
 
     def ordered(self, op, pairs, whole: sympy.Expr) -> sympy.Expr:
@@ -245,13 +239,12 @@ class _Builder:
                 self.taken.add(name)
                 return name
 
-    def define(self, name: sympy.Symbol, expr: sympy.Expr, part: str) -> None:
+    def define(self, name: sympy.Symbol, expr: sympy.Expr) -> None:
         """Make ``name`` the node computing ``expr`` (an identity node if it is already one)."""
-        self.part = part
         self.taken.add(name.name)
         known = expr if expr in self.variables else self.memo.get(expr)
         if known is not None:
-            self._add(name, known, "identity", (known,))
+            self._add(name, known, OPS["identity"], (known,))
         else:
             self._split(expr, name)
         self.memo.setdefault(expr, name)
@@ -264,27 +257,28 @@ class _Builder:
             self.memo[expr] = self._split(expr, None)
         return self.memo[expr]
 
-    def _add(self, name, expr, kind, children, shown=None) -> sympy.Symbol:
+    def _add(self, name, expr, op: Op, children, shown=None) -> sympy.Symbol:
         name = name if name is not None else symbol(self.fresh())
         children = tuple(dict.fromkeys(c for c in children if c in self.variables))
-        self.nodes.append(Node(name, expr, kind, children, self.part, shown))
+        self.nodes.append(Node(name, expr, op, children, shown))
         self.variables.add(name)
         return name
 
     def _split(self, expr: sympy.Expr, name) -> sympy.Symbol:
         if not self.depends(expr):  # ŷ when every parameter cancels (a − a): a node, so the loss can use it
-            return self._add(name, expr, "constant", ())
+            return self._add(name, expr, OPS["constant"], ())
         if expr.is_Add:
             return self._sum(expr, name)
         if expr.is_Mul:
             return self._product(expr, name)
         if expr.is_Pow:
             return self._power(expr, name)
-        if expr.func in UNARY:
+        op = op_of(expr)
+        if op is not None and op.kind == "function":
             child = self.operand(expr.args[0])
-            return self._add(name, expr.func(child), "function", (child,))
+            return self._add(name, expr.func(child), op, (child,))
         children = [self.operand(arg) for arg in expr.args]
-        return self._add(name, expr.func(*children), "generic", children)
+        return self._add(name, expr.func(*children), OPS["generic"], children)
 
     def _sum(self, expr, name) -> sympy.Symbol:
         pairs, children = [], []
@@ -300,7 +294,7 @@ class _Builder:
             deps = [(f, child) for f in factors if self.depends(f)][:1]
             pairs.append((term, self.ordered(sympy.Mul, consts + deps, term)))
         total = sympy.Add(*[shown for _, shown in pairs])
-        return self._add(name, total, "sum", children, self.ordered(sympy.Add, pairs, expr))
+        return self._add(name, total, OPS["sum"], children, self.ordered(sympy.Add, pairs, expr))
 
     def _product(self, expr, name) -> sympy.Symbol:
         const = [f for f in expr.args if not self.depends(f)]
@@ -313,27 +307,27 @@ class _Builder:
             num = self.operand(sympy.Mul(*above)) if above else sympy.Integer(1)
             top = self.ordered(sympy.Mul, [(f, f) for f in const] + ([(above[0], num)] if above else []), expr)
             shown = sympy.Mul(top, sympy.Pow(den, -1, evaluate=False), evaluate=False)
-            return self._add(name, scale * num / den, "quotient", (num, den), shown)
+            return self._add(name, scale * num / den, OPS["quotient"], (num, den), shown)
         pairs = [(f, f) for f in const]
         if len(dep) == 1:
             child = self.operand(dep[0])
             pairs.append((dep[0], child))
-            return self._add(name, scale * child, "scale", (child,), self.ordered(sympy.Mul, pairs, expr))
+            return self._add(name, scale * child, OPS["scale"], (child,), self.ordered(sympy.Mul, pairs, expr))
         children = [self.operand(f) for f in dep]
         pairs += list(zip(dep, children))
-        return self._add(name, sympy.Mul(scale, *children), "product", children, self.ordered(sympy.Mul, pairs, expr))
+        return self._add(name, sympy.Mul(scale, *children), OPS["product"], children, self.ordered(sympy.Mul, pairs, expr))
 
     def _power(self, expr, name) -> sympy.Symbol:
         base, exponent = expr.args
         if not self.depends(exponent):
             if exponent.is_negative:
                 den = self.operand(base ** (-exponent))
-                return self._add(name, 1 / den, "quotient", (den,))
+                return self._add(name, 1 / den, OPS["quotient"], (den,))
             child = self.operand(base)
-            kind = "sqrt" if exponent == sympy.Rational(1, 2) else "power"
-            return self._add(name, child**exponent, kind, (child,))
+            op = OPS["sqrt"] if exponent == sympy.Rational(1, 2) else OPS["power"]
+            return self._add(name, child**exponent, op, (child,))
         if not self.depends(base):
             child = self.operand(exponent)
-            return self._add(name, base**child, "exponential", (child,))
+            return self._add(name, base**child, OPS["exponential"], (child,))
         children = (self.operand(base), self.operand(exponent))
-        return self._add(name, children[0] ** children[1], "general_power", children)
+        return self._add(name, children[0] ** children[1], OPS["general_power"], children)

@@ -30,6 +30,8 @@ from fractions import Fraction
 
 import sympy
 
+from ..model.ops import BY_CLASS
+
 #: Mersenne primes: the fields the points are drawn from
 PRIMES = (2**61 - 1, 2**89 - 1)
 #: points per prime whose denominators vanish before the test gives up
@@ -37,8 +39,7 @@ RETRIES = 3
 
 
 #: one-argument functions with f(−u) = −f(u) (odd) or f(u) (even)
-_SYMMETRIC = {sympy.sign: "odd", sympy.sin: "odd", sympy.tan: "odd", sympy.tanh: "odd",
-              sympy.cos: "even", sympy.Abs: "even"}
+_SYMMETRIC = {op.sympy: op.parity for op in BY_CLASS.values() if op.parity}
 
 
 class _Undecided(Exception):

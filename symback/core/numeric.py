@@ -16,15 +16,9 @@ import sympy
 
 from ..errors import MathError
 from .exact import Shown, decimal_text, round_significant
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS, sigmoid
 
-
-def _sigmoid(z: float) -> float:
-    # Two branches so that exp never overflows: σ(z) = 1/(1+e^−z) = e^z/(1+e^z).
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    ez = math.exp(z)
-    return ez / (1.0 + ez)
+_sigmoid = BY_CLASS[sigmoid].evaluate
 
 
 def log_sigmoid(z: float) -> float:
@@ -39,43 +33,6 @@ def sigmoid_complement(expr: sympy.Expr):
         if term.is_Mul and len(term.args) == 2 and term.args[0] is sympy.S.NegativeOne and term.args[1].func is sigmoid:
             return term.args[1].args[0]
     return None
-
-
-def _sign(z: float) -> float:
-    return (z > 0) - (z < 0) + 0.0
-
-
-def _log(z: float) -> float:
-    if z <= 0:
-        raise MathError(f"log({format_float(z)}) is undefined: log needs a positive argument")
-    return math.log(z)
-
-
-def _sqrt(z: float) -> float:
-    if z < 0:
-        raise MathError(f"sqrt({format_float(z)}) is not real")
-    return math.sqrt(z)
-
-
-def _exp(z: float) -> float:
-    try:
-        return math.exp(z)
-    except OverflowError:
-        return math.inf
-
-
-FLOAT_FUNCTIONS = {
-    sympy.exp: _exp,
-    sympy.log: _log,
-    sympy.sin: math.sin,
-    sympy.cos: math.cos,
-    sympy.tan: math.tan,
-    sympy.tanh: math.tanh,
-    sigmoid: _sigmoid,
-    relu: lambda z: max(0.0, z),
-    sympy.Abs: abs,
-    sympy.sign: _sign,
-}
 
 
 def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, float]) -> float:
@@ -100,10 +57,12 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, float]) -> float:
     if isinstance(expr, sympy.Heaviside):
         at_zero = args[1] if len(args) > 1 else 0.5
         return 1.0 if args[0] > 0 else (0.0 if args[0] < 0 else at_zero)
-    function = FLOAT_FUNCTIONS.get(expr.func)
-    if function is None:
+    op = BY_CLASS.get(expr.func)
+    if op is None:
         return float(expr.xreplace({s: sympy.Float(env[s]) for s in expr.free_symbols}).evalf())
-    return function(*args)
+    if op.float_domain and op.float_domain[0](args[0]):
+        raise MathError(op.float_domain[1].format(x=format_float(args[0])))
+    return op.evaluate(*args)
 
 
 def _fold(values, op):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Derivative, Eq
 
-from ..model.functions import relu, sigmoid
+from ..model.ops import FUNCTION_OPS, Op
 
 u, v = sympy.Symbol("u", real=True), sympy.Symbol("v", real=True)
 c, a = sympy.Symbol("c", real=True), sympy.Symbol("a", positive=True)
@@ -167,27 +167,21 @@ class GeneralPowerRule(Rule):
         return _eq(Derivative(base**v, base), v * base ** (v - 1))
 
 
-def _function_rule(key: str, function, derivative, doc: str):
-    """A rule for one function f, with formula d f(u)/du = f'(u)."""
+@dataclass(frozen=True)
+class FunctionRule(Rule):
+    """d f(u)/du = f'(u) for a function f of the operation table (the op's own ``derivative``).
+
+    One rule per function: its ``key`` is the op's (tanh, sigmoid, …), its formula the op's derivative.
+    """
+
+    op: Op
+
+    @property
+    def key(self) -> str:
+        return self.op.key
 
     def formula(self):
-        return _eq(Derivative(function(u), u), derivative(u))
-
-    cls = dataclass(frozen=True)(type(key.title() + "Rule", (Rule,), {"key": key, "formula": formula, "__doc__": doc}))
-    return cls
-
-
-ExpRule = _function_rule("exp", sympy.exp, sympy.exp, "d(eᵘ)/du = eᵘ.")
-LogRule = _function_rule("log", sympy.log, lambda z: 1 / z, "d(ln u)/du = 1/u.")
-SinRule = _function_rule("sin", sympy.sin, sympy.cos, "d(sin u)/du = cos u.")
-CosRule = _function_rule("cos", sympy.cos, lambda z: -sympy.sin(z), "d(cos u)/du = −sin u.")
-TanRule = _function_rule("tan", sympy.tan, lambda z: 1 + sympy.tan(z) ** 2, "d(tan u)/du = 1 + tan²u.")
-TanhRule = _function_rule("tanh", sympy.tanh, lambda z: 1 - sympy.tanh(z) ** 2, "d(tanh u)/du = 1 − tanh²u.")
-SigmoidRule = _function_rule(
-    "sigmoid", sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)), "dσ(u)/du = σ(u)·(1 − σ(u))."
-)
-ReluRule = _function_rule("relu", relu, lambda z: sympy.Heaviside(z, 0), "d relu(u)/du = H(u) (0 for u ≤ 0).")
-AbsRule = _function_rule("abs", sympy.Abs, sympy.sign, "d|u|/du = sign(u).")
+        return _eq(Derivative(self.op.sympy(u), u), self.op.derivative(u))
 
 
 @dataclass(frozen=True)
@@ -215,14 +209,5 @@ class AccumulateRule(Rule):
     key = "accumulate"
 
 
-FUNCTION_RULES = {
-    sympy.exp: ExpRule,
-    sympy.log: LogRule,
-    sympy.sin: SinRule,
-    sympy.cos: CosRule,
-    sympy.tan: TanRule,
-    sympy.tanh: TanhRule,
-    sigmoid: SigmoidRule,
-    relu: ReluRule,
-    sympy.Abs: AbsRule,
-}
+#: SymPy class of each function -> its rule
+FUNCTION_RULES = {op.sympy: FunctionRule(op) for op in FUNCTION_OPS}

@@ -17,14 +17,6 @@ import sympy
 from ..errors import MathError
 from .numeric import format_float
 
-#: what is infinite, said the way a student would recognise it, by node kind
-_WHY = {
-    "sqrt": "the derivative of sqrt is infinite at 0",
-    "power": "the derivative of u**{n} is infinite at u = 0",
-    "function": "the derivative of {f} is not finite at {value}",
-}
-
-
 class SingularGradient(MathError):
     """The gradient is infinite or undefined at this point (no learning rate helps)."""
 
@@ -34,7 +26,8 @@ def singular_error(graph, local, values: Mapping, value: float) -> SingularGradi
     node, child = local.node, local.child
     kind = "infinite" if math.isinf(value) else "undefined"
     at = format_float(values[child]) if child in values else "this point"
-    why = _WHY.get(node.kind, "").format(n=_exponent(node), f=node.expr.func.__name__, value=at)
+    # what is infinite, said the way a student would recognise it (the op's ``singular``)
+    why = node.op.singular.format(n=_exponent(node), f=node.expr.func.__name__, value=at)
     params = ", ".join(p.name for p in params_below(graph, node.name)) or "the parameters"
     derivative = f"∂{node.name}/∂{child} = {sympy.sstr(local.expr)} at {child} = {at}"
     return SingularGradient(

@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 import sympy
 
 from ..errors import MathError
-from ..model.functions import elementary, relu, sigmoid
+from ..model.ops import DEFINED, elementary
 from .identity import identical
 from .numeric import evaluate
 from ..timebox import within
@@ -50,7 +50,7 @@ def _comparable(expr: sympy.Expr) -> sympy.Expr:
     # 0**u is 0 for u > 0 (derivative 0, as we and PyTorch take it); SymPy's diff gives 0**u·log 0 = nan.
     # Each rewrite walks the whole expression: only those that apply are made.
     kinds = {type(f) for f in expr.atoms(sympy.Function)}
-    if kinds & {sigmoid, relu}:
+    if kinds & set(DEFINED):
         expr = elementary(expr)
     if any(p.base.is_zero and not p.exp.is_number for p in expr.atoms(sympy.Pow)):
         expr = expr.replace(lambda e: e.is_Pow and e.base.is_zero and not e.exp.is_number,

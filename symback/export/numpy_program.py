@@ -21,7 +21,7 @@ from sympy import Derivative
 from sympy.printing.precedence import PRECEDENCE
 
 from ..core.derive import local_derivatives
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS
 from ..core.graph import build_graph
 from ..model.parse import symbol
 from ..render.document import Math, Text
@@ -30,10 +30,6 @@ from .printer import ProgramPrinter
 from .program import Line, Names, Program, batch_args, data_lines, literal, loop_head, prediction_calls, rows_of, unpack
 
 ETA = symbol("eta")
-HELPERS = {
-    sigmoid: ("def sigmoid(z):", "    return 1 / (1 + np.exp(-z))"),
-    relu: ("def relu(z):", "    return np.maximum(z, 0 * z)"),
-}
 
 
 def numpy_program(problem, settings, points, words, refs, limit: int | None = None) -> Program:
@@ -63,8 +59,10 @@ def numpy_program(problem, settings, points, words, refs, limit: int | None = No
 
 
 def _helpers(graph) -> list:
-    used = {type(e) for n in graph.nodes for e in n.expr.atoms(sigmoid, relu)}
-    return [HELPERS[f] for f in (sigmoid, relu) if f in used]
+    """The definitions of the table's functions NumPy lacks (sigmoid, relu) that the graph uses."""
+    own = [op for op in BY_CLASS.values() if op.numpy_helper]
+    used = {type(e) for n in graph.nodes for e in n.expr.atoms(*(op.sympy for op in own))}
+    return [op.numpy_helper for op in own if op.sympy in used]
 
 
 def _data(problem, names, settings, words, limit=None) -> list[Line]:

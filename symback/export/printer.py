@@ -16,23 +16,18 @@ import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS, OPS
 
 #: names the programs use for themselves; a user name equal to one gets a trailing _
 RESERVED = frozenset({
     "torch", "np", "math", "random", "F", "data", "lr", "epoch", "forward", "loss", "gradient", "l", "x_", "index",
-    "start", "order", "shuffle", "n", "size", "sigmoid", "relu", "print", "range", "float", "zip", "list", "len",
+    "start", "order", "shuffle", "n", "size", "print", "range", "float", "zip", "list", "len",
     "grads", "row", "abs", "max", "min", "sum",
-}) | frozenset(keyword.kwlist)
+}) | frozenset(op.numpy_name for op in BY_CLASS.values() if op.numpy_helper) | frozenset(keyword.kwlist)
 
-#: SymPy function -> (PyTorch, NumPy) spelling
-FUNCTIONS = {
-    sympy.exp: ("torch.exp", "np.exp"), sympy.log: ("torch.log", "np.log"), sympy.sin: ("torch.sin", "np.sin"),
-    sympy.cos: ("torch.cos", "np.cos"), sympy.tan: ("torch.tan", "np.tan"), sympy.tanh: ("torch.tanh", "np.tanh"),
-    sigmoid: ("torch.sigmoid", "sigmoid"), relu: ("torch.relu", "relu"), sympy.Abs: ("torch.abs", "np.abs"),
-    sympy.sign: ("torch.sign", "np.sign"),
-}
-SQRT = ("torch.sqrt", "np.sqrt")
+#: SymPy function -> (PyTorch, NumPy) spelling, from the table
+FUNCTIONS = {op.sympy: (op.torch, op.numpy_name) for op in BY_CLASS.values()}
+SQRT = (OPS["sqrt"].torch, OPS["sqrt"].numpy_name)
 
 
 def program_name(name: str, taken: set) -> str:
@@ -141,6 +136,6 @@ class ProgramPrinter(PythonCodePrinter):
         return f"{name}({text})"
 
 
-for _f in ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "Abs", "sign"):
-    setattr(ProgramPrinter, f"_print_{_f}", ProgramPrinter._print_Function)
+for _op in BY_CLASS.values():
+    setattr(ProgramPrinter, f"_print_{_op.code}", ProgramPrinter._print_Function)
 

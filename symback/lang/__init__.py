@@ -3,7 +3,9 @@
 One JSON file per language (``en.json``, ``zh.json``) holds nested sections
 ("explain", "train", "check", "notes"); a key is its dotted path, such as
 ``"explain.forward"``. Adding a language means adding one file; no code.
-Values are ``str.format`` templates.
+Values are ``str.format`` templates. The names of the functions' rules
+(``explain.rule.tanh``) come from the operation table, :mod:`symback.model.ops`,
+where each function is described in one place (English where it names no other).
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ def _load(code: str) -> dict[str, str]:
     if code not in languages():
         raise SpecError(f"no wording for language '{code}'; available: {', '.join(languages())}")
     with open(path, encoding="utf-8") as handle:
-        return _flatten(json.load(handle))
+        table = _flatten(json.load(handle))
+    from ..model.ops import FUNCTION_OPS  # here, not at the top: the CLI's --help loads no SymPy
+
+    for op in FUNCTION_OPS:
+        table.setdefault("explain.rule." + op.key, op.rule_name.get(code) or op.rule_name["en"])
+    return table
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -3,7 +3,7 @@
 The text is read by :func:`ast.parse` (which only builds a syntax tree) and the
 tree is walked against a whitelist: numbers, names, ``+ - * / **`` (``^`` is
 read as ``**``), unary signs and calls of the functions in
-:data:`symback.functions.FUNCTIONS`. SymPy objects are built node by node here;
+:data:`symback.model.ops.FUNCTIONS`. SymPy objects are built node by node here;
 no string ever reaches ``eval``, ``sympify`` or ``lambdify``. Sizes are bounded
 before any SymPy work so that hostile input fails fast.
 """
@@ -20,7 +20,7 @@ from functools import lru_cache
 import sympy
 
 from ..errors import LimitError, ParseError
-from .functions import CONSTANTS, FUNCTIONS
+from .ops import CONSTANTS, FUNCTIONS, OPS, callable_names
 
 
 @dataclass(frozen=True)
@@ -296,19 +296,22 @@ class _Builder:
             self.fail("only named functions may be called, e.g. tanh(x)")
         name = node.func.id
         if name not in FUNCTIONS:
-            known = ", ".join(sorted(set(FUNCTIONS) - {"ln", "abs"}))
+            known = ", ".join(callable_names())
             self.fail(f"unknown function '{name}'; the functions are {known}")
         if node.keywords or len(node.args) != 1:
             self.fail(f"{name} takes exactly one argument, e.g. {name}(x)")
         arg = self.build(node.args[0])
-        if name in ("log", "ln") and arg.is_number and not arg.is_positive:
-            self.fail(f"log({arg}) is undefined; log needs a positive argument")
-        if name == "sqrt" and arg.is_number and arg.is_negative:
-            self.fail(f"sqrt({arg}) is not real")
+        domain = _OP_NAMED[name].domain
+        if domain and arg.is_number and domain[0](arg):
+            self.fail(domain[1].format(arg=arg))
         if FUNCTIONS[name] is sympy.Abs and not arg.is_number and arg.could_extract_minus_sign():
             # SymPy would write |ŷ − y| as |y − ŷ|; keep the user's sign, so r = ŷ − y as written
             return sympy.Abs(arg, evaluate=False)
         return FUNCTIONS[name](arg)
+
+
+#: the operation each callable name stands for
+_OP_NAMED = {name: op for op in OPS.values() for name in op.names}
 
 
 class _Unevaluated(_Builder):

@@ -20,7 +20,7 @@ import sympy
 
 from . import data as datamod
 from ..errors import ParseError, SpecError
-from .functions import FUNCTIONS
+from .ops import FUNCTIONS
 from .parse import LIMITS, check_name, parse, parse_unevaluated, symbol
 
 Y, Y_HAT = symbol("y"), symbol("y_hat")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import LimitError, ParseError, SpecError
-from .functions import CONSTANTS, FUNCTIONS
+from .ops import CONSTANTS, FUNCTIONS
 from .parse import LIMITS, Limits, _check_size, _clip, _syntax_tree, check_name
 
 #: functions of a vector or matrix (not elementwise) -> the key of their entry in tensor_ops.OPS

@@ -30,14 +30,12 @@ import sympy
 from sympy import Derivative
 
 from ..errors import SpecError
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS
 from ..render.printers import unicode
 from ..core.numeric import format_float
 
 #: the functions the page's interpreter knows, by SymPy class
-FUNCTIONS = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-             sympy.tanh: "tanh", sigmoid: "sigmoid", relu: "relu", sympy.Abs: "abs", sympy.sign: "sign",
-             sympy.Heaviside: "step"}
+FUNCTIONS = {**{op.sympy: op.key for op in BY_CLASS.values() if op.page}, sympy.Heaviside: "step"}
 #: a sentinel's digits mark where a slot's number goes in a printed equation
 SENTINEL = 9137.25
 
@@ -120,6 +118,9 @@ def tree(expr, index) -> list:
     if expr.is_Pow:
         return ["^", tree(expr.base, index), tree(expr.exp, index)]
     name = FUNCTIONS.get(type(expr))
+    op = BY_CLASS.get(type(expr))
+    if name is None and op is not None and op.definition is not None:
+        return tree(op.definition(expr.args[0]), index)  # one the page lacks: in functions it has
     if name is None:
         raise SpecError(f"the interactive page cannot evaluate {type(expr).__name__}")
     args = expr.args[:1]  # Heaviside(u, 0): the value at 0 is the page's own, 0

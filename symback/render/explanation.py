@@ -14,7 +14,7 @@ import string
 import sympy
 from sympy import Derivative, Eq
 
-from ..model.functions import relu
+from ..model.ops import relu
 from ..core.exact import Shown, decimal_text, round_significant
 from ..core.numeric import format_float
 from ..model.parse import symbol

@@ -58,7 +58,7 @@ def _common(problem, graph) -> dict:
         "loss_expr": claim(problem.loss),
         "lr": problem.lr,
         "params_before": {n: v for n, v in problem.params},
-        "graph": [{"name": n.name.name, "expr": claim(n.expr), "rule": n.kind} for n in graph.nodes],
+        "graph": [{"name": n.name.name, "expr": claim(n.expr), "rule": n.op.kind} for n in graph.nodes],
     }
 
 

@@ -17,14 +17,13 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
-from ..model.functions import relu, sigmoid
+from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
-from .printers import _Values
+from .printers import _Values, function_args, function_name
 
 #: symbols drawn with an accent: name -> (base letter, accent)
 ACCENTS = {"y_hat": ("y", "^"), "Kbar": ("K", "¯")}
 LETTERS = {"eta": "η", "pi": "π"}
-FUNCTION_NAMES = {sigmoid: "σ", relu: "relu", sympy.log: "ln", sympy.Heaviside: "H"}
 
 
 class MathMLPrinter(_Values, MathMLPresentationPrinter):
@@ -169,11 +168,10 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
         return self._el("mrow", d, self._paren(self._print(inner)))
 
     def _function_name(self, expr):
-        name = FUNCTION_NAMES.get(expr.func, expr.func.__name__)
-        return self._el("mi", text=name)
+        return self._el("mi", text=function_name(expr))
 
     def _arguments(self, expr):
-        args = expr.args[:1] if expr.func is sympy.Heaviside else expr.args
+        args = function_args(expr)
         row = self._el("mrow")
         for i, arg in enumerate(args):
             if i:
@@ -184,8 +182,7 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
     def _print_Function(self, expr):
         return self._el("mrow", self._function_name(expr), self._arguments(expr))
 
-    _print_sigmoid = _print_relu = _print_Heaviside = _print_log = _print_Function
-    _print_tanh = _print_sin = _print_cos = _print_tan = _print_sign = _print_Function
+    _print_Heaviside = _print_Function
 
     def _print_exp(self, expr):
         return self._el("msup", self._el("mi", text="e"), self._print(expr.args[0]))
@@ -210,6 +207,11 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
 
     def _print_Indexed(self, expr):
         return self._el("msub", self._print(expr.base.label), self._print(expr.indices[0]))
+
+
+for _op in BY_CLASS.values():
+    if _op.key not in ("exp", "abs"):  # eᵘ and |u|: printed by _print_exp, _print_Abs
+        setattr(MathMLPrinter, f"_print_{_op.code}", MathMLPrinter._print_Function)
 
 
 def _is_gradient(expr) -> bool:

@@ -25,7 +25,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from ..model.functions import sigmoid
+from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -259,12 +259,9 @@ class UnicodePrinter(_Values, StrPrinter):
         return f"d({self._print(inner)})/d{self._print(var)}"
 
     def _print_Function(self, expr):
-        name = {sigmoid: "σ", sympy.log: "ln", sympy.Heaviside: "H"}.get(expr.func, expr.func.__name__)
-        args = expr.args[:1] if expr.func is sympy.Heaviside else expr.args
-        return f"{name}({', '.join(self._print(a) for a in args)})"
+        return f"{function_name(expr)}({', '.join(self._print(a) for a in function_args(expr))})"
 
-    _print_sigmoid = _print_relu = _print_Heaviside = _print_log = _print_exp = _print_Function
-    _print_tanh = _print_sin = _print_cos = _print_tan = _print_sign = _print_Function
+    _print_Heaviside = _print_Function
 
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
@@ -279,6 +276,24 @@ class UnicodePrinter(_Values, StrPrinter):
 
     def _print_Pi(self, expr):
         return "π"
+
+
+for _op in BY_CLASS.values():
+    if _op.key != "abs":  # |u|, printed by _print_Abs
+        setattr(UnicodePrinter, f"_print_{_op.code}", UnicodePrinter._print_Function)
+
+
+def function_name(expr) -> str:
+    """A function's printed name (Unicode and MathML): σ, ln, H, tanh."""
+    op = BY_CLASS.get(expr.func)
+    if op is not None:
+        return op.display
+    return "H" if expr.func is sympy.Heaviside else expr.func.__name__
+
+
+def function_args(expr) -> tuple:
+    """The arguments printed: H(u, 0) shows only u (its value at 0 is said in words)."""
+    return expr.args[:1] if expr.func is sympy.Heaviside else expr.args
 
 
 def _is_reciprocal(factor) -> bool:
@@ -329,17 +344,18 @@ class TexPrinter(_Values, LatexPrinter):
             return rf"\frac{{\partial {self._print(inner)}}}{{\partial {self._print(var)}}}"
         return rf"\frac{{d}}{{d {self._print(var)}}}\left({self._print(inner)}\right)"
 
-    def _print_sigmoid(self, expr, exp=None):
-        text = rf"\sigma\left({self._print(expr.args[0])}\right)"
+    def _print_named(self, expr, exp=None):
+        """A function with its own LaTeX name in the table (σ, relu), or H: name(u), name(u)^{n}."""
+        name = BY_CLASS[expr.func].latex if expr.func in BY_CLASS else "H"
+        text = rf"{name}\left({self._print(expr.args[0])}\right)"
         return f"{text}^{{{exp}}}" if exp else text
 
-    def _print_relu(self, expr, exp=None):
-        text = rf"\operatorname{{relu}}\left({self._print(expr.args[0])}\right)"
-        return f"{text}^{{{exp}}}" if exp else text
+    _print_Heaviside = _print_named
 
-    def _print_Heaviside(self, expr, exp=None):
-        text = rf"H\left({self._print(expr.args[0])}\right)"
-        return f"{text}^{{{exp}}}" if exp else text
+
+for _op in BY_CLASS.values():
+    if _op.latex is not None:
+        setattr(TexPrinter, f"_print_{_op.code}", TexPrinter._print_named)
 
 
 def tex_number(value: float) -> str:

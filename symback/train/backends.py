@@ -25,6 +25,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..errors import MissingExtra, install_hint
+from ..model.ops import BY_CLASS
 
 
 class _Hooks:
@@ -118,14 +119,7 @@ class Backend(NamedTuple):
 
 
 def _python_functions() -> dict:
-    exp, log1p = math.exp, math.log1p
-
-    def sigmoid(z):
-        # two branches, so exp never overflows
-        if z >= 0:
-            return 1.0 / (1.0 + exp(-z))
-        e = exp(z)
-        return e / (1.0 + e)
+    log1p, exp = math.log1p, math.exp
 
     def log_sigmoid(z):
         # log σ(z) = min(z, 0) − log(1 + e^−|z|)
@@ -134,8 +128,9 @@ def _python_functions() -> dict:
     def heaviside(z, h0=0.5):
         return 1.0 if z > 0 else (0.0 if z < 0 else float(h0))
 
-    return {"sigmoid": sigmoid, "relu": lambda z: 0.0 if z < 0 else z, "LogSigmoid": log_sigmoid,
-            "heaviside": heaviside, "fpow": math.pow}
+    # the table's own float functions; the others are the math module's (exp, tanh, …)
+    own = {op.code: op.python for op in BY_CLASS.values() if op.python is not None}
+    return {**own, "LogSigmoid": log_sigmoid, "heaviside": heaviside, "fpow": math.pow}
 
 
 # Functions whose NumPy loops are picked by the processor (SVML on AVX-512, other
@@ -143,7 +138,7 @@ def _python_functions() -> dict:
 # numbers must not, so these run through the C library, value by value, exactly
 # as the float64 per-sample code does; +, −, ×, ÷, sqrt and abs are IEEE-exact and
 # stay vectorised.
-_TRANSCENDENTAL = ("exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan")
+_TRANSCENDENTAL = (*(op.code for op in BY_CLASS.values() if op.portable), "log1p", "expm1")
 
 
 def _ieee(name: str) -> Callable[[float], float]:
@@ -221,13 +216,9 @@ def _sum_of_products(np, a, b):
 
 
 def _numpy_functions(np, dtype) -> dict:
-    one = dtype(1)
     portable = {name: _portable(np, dtype, name) for name in _TRANSCENDENTAL}
     exp, log1p = portable["exp"], portable["log1p"]
-
-    def sigmoid(z):
-        e = exp(-np.abs(z))
-        return np.where(z >= 0, one / (one + e), e / (one + e))
+    own = {op.code: op.numpy(np, dtype, portable) for op in BY_CLASS.values() if op.numpy is not None}
 
     def log_sigmoid(z):
         return np.minimum(z, 0) - log1p(exp(-np.abs(z)))
@@ -248,7 +239,7 @@ def _numpy_functions(np, dtype) -> dict:
             return np.add.reduce(a) * b if np.ndim(a) else a * np.add.reduce(b)
         return a * b * n
 
-    return {**portable, "sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0), "LogSigmoid": log_sigmoid,
+    return {**portable, **own, "LogSigmoid": log_sigmoid,
             "heaviside": np.heaviside, "fpow": _portable_pow(np, dtype), "float32": np.float32, "mean": mean,
             "mean_square": mean_square, "sumprod": sumprod}
 

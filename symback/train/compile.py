@@ -35,7 +35,7 @@ import sympy
 
 from .code import ETA, Code, tidy
 from ..errors import SymbackError
-from ..model.functions import sigmoid
+from ..model.ops import OPS, sigmoid
 from ..core.graph import Graph, build_graph, local_derivative
 
 DTYPES = ("float64", "float32")
@@ -70,7 +70,7 @@ def fuse_log_sigmoid(graph: Graph) -> Graph:
         arg = node.expr.args[0] if node.expr.func is sympy.log else None
         z = sig.get(arg, complement.get(arg)) if arg is not None else None
         if z is not None:
-            node = replace(node, expr=LogSigmoid(z), kind="generic", children=tuple(z.free_symbols), shown=None)
+            node = replace(node, expr=LogSigmoid(z), op=OPS["generic"], children=tuple(z.free_symbols), shown=None)
         nodes.append(node)
     return replace(graph, nodes=tuple(nodes))
 

@@ -35,26 +35,17 @@ from sympy.printing.pycode import PythonCodePrinter
 from .backends import _Hooks
 from .code import ETA
 from ..errors import MissingExtra, install_hint
+from ..model.ops import BY_CLASS
 
+#: the table's functions that are not the math module's (sigmoid, relu, sign, …)
+_OWN = [op for op in BY_CLASS.values() if op.numba is not None]
 #: helpers the printed code calls; F is the working float type
-_HELPERS = '''
-def sigmoid(z):
-    if z >= F(0.0):
-        return F(1.0) / (F(1.0) + exp(-z))
-    e = exp(z)
-    return e / (F(1.0) + e)
-
+_HELPERS = "".join(op.numba for op in _OWN) + '''
 def LogSigmoid(z):
     return (z if z < F(0.0) else F(0.0)) - log1p(exp(-abs(z)))
 
-def relu(z):
-    return F(0.0) if z < F(0.0) else z
-
 def heaviside(z, h0):
     return F(1.0) if z > F(0.0) else (F(0.0) if z < F(0.0) else F(h0))
-
-def sign(z):
-    return F(0.0) if z == F(0.0) else copysign(F(1.0), z)
 
 def fpow(a, b):
     return pow(a, b)
@@ -75,10 +66,14 @@ SCALARS = 8
 
 
 class _Printer(_Hooks, PythonCodePrinter):
-    """Python code for numba: math functions by their short names, sign() as a helper."""
+    """Python code for numba: math functions by their short names, the table's own as helpers (sign())."""
 
-    def _print_sign(self, expr):
-        return f"sign({self._print(expr.args[0])})"
+    def _print_helper(self, expr):
+        return f"{expr.func.__name__}({self._print(expr.args[0])})"
+
+
+for _op in _OWN:
+    setattr(_Printer, f"_print_{_op.code}", _Printer._print_helper)
 
 
 class _Float32Printer(_Printer):
@@ -104,7 +99,7 @@ class NumbaKernels:
         self.namespace = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
         self.namespace.update(np=np, F=self.float)
         exec(_HELPERS, self.namespace)  # noqa: S102 - our own fixed source, no user text
-        for name in ("sigmoid", "LogSigmoid", "relu", "heaviside", "sign", "fpow"):
+        for name in (*(op.code for op in _OWN), "LogSigmoid", "heaviside", "fpow"):
             self.namespace[name] = self.numba.njit(self.namespace[name])
         self.columns = [f"col_{s}" for s in program.row]
         self.sources: dict[str, str] = {}

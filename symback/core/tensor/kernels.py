@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
-from ...model.functions import FUNCTIONS
+from ...model.ops import FUNCTIONS
 from ..numeric import evaluate
 
 _U = sympy.Dummy("u", real=True)
