@@ -50,14 +50,19 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     from ..check.grade import check_answer, check_step
     from ..check.report import report_json, report_text
     from ..model.spec import parse_assignments
+    from ..model.tensor_parse import split_assignments
 
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)
-    values = parse_assignments(sample, "sample value") if sample else None
+    matrix = _is_matrix(model, loss, params, sample, lesson)
+    values = (split_assignments if matrix else parse_assignments)(sample, "sample value") if sample else None
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     point = values or lesson.get("sample", 0)
-    verdicts = [check_answer(problem, answer, wrt, point)] if answer is not None else []
-    verdicts += [check_step(problem, step, point) for step in steps]
+    if matrix:
+        verdicts, report_json, report_text = _matrix_verdicts(problem, answer, wrt, steps, 0 if values else point)
+    else:
+        verdicts = [check_answer(problem, answer, wrt, point)] if answer is not None else []
+        verdicts += [check_step(problem, step, point) for step in steps]
     if fmt == "json":
         objects = [report_json(v, lang) for v in verdicts]
         body = objects[0] if len(objects) == 1 else {"correct": all(v.correct for v in verdicts), "checks": objects}
@@ -69,3 +74,25 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
         emit("\n".join(fit_lines(text.split("\n"), columns_for(output))), output)
     if not all(v.correct for v in verdicts):
         sys.exit(1)  # not an error: the grade, for scripts (ctx.exit's code is lost in the group's main)
+
+
+def _is_matrix(model, loss, params, sample, lesson) -> bool:
+    """Lists, @, a matrix function or ce: the matrix check (see symback.model.tensor_spec.is_tensor_input)."""
+    from ..model.tensor_spec import is_tensor_input
+
+    return is_tensor_input(model if model is not None else lesson.get("model", "w*x"),
+                           loss if loss is not None else lesson.get("loss", "mse"),
+                           params or lesson.get("params"), sample if sample is not None else lesson.get("sample"))
+
+
+def _matrix_verdicts(problem, answer, wrt, steps, index):
+    """The matrix check of --answer, and its printers (--step names scalar steps: not for matrices)."""
+    from ..check.matrix_grade import check_matrix_answer
+    from ..render.matrix_check import report_json, report_text
+
+    if steps:
+        raise click.UsageError("--step checks a scalar chain rule; for a matrix model check a node's gradient with "
+                               "--wrt NODE --answer EXPR, e.g. --wrt h --answer 'transpose(W2) @ delta_y_hat'")
+    if not isinstance(index, int):
+        index = 0
+    return [check_matrix_answer(problem, answer, wrt, index)], report_json, report_text

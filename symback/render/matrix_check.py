@@ -1,0 +1,266 @@
+"""A graded matrix-form answer (:class:`symback.check.matrix_grade.MatrixVerdict`) as text or JSON.
+
+The text shows, as the scalar check does: the question and the problem, the answer beside the
+expected rule (``∂L/∂W₁ = δ_u₁ xᵀ``), the verdict with the diagnosis, the values at the sample
+side by side (matrices of numbers), and for a wrong answer the correct backward pass from the loss
+down to the variable, each line a matrix rule of :data:`symback.model.tensor_ops.OPS`
+(``δ_h = W₂ᵀ δ_u₃``, ``δ_u₂ = δ_h ⊙ (1 − h²)``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..core.numeric import format_float
+from ..lang import wording
+from ..model.parse import symbol
+from ..model.tensor_ops import OPS
+from .printers import unicode
+from .wrap import width as display_width
+
+#: f′ written in the node's output {out} or its operand {0}, as the backward pass multiplies by it
+DERIVATIVES = {"tanh": "(1 − {out}²)", "sigmoid": "{out} ⊙ (1 − {out})", "exp": "{out}", "log": "1 ⊘ {0}",
+               "relu": "[{0} > 0]", "sqrt": "1 ⊘ (2{out})", "sin": "cos({0})", "cos": "−sin({0})",
+               "Abs": "sign({0})"}
+#: the same derivative written, wrongly, in the operand: tanh′ as 1 − z², σ′ as z(1 − z)
+IN_INPUT = {"tanh": "(1 − {0}²)", "sigmoid": "{0} ⊙ (1 − {0})"}
+#: rows or columns beyond this many are elided
+MAX_SHOWN = 6
+#: significant digits of the numbers shown (JSON keeps every digit)
+DIGITS = 6
+_SUPERSCRIPT = str.maketrans("0123456789-/", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᐟ")
+
+
+def name(n) -> str:
+    """W1 -> W₁, y_hat -> ŷ; a number as written."""
+    return str(n) if isinstance(n, Fraction) else unicode(symbol(n))
+
+
+def delta(n: str) -> str:
+    return "δ_" + name(n)
+
+
+def shape_words(shape: tuple, t) -> str:
+    return t("check.matrix.number") if not shape else "×".join(map(str, shape))
+
+
+def values_text(value) -> str:
+    """:func:`matrix_text` of the value, with ≈ before it when an entry is rounded to DIGITS digits."""
+    a = np.asarray(value, dtype=float)
+    rounded = np.vectorize(lambda v: float(f"{v:.{DIGITS}g}"))(a) if a.size else a
+    exact = bool(np.all((rounded == a) | ~np.isfinite(a)))
+    return ("" if exact else "≈ ") + matrix_text(rounded)
+
+
+def matrix_text(value) -> str:
+    """A number, a vector (an n×1 column prints as [a, b, c]) or a matrix [[a, b], [c, d]]; large ones elided."""
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = a.reshape(-1)
+    if a.ndim == 0:
+        return _number(a.item())
+    if a.ndim == 1:
+        return "[" + ", ".join(_number(a[i]) if i is not None else "…" for i in _kept(len(a))) + "]"
+    rows = ("…" if i is None else matrix_text(a[i].reshape(1, -1)[0]) for i in _kept(a.shape[0]))
+    text = "[" + ", ".join(rows) + "]"
+    if a.shape[1] > MAX_SHOWN or a.shape[0] > MAX_SHOWN:
+        text += f" ({a.shape[0]}×{a.shape[1]})"
+    return text
+
+
+def _kept(n: int) -> list:
+    return list(range(n)) if n <= MAX_SHOWN else [0, 1, 2, None, n - 2, n - 1]
+
+
+def _number(v: float) -> str:
+    return format_float(float(v)).replace("-", "−")
+
+
+def vjp_text(graph, node, index: int, t=None) -> str:
+    """The contribution of ``node``'s operand ``index`` in matrix notation: W₂ᵀ δ_u₃, δ_h ⊙ (1 − h²)."""
+    rule = OPS[node.op]
+    operands = [name(a) for a in node.args]
+    fields = {"up": delta(node.name), "out": name(node.name), "n": str(_size(graph, node.args[0]))}
+    if node.op == "apply":
+        f = node.kw["f"]
+        fields.update(f=_function(f), df=DERIVATIVES.get(f, f"{_function(f)}′({{0}})").format(*operands, **fields))
+    if node.op == "pow":
+        c = node.args[1]
+        fields.update(p=_power(c), pm1="" if c - 1 == 1 else _power(c - 1))
+    return rule.display[index].format(*operands, **fields)
+
+
+def forward_text(node) -> str:
+    """u₁ = W₁x, h = tanh(u₂), L = mean(u₄)."""
+    rule = OPS[node.op]
+    operands = [name(a) for a in node.args]
+    fields = {"f": _function(node.kw.get("f", "")), "p": _power(node.args[-1]) if node.op == "pow" else ""}
+    template = rule.formula or rule.numpy
+    return f"{name(node.name)} = " + template.format(*operands, **fields)
+
+
+def _power(c) -> str:
+    """An exponent as a superscript: ², ⁻¹, ¹ᐟ²."""
+    return str(c).translate(_SUPERSCRIPT)
+
+
+def _function(f: str) -> str:
+    return {"sigmoid": "σ", "Abs": "abs"}.get(f, f)
+
+
+def _size(graph, ref) -> int:
+    return int(np.prod(graph.shape(ref))) if not isinstance(ref, Fraction) else 1
+
+
+def gradient_text(graph, variable: str) -> str:
+    """δ_v (or ∂L/∂W for a parameter) as the sum of its consumers' VJPs: δ_u₁ xᵀ."""
+    parts = [vjp_text(graph, node, i) for node in graph.consumers(variable)
+             for i, a in enumerate(node.args) if a == variable and a in node.children]
+    return " + ".join(parts) if parts else "0"
+
+
+def backward_lines(verdict) -> list:
+    """The backward pass from the loss down to the variable checked, one matrix rule a line."""
+    graph, wrt = verdict.graph, verdict.wrt
+    reaches = {wrt}
+    for node in graph.nodes:
+        if any(c in reaches for c in node.children):
+            reaches.add(node.name)
+    nodes = [n for n in graph.nodes if n.name in reaches]
+    lines = ["where " + ",  ".join(forward_text(n) for n in nodes)]
+    lines.append(f"{delta(graph.loss)} = 1")
+    for node in reversed(nodes):
+        if node.name != graph.loss and node.name != wrt:
+            lines.append(f"{delta(node.name)} = {gradient_text(graph, node.name)}")
+    lines.append(f"{question(verdict)} = {gradient_text(graph, wrt)}")
+    return lines
+
+
+def question(verdict) -> str:
+    return f"∂{name(verdict.graph.loss)}/∂{name(verdict.wrt)}"
+
+
+def explain_mistake(verdict, mistake, t) -> str:
+    """The diagnosis sentence, its fields printed as maths."""
+    f = mistake.fields
+    fields = {"question": question(verdict), "wrt": name(verdict.wrt)}
+    if "yours" in f:
+        fields.update(yours=shape_words(f["yours"], t), expected=shape_words(f["expected"], t))
+    if "node" in f:
+        fields.update(node=name(f["node"]), arg=name(f.get("arg") or f["node"]))
+    if f.get("f"):
+        node = verdict.graph[f["node"]]
+        fields.update(f=_function(f["f"]), df=vjp_text(verdict.graph, node, 0).split(" ⊙ ", 1)[-1],
+                      wrong=IN_INPUT.get(f["f"], "").format(name(node.args[0])))
+    if mistake.kind == "logits_for_softmax":
+        fields["arg"] = name(verdict.graph[f["node"]].args[0])
+    if mistake.kind == "upstream" and verdict.consumer:
+        fields["rule"] = gradient_text(verdict.graph, verdict.wrt)
+    if "k" in f:
+        fields["k"] = str(f["k"])
+    if mistake.kind == "shape_mismatch":
+        hint = {"@": "hint_matmul", "softmax": "hint_vector", "log_softmax": "hint_vector"}.get(f["op"], "hint_elementwise")
+        fields.update(part=f["part"], op=f["op"], hint=t("check.matrix.why." + hint),
+                      shapes=", ".join(shape_words(s, t) for s in f["shapes"]))
+    text = t("check.matrix.why." + mistake.kind, **fields)
+    if mistake.kind == "wrong_shape" and f.get("inner"):
+        text += " " + t("check.matrix.why.inner")
+    return text
+
+
+def headline(verdict, t) -> str:
+    if verdict.correct:
+        return t("check.right")
+    if verdict.diagnosis is None:
+        return t("check.none")
+    return t("check.wrong", headline=t("check.matrix.kind." + verdict.diagnosis.kind))
+
+
+def report_text(verdict, lang: str = "en") -> str:
+    """The verdict for a terminal: question, comparison, diagnosis, values, backward pass."""
+    t = wording(lang)
+    model = "; ".join(f"{name(n)} = {' '.join(e.text.split())}" for n, e in verdict.problem.definitions)
+    lines = [f"{t('check.title', question=question(verdict))}   "
+             f"({t('check.problem', model=model, loss=verdict.problem.loss_name)})", ""]
+    lines += _table([(t("check.your_answer"), " ".join(verdict.text.split())),
+                     (t("check.expected"), gradient_text(verdict.graph, verdict.wrt))], "  ")
+    names = t("check.matrix.names")
+    if verdict.consumer:
+        names += " " + t("check.matrix.delta", delta=delta(verdict.consumer), wrt=name(verdict.wrt))
+    lines += ["  " + names, "", headline(verdict, t)]
+    if verdict.correct:
+        lines.append("  " + t("check.matrix.how", question=question(verdict), n=verdict.points - 1))
+    elif verdict.diagnosis is not None:
+        lines.append("  " + explain_mistake(verdict, verdict.diagnosis, t))
+    for other in verdict.also:
+        lines.append("  " + t("check.also", headline=t("check.matrix.kind." + other.kind),
+                              why=explain_mistake(verdict, other, t)))
+    lines += [""] + _sample_lines(verdict, t)
+    if not verdict.correct:
+        lines += ["", t("check.matrix.backward")] + ["  " + line for line in backward_lines(verdict)]
+    return "\n".join(lines)
+
+
+def _sample_lines(verdict, t) -> list:
+    point = ", ".join(f"{name(k)} = {matrix_text(v)}" for k, v in verdict.sample.items())
+    truth = values_text(verdict.truth)
+    if verdict.correct:
+        return [t("check.matrix.both", point=point, value=truth)]
+    given = t("check.matrix.unfit") if verdict.given is None else values_text(verdict.given)
+    lines = [t("check.matrix.sample", point=point)]
+    lines += _table([(t("check.your_answer"), given), (t("check.expected"), truth)], "  ")
+    if verdict.elsewhere is not None:
+        answer, expected = verdict.elsewhere
+        lines.append(t("check.matrix.coincidence", answer=values_text(answer), question=question(verdict),
+                       truth=values_text(expected)))
+    return lines
+
+
+def _table(rows, indent: str) -> list:
+    """Two columns, the first padded to its widest entry (CJK characters count double)."""
+    width = max(display_width(a) for a, _ in rows)
+    return [indent + a + " " * (width - display_width(a) + 3) + b for a, b in rows]
+
+
+def report_json(verdict, lang: str = "en") -> dict:
+    """The verdict as a JSON-ready dict (numbers as nested lists of the shapes shown)."""
+    t = wording(lang)
+    return {
+        "correct": verdict.correct,
+        "question": f"Derivative({verdict.graph.loss}, {verdict.wrt})",
+        "of": verdict.graph.loss,
+        "wrt": verdict.wrt,
+        "answer_text": verdict.text,
+        "expected": gradient_text(verdict.graph, verdict.wrt),
+        "method": "numeric",
+        "points": verdict.points,
+        "shape": {"expected": list(verdict.truth.shape),
+                  "answer": None if verdict.given is None else list(verdict.given.shape)},
+        "diagnosis": None if verdict.diagnosis is None else _mistake_json(verdict, verdict.diagnosis, t),
+        "also": [_mistake_json(verdict, m, t) for m in verdict.also],
+        "message": headline(verdict, t),
+        "sample": {k: _nested(v) for k, v in verdict.sample.items()},
+        "values": {"answer": None if verdict.given is None else _nested(verdict.given),
+                   "expected": _nested(verdict.truth)},
+        "differs_at": None if verdict.elsewhere is None else {
+            "answer": _nested(verdict.elsewhere[0]), "expected": _nested(verdict.elsewhere[1])},
+        "backward": backward_lines(verdict),
+    }
+
+
+def _mistake_json(verdict, mistake, t) -> dict:
+    fields = {k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Fraction) else v)
+              for k, v in mistake.fields.items()}
+    return {"kind": mistake.kind, "headline": t("check.matrix.kind." + mistake.kind),
+            "message": explain_mistake(verdict, mistake, t), "fields": fields}
+
+
+def _nested(value):
+    """A number or nested lists; NaN and infinities as null (never bare NaN in JSON)."""
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 0:
+        v = a.item()
+        return v if np.isfinite(v) else None
+    return [_nested(x) for x in a]
