@@ -45,6 +45,10 @@ _EXPORTS = {
 
 def __getattr__(name):
     if name in _EXPORTS:
+        if name != "render" and "render" not in globals():
+            # The core never imports the printers; the front door loads them, and with them the
+            # Jupyter display of a derivation (see symback.display).
+            __getattr__("render")
         module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
         value = getattr(module, name)
         # 'render' is both a subpackage and its main function: the function wins
@@ -52,24 +56,6 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'symback' has no attribute {name!r}")
-
-
-def callable_module(name: str, function) -> None:
-    """Calling module ``name`` calls ``function``, its namesake (symback.render, symback.train.run, symback.core.derive).
-
-    Importing a submodule sets the package's attribute of that name to the
-    module, so after ``import symback.render`` (which Jupyter's display of a
-    derivation does), ``from symback import render`` gives the module, not
-    the function; called, the module does what the function does.
-    """
-    import sys
-    import types
-
-    class _Module(types.ModuleType):
-        def __call__(self, *args, **kwargs):
-            return function(*args, **kwargs)
-
-    sys.modules[name].__class__ = _Module
 
 
 def __dir__():

@@ -13,7 +13,7 @@ from symback.train import log as train_log
 from symback.cli import cli
 from symback.lang import wording
 from symback.train.run import Settings, train
-from symback.train.report import as_dict, json_chunks, table, to_csv, to_json
+from symback.render.train_report import as_dict, json_chunks, table, to_csv, to_json
 
 EPOCHS = 2345
 

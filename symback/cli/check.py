@@ -48,7 +48,7 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     import sys
 
     from ..check.grade import check_answer, check_step
-    from ..check.report import report_json, report_text
+    from ..render.check_report import report_json, report_text
     from ..model.spec import parse_assignments
     from ..model.tensor_parse import split_assignments
 

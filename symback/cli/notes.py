@@ -64,7 +64,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     from ..core.numeric import significant_digits
     from ..model.spec import parse_assignments
     from ..train.run import settings
-    from ..train.report import divergence_text
+    from ..render.train_report import divergence_text
 
     fmt = notes_format(output)
     slides = wants_slides(output, slides)

@@ -111,7 +111,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
         preds = report.finish(history, fmt)
     _save(history, preds, history_file, plot, lang)
     if history.diverged:
-        from ..train.report import divergence_text
+        from ..render.train_report import divergence_text
 
         raise TrainingDiverged(divergence_text(history, words), history)
 
@@ -203,7 +203,8 @@ class Report:
             click.echo(line)
 
     def start(self, begin) -> None:
-        from ..train.report import header, predict_lines, predictions
+        from ..render.train_report import header, predict_lines
+        from ..train.history import predictions
 
         self.names = tuple(n for n, _ in begin.initial_params)
         if self.streaming:
@@ -212,19 +213,20 @@ class Report:
                 self._emit(line)
 
     def update(self, update) -> None:
-        from ..train.report import update_line
+        from ..render.train_report import update_line
 
         self._emit(update_line(update, self.names, self.words))
 
     def epoch(self, entry) -> None:
-        from ..train.report import progress_line
+        from ..render.train_report import progress_line
 
         self._emit(progress_line(entry, self.words))
 
     def finish(self, history, fmt: str):
-        from ..train import report as tr
+        from ..render import train_report as tr
+        from ..train.history import predictions
 
-        preds = tr.predictions(history, self.points)
+        preds = predictions(history, self.points)
         if fmt == "json":  # streamed: every epoch, never all in memory
             from ..io import STDOUT, write_atomic
 
@@ -248,7 +250,7 @@ class Report:
 def _save(history, preds, history_file, plot, lang) -> None:
     """--history and --plot, written even when training diverged (the partial history)."""
     from ..io import write_atomic
-    from ..train import report as tr
+    from ..render import train_report as tr
 
     if history_file:
         csv = history_file.lower().endswith(".csv")

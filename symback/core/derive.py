@@ -23,6 +23,7 @@ from typing import Mapping
 import sympy
 
 from . import exact, rules as steps
+from ..display import shown
 from ..errors import MathError, SpecError
 from .graph import Graph, Node, build_graph, check_finite, forward, local_derivative
 from ..model.parse import symbol
@@ -100,10 +101,8 @@ class Results:
     def params_after(self) -> dict[str, float]:
         return {g.param.name: g.after for g in self.gradients}
 
-    def _repr_markdown_(self) -> str:
-        from ..render import render
-
-        return render(self, "markdown")
+    def _repr_markdown_(self) -> str | None:
+        return shown(self, "markdown")
 
 
 @dataclass(frozen=True)
@@ -144,10 +143,8 @@ class Derivation(Results):
         key = symbol(name) if isinstance(name, str) else name
         return next(a for a in self.adjoints if a.node == key)
 
-    def _repr_latex_(self) -> str:
-        from ..render import render
-
-        return render(self, "latex", summary=True)
+    def _repr_latex_(self) -> str | None:
+        return shown(self, "latex")
 
 
 def explain(problem: Problem | None = None, sample: Mapping[str, float] | int = 0) -> Derivation:

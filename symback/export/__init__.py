@@ -28,7 +28,7 @@ def export_program(problem, settings=None, target: str = "pytorch", points=None,
     listing that shows a few, which then need not fit a program).
     """
     from ..lang import wording
-    from ..notes.lesson import default_points
+    from ..model.data import default_points
     from ..train.run import Settings
     from .program import explain_refs
 

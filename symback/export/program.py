@@ -39,8 +39,6 @@ class Program:
 
     def text(self) -> str:
         """The source, each note as a comment after its line."""
-        from ..notes.blocks import commented
-
         return commented((line.code, line.note) for line in self.lines)
 
 
@@ -175,3 +173,23 @@ def loop_head(problem, settings, words) -> tuple[list[Line], str]:
 def batch_args(names: list[str], mode: str) -> str:
     """The columns of one update: all of them (batch) or this slice (minibatch)."""
     return ", ".join(f"{c}[index]" if mode == "minibatch" else c for c in names)
+
+
+#: the column a comment starts at in a listing, when the code is shorter
+COMMENT_COLUMN = 44
+
+
+def commented(lines) -> str:
+    """(code, note) lines as Python source, each note (text and maths items) a comment after its line
+    (or on its own)."""
+    from ..render.text import items as plain
+
+    out = []
+    for code, note in lines:
+        if note and not code.strip():
+            out.append(f"{code}# {plain(note)}")
+        elif note:
+            out.append(f"{code.ljust(COMMENT_COLUMN - 2)}  # {plain(note)}")
+        else:
+            out.append(code)
+    return "\n".join(out).rstrip() + "\n"

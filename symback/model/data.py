@@ -31,6 +31,18 @@ def seed_dataset() -> Dataset:
     return Dataset(names, rows)
 
 
+#: the point the original lesson asks about
+SEED_POINT = {"x": 4.0}
+
+
+def default_points(problem) -> list[dict]:
+    """Where a Problem predicts when not told: x = 4 for the original lesson's data (the question it
+    asks), else nowhere."""
+    if problem.data == seed_dataset() and problem.inputs == ("x",):
+        return [dict(SEED_POINT)]
+    return []
+
+
 def from_rows(names: Sequence[str], rows: Sequence[Sequence[float]]) -> Dataset:
     """Build a dataset from Python values, checking every cell."""
     if isinstance(names, str) or not all(isinstance(n, str) for n in names):

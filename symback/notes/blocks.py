@@ -127,20 +127,3 @@ def joined_equation(x: Equals, show, equals: str, about: str) -> str:
     """``x`` printed by ``show``, its sides joined by ``equals``, or ``about`` before a rounded one."""
     sides, signs = equation(x, show, equals, equals, about)
     return sides[0] + "".join(sign + side for sign, side in zip(signs, sides[1:]))
-
-
-#: the column a comment starts at in a listing, when the code is shorter
-COMMENT_COLUMN = 44
-
-
-def commented(lines) -> str:
-    """(code, note) lines as Python source, each note a comment after its line (or on its own)."""
-    out = []
-    for code, note in lines:
-        if note and not code.strip():
-            out.append(f"{code}# {plain(note)}")
-        elif note:
-            out.append(f"{code.ljust(COMMENT_COLUMN - 2)}  # {plain(note)}")
-        else:
-            out.append(code)
-    return "\n".join(out).rstrip() + "\n"

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sympy import Derivative
-
 from ..model.parse import symbol
 from ..model.spec import Y, Y_HAT
-from ..render.document import Chain, Chains, Document, Math, Num, Para, Section, Seq, Table, Text
+from ..render.document import Document, Math, Num, Para, Section, Table, Text
 from ..core.numeric import rounds_for_display
-from ..render.explanation import backward_order, closed_blocks, problem_section, prose, result, update_section
-from .blocks import Equals, Figure, Grid, point_items, rounded, say
+from ..render.explanation import closed_blocks, problem_section, prose, update_section
+from .blocks import Figure, Grid, point_items, rounded, say
 from .figures import graph_figure
+from .backward import backward_section
 from .bridge import bridge_section, refs
 from .exercise_sections import answer_section, exercise_section
 from .results import result_sections
@@ -138,45 +137,6 @@ def _value_cell(value) -> tuple:
     """A node's value in the forward table: after "≈" when the step that gave it rounded."""
     rounded = getattr(value, "rounded", False) or rounds_for_display(value)
     return (Text("≈ "), Num(value)) if rounded else (Num(value),)
-
-
-def backward_section(d, words) -> Section:
-    """One row per edge, from L down: upstream × local = the gradient; fan-out rows add."""
-    header = tuple((Text(words(f"notes.col_{k}")),) for k in ("upstream", "local", "rule", "product"))
-    L = d.graph.loss
-    rows = [((Text("—"),), (Text("—"),), (Text(words("explain.seed")),), (Equals((Math(Derivative(L, L)), Num(1.0))),))]
-    local_of = {(l.node.name, l.child): l for l in d.locals}
-    for adjoint in d.adjoints[1:]:
-        u = adjoint.node
-        for c in adjoint.contributions:
-            rows.append(_edge_row(L, u, c, local_of[(c.via, u)], words))
-        if len(adjoint.contributions) > 1:
-            total = Equals((Math(Derivative(L, u)), Seq("+", tuple(Num(c.value) for c in adjoint.contributions)),
-                            result(adjoint.value)))
-            rows.append(((), (), (Text(words("notes.sum_row", n=len(adjoint.contributions))),), (total,)))
-    blocks = (Para((Text(words("notes.backward_lead")),)), Grid(header, tuple(rows), "wwnw"),
-              Para((Text(words("notes.rules_used")),)), rules_chains(d, words))
-    return Section(words("notes.backward"), blocks)
-
-
-def _edge_row(L, u, c, local, words) -> tuple:
-    upstream = Equals((Math(Derivative(L, c.via)), Num(c.upstream)))
-    sides = [Math(Derivative(c.via, u))] + ([] if local.expr.is_Number else [Math(local.expr)]) + [Num(c.local)]
-    gradient = Equals((Math(Derivative(L, u)), Seq("×", (Num(c.upstream), Num(c.local))), result(c.value)))
-    return ((upstream,), (Equals(tuple(sides)),), (Text(words("explain.rule." + local.rule.key)),), (gradient,))
-
-
-def rules_chains(d, words) -> Chains:
-    """Each rule the backward table uses, once, with its formula."""
-    seen, rows = set(), []
-    for local in backward_order(d.locals):
-        formula = local.rule.formula()
-        if (local.rule.key, formula) in seen:
-            continue
-        seen.add((local.rule.key, formula))
-        rows.append(Chain((Math(formula.lhs), Math(formula.rhs)),
-                          label=(Text(words("explain.rule." + local.rule.key)),)))
-    return Chains(tuple(rows))
 
 
 def first_update_section(lesson, words) -> Section:

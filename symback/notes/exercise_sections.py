@@ -12,6 +12,7 @@ from sympy import Abs, Derivative, Eq, Mul, StrictLessThan
 
 from ..render.document import Chain, Chains, Math, Num, Para, Section, Seq, Text
 from ..render.explanation import forward_chains
+from .backward import backward_section
 from .blocks import Grid, Output, point_items, say
 from .exercises import check_command
 
@@ -115,8 +116,6 @@ def _a_local(lesson, e, words, head):
 
 
 def _a_gradient(lesson, e, words, head):
-    from .content import backward_section
-
     g = next(g for g in e.d.gradients if g.param == e.param)
     table = next(b for b in backward_section(e.d, words).blocks if isinstance(b, Grid))
     return [Para(head + (Text(words("notes.ans_gradient")),)), table, Para((Text(words("notes.ans_value")),)),
@@ -160,9 +159,9 @@ def _rational(value: float):
 
 
 def _a_mistake(lesson, e, words, head):
-    from ..check.report import explain_mistake
+    from ..render.check_report import explain_mistake
 
-    d, L = e.d, e.d.graph.loss
+    d = e.d
     g = next(g for g in d.gradients if g.param == e.param)
     why = explain_mistake(e.verdict, e.verdict.diagnosis, words)
     return [Para(head + (Text(why),)), Para((Text(words("notes.ans_mistake")),)), _value_chain(d, g)]

@@ -16,16 +16,12 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ..core.batch import explain_batch
-from ..model.data import seed_dataset
+from ..model.data import default_points, seed_dataset
 from ..core.derive import Derivation, explain
 from ..model.spec import Problem, problem as make_problem
 from ..train.run import History, Settings, check_point, train
-from ..train.report import Prediction, predictions
+from ..train.history import Prediction, predictions
 from .convergence import Convergence, convergence
-
-#: the point the original lesson asks about
-SEED_POINT = {"x": 4.0}
-
 
 @dataclass(frozen=True)
 class Lesson:
@@ -97,10 +93,3 @@ def first_epoch(problem: Problem, settings: Settings) -> tuple:
     updates: list = []
     train(problem, settings._replace(epochs=1, backend="numpy"), on_update=updates.append)
     return tuple(updates)
-
-
-def default_points(problem: Problem) -> list[dict]:
-    """x = 4 for the original lesson's data (the question it asks), else none."""
-    if problem.data == seed_dataset() and problem.inputs == ("x",):
-        return [dict(SEED_POINT)]
-    return []

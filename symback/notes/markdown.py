@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..export.program import commented
 from ..render.markdown import MarkdownFormat, escape
-from .blocks import Figure, Grid, Listing, Output, commented, joined_equation, plain
+from .blocks import Figure, Grid, Listing, Output, joined_equation, plain
 
 
 class NotesMarkdown(MarkdownFormat):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model.parse import symbol
 from ..model.spec import Y_HAT
 from ..render.document import Chain, Chains, Math, Num, Para, Section, Text
-from ..train.report import divergence_text
+from ..render.train_report import divergence_text
 from .blocks import Equals, Figure, Grid, eq, exact, point_items, rounded, say
 from .figures import loss_curve
 from .stability import stability_section

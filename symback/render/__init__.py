@@ -38,9 +38,13 @@ def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = F
 
 
 def _render_document(derivation, fmt, lang, standalone, summary, columns=None) -> str:
+    from ..core.batch import BatchDerivation
     from ..lang import wording
-    from .explanation import document
 
+    if isinstance(derivation, BatchDerivation):
+        from .batch_sections import batch_document as document
+    else:
+        from .explanation import document
     doc = document(derivation, wording(lang))
     if fmt == "text":
         from .text import render_text
@@ -55,6 +59,9 @@ def _render_document(derivation, fmt, lang, standalone, summary, columns=None) -
     return render_markdown(doc)
 
 
-from .. import callable_module  # noqa: E402 - after render is defined
+from ..display import register  # noqa: E402 - after render is defined
+from ..namesake import callable_module  # noqa: E402
 
 callable_module(__name__, render)
+register("markdown", lambda value: render(value, "markdown"))
+register("latex", lambda value: render(value, "latex", summary=True))

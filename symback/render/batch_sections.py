@@ -10,9 +10,14 @@ from sympy import Derivative
 
 from ..core.batch import INDEX, indexed, mean_notation
 from ..model.parse import symbol
-from .document import Chain, Chains, Math, Num, Para, Section, Seq, Table, Text
+from .document import Chain, Chains, Document, Math, Num, Para, Section, Seq, Table, Text
 from .explanation import (MAX_ROWS, check_text, forward_chains, kink_paragraphs, local_chains, phrase, problem_section,
                           prose, result, update_section)
+
+
+def batch_document(b, words) -> Document:
+    """The Document of a BatchDerivation."""
+    return Document(words("explain.title_batch"), batch_sections(b, words), words.code)
 
 
 def batch_sections(b, words) -> tuple:

@@ -28,13 +28,8 @@ MAX_ROWS = 12
 PROSE_DIGITS = 6
 
 
-def document(derivation, words) -> Document:
-    """The Document of a Derivation or a BatchDerivation."""
-    from ..core.batch import BatchDerivation
-
-    if isinstance(derivation, BatchDerivation):
-        return _batch_document(derivation, words)
-    d = derivation
+def document(d, words) -> Document:
+    """The Document of a Derivation (a BatchDerivation's is :func:`.batch_sections.batch_document`)."""
     sections = [
         problem_section(d.problem, words, d.point),
         Section(words("explain.forward"), (Para((Text(words("explain.forward_lead")),)), forward_chains(d)), 1),
@@ -233,9 +228,3 @@ def update_section(d, words, sentence: tuple, number: int) -> Section:
         rows.append(Chain((Math(g.param), Math(step), Math(step, values), result(g.after)), arrow=True))
     blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(sentence))
     return Section(words("explain.update"), blocks, number)
-
-
-def _batch_document(b, words) -> Document:
-    from .batch_sections import batch_sections
-
-    return Document(words("explain.title_batch"), batch_sections(b, words), words.code)

@@ -4,7 +4,7 @@
 package sets ``symback.train`` to it, so the package is callable too.
 """
 
-from .. import callable_module
+from ..namesake import callable_module
 
 
 def _train(*args, **kwargs):

@@ -125,3 +125,19 @@ def check_point(problem: Problem, point: Mapping[str, float]) -> None:
             + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; {', '.join(extra)} is not an input" if extra else "")
         )
+
+
+class Prediction(NamedTuple):
+    """ŷ at ``point`` before and after training."""
+
+    point: tuple[tuple[str, float], ...]
+    before: float
+    after: float
+
+
+def predictions(history: History, points) -> tuple[Prediction, ...]:
+    """ŷ at each point ({input: value}) with the starting and the final parameters."""
+    return tuple(
+        Prediction(tuple(p.items()), history.predict(p, history.initial_params), history.predict(p))
+        for p in points
+    )

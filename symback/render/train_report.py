@@ -12,32 +12,17 @@ import csv
 import io
 import json
 import math
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 from ..core.numeric import current_digits, format_float
-from .run import Epoch, History, Update
-from .advice import divergence_words, stall_words
+from ..train.advice import divergence_words, stall_words
+from ..train.history import Epoch, History
+from ..train.loops import Update
 
 #: the table shows every epoch up to this many, then thins
 FULL_TABLE = 20
 #: at most this many parameter columns in the text table
 MAX_COLUMNS = 6
-
-
-class Prediction(NamedTuple):
-    """ŷ at ``point`` before and after training."""
-
-    point: tuple[tuple[str, float], ...]
-    before: float
-    after: float
-
-
-def predictions(history: History, points) -> tuple[Prediction, ...]:
-    """ŷ at each point ({input: value}) with the starting and the final parameters."""
-    return tuple(
-        Prediction(tuple(p.items()), history.predict(p, history.initial_params), history.predict(p))
-        for p in points
-    )
 
 
 def num(value) -> str:
@@ -105,14 +90,14 @@ def _point(pairs) -> str:
 
 def fit(lines: list[str], columns: int | None = None) -> list[str]:
     """Sentences in lines of at most ``columns`` (default: the terminal's), continued 2 spaces in."""
-    from ..render.wrap import fit_lines
+    from .wrap import fit_lines
 
     return fit_lines(lines, columns)
 
 
 def header(history: History, words, columns: int | None = None) -> list[str]:
     """The problem and settings, and the state before training."""
-    from ..render.printers import unicode
+    from .printers import unicode
 
     p, s = history.problem, history.settings
     model, loss = model_and_loss(p, unicode)
@@ -221,7 +206,7 @@ def as_dict(history: History, preds=(), entries=None) -> dict:
 
     ``history`` lists every epoch (read back from the log on disk for a long run);
     ``entries=[]`` leaves it empty, for :func:`json_chunks` to stream it in."""
-    from ..render.printers import claim
+    from .printers import claim
 
     p, s = history.problem, history.settings
     entries = [_entry(e) for e in history.all_epochs()] if entries is None else entries

@@ -18,14 +18,14 @@ from typing import Mapping
 import sympy
 from sympy import Derivative, Eq
 
-from .grade import answer_symbols
-from .backprop import POINTS, Backprop
+from ..check.backprop import POINTS, Backprop
+from ..check.grade import answer_symbols
 from ..core.exact import evaluate, typed
-from ..lang import wording
 from ..core.numeric import format_float
-from ..render.printers import claim, unicode
-from ..render.written import as_written
 from ..core.rules import Rule
+from ..lang import wording
+from .printers import claim, unicode
+from .written import as_written
 
 #: more paths than this are not printed one by one
 MAX_PATHS = 6
@@ -51,12 +51,10 @@ def report_text(verdict, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _full_explanation(verdict, lang: str) -> str | None:
-    """symback explain's text for the sample, when the renderers are installed."""
-    try:
-        from ..render import render
-    except ImportError:
-        return None
+def _full_explanation(verdict, lang: str) -> str:
+    """symback explain's text for the sample."""
+    from . import render
+
     return render(verdict.derivation, "text", lang=lang)
 
 
