@@ -79,7 +79,7 @@ def figure(history, lang: str = "en"):
     from matplotlib.figure import Figure
 
     from ..lang import wording
-    from ..train.report import is_matrix, model_and_loss
+    from .train_report import is_matrix, model_and_loss
     from .printers import unicode
 
     words = wording(lang)
