@@ -10,8 +10,9 @@ The layers, lowest first; a module may import its own layer's package and
 the layers below, never a sibling on its layer (train and check stay
 independent), never a layer above:
 
-    errors, io, timebox, lang, display, namesake   the ground: everyone may use them
-    model     user text -> Problem
+    errors, io, timebox, display, namesake   the ground: everyone may use them
+    model     user text -> Problem (and the table of operations)
+    lang      the wording catalogues (the rule names of the operations default from their table)
     core      Problem -> Graph -> Derivation
     train, check
     render    Documents and their formats, the reports
@@ -36,8 +37,9 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "symback"
 
 LAYERS = (
-    ("errors", "io", "timebox", "lang", "display", "namesake"),
+    ("errors", "io", "timebox", "display", "namesake"),
     ("model",),
+    ("lang",),
     ("core",),
     ("train", "check"),
     ("render",),
