@@ -11,7 +11,8 @@ from .options import (build_problem, check_outputs, columns_for, emit, lang_opti
 @click.command("check")
 @problem_options
 @click.option("--answer", "answers", multiple=True, metavar="EXPR",
-              help="Your gradient dL/dPARAM, e.g. '2*x*(w*x - y)'. It may use y_hat and the graph's names (r, u1, ...).")
+              help="Your gradient dL/dPARAM, e.g. '2*x*(w*x - y)'. It may use y_hat and the graph's names (r, u1, ...); "
+                   "for a matrix model in matrix form, e.g. 'delta @ transpose(x)'.")
 @click.option("--wrt", default=None, metavar="NAME",
               help="The parameter (or graph node) of --answer; needed when the model has several parameters.")
 @click.option("--step", "steps", multiple=True, metavar="'dA/dB = EXPR'",
@@ -35,6 +36,7 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
       symback check --answer "2*(w*x - y)"
       symback check --step "dL/dr = 2*r" --step "dr/dy_hat = 1"
       symback check --model "w*x + b" --param w=1 --param b=0 --wrt b --answer "2*r"
+      symback check --problem examples/matrix/tanh-mlp.toml --wrt W1 --answer "delta @ transpose(x)"
     """
     if len(answers) > 1:
         raise click.UsageError("--answer is given more than once; check one gradient at a time "

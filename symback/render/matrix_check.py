@@ -46,28 +46,38 @@ def shape_words(shape: tuple, t) -> str:
     return t("check.matrix.number") if not shape else "×".join(map(str, shape))
 
 
-def values_text(value) -> str:
-    """:func:`matrix_text` of the value, with ≈ before it when an entry is rounded to DIGITS digits."""
+def values_lines(value) -> list:
+    """A value as lines, a matrix row by row with its columns aligned; ≈ before it when an entry is
+    rounded to DIGITS significant digits."""
     a = np.asarray(value, dtype=float)
-    rounded = np.vectorize(lambda v: float(f"{v:.{DIGITS}g}"))(a) if a.size else a
-    exact = bool(np.all((rounded == a) | ~np.isfinite(a)))
-    return ("" if exact else "≈ ") + matrix_text(rounded)
+    rounded = np.vectorize(lambda v: float(f"{v:.{DIGITS}g}") if np.isfinite(v) else v)(a) if a.size else a
+    mark = "" if np.array_equal(rounded, a, equal_nan=True) else "≈ "
+    lines = _matrix_lines(rounded)
+    return [mark + lines[0]] + [" " * len(mark) + line for line in lines[1:]]
 
 
 def matrix_text(value) -> str:
-    """A number, a vector (an n×1 column prints as [a, b, c]) or a matrix [[a, b], [c, d]]; large ones elided."""
+    """A number or a vector on one line: 2, [1, −0.5] (an n×1 column prints as a vector)."""
+    return " ".join(_matrix_lines(value))
+
+
+def _matrix_lines(value) -> list:
     a = np.asarray(value, dtype=float)
     if a.ndim == 2 and a.shape[1] == 1:
         a = a.reshape(-1)
     if a.ndim == 0:
-        return _number(a.item())
+        return [_number(a.item())]
     if a.ndim == 1:
-        return "[" + ", ".join(_number(a[i]) if i is not None else "…" for i in _kept(len(a))) + "]"
-    rows = ("…" if i is None else matrix_text(a[i].reshape(1, -1)[0]) for i in _kept(a.shape[0]))
-    text = "[" + ", ".join(rows) + "]"
-    if a.shape[1] > MAX_SHOWN or a.shape[0] > MAX_SHOWN:
-        text += f" ({a.shape[0]}×{a.shape[1]})"
-    return text
+        return ["[" + ", ".join("…" if i is None else _number(a[i]) for i in _kept(len(a))) + "]"]
+    columns = _kept(a.shape[1])
+    rows = [None if i is None else ["…" if j is None else _number(a[i, j]) for j in columns] for i in _kept(a.shape[0])]
+    widths = [max(len(r[k]) for r in rows if r is not None) for k in range(len(columns))]
+    lines = [" …" if r is None else " [" + ", ".join(e.rjust(w) for e, w in zip(r, widths)) + "]" for r in rows]
+    lines = ["[" + lines[0][1:]] + lines[1:]
+    lines = [line + "," for line in lines[:-1]] + [lines[-1] + "]"]
+    if max(a.shape) > MAX_SHOWN:
+        lines[-1] += f"  ({a.shape[0]}×{a.shape[1]})"
+    return lines
 
 
 def _kept(n: int) -> list:
@@ -205,23 +215,30 @@ def report_text(verdict, lang: str = "en") -> str:
 
 def _sample_lines(verdict, t) -> list:
     point = ", ".join(f"{name(k)} = {matrix_text(v)}" for k, v in verdict.sample.items())
-    truth = values_text(verdict.truth)
+    truth = values_lines(verdict.truth)
     if verdict.correct:
-        return [t("check.matrix.both", point=point, value=truth)]
-    given = t("check.matrix.unfit") if verdict.given is None else values_text(verdict.given)
+        return [t("check.matrix.both", point=point)] + ["  " + line for line in truth]
+    given = [t("check.matrix.unfit")] if verdict.given is None else values_lines(verdict.given)
     lines = [t("check.matrix.sample", point=point)]
     lines += _table([(t("check.your_answer"), given), (t("check.expected"), truth)], "  ")
     if verdict.elsewhere is not None:
         answer, expected = verdict.elsewhere
-        lines.append(t("check.matrix.coincidence", answer=values_text(answer), question=question(verdict),
-                       truth=values_text(expected)))
+        lines.append(t("check.matrix.coincidence", question=question(verdict)))
+        lines += _table([(t("check.your_answer"), values_lines(answer)), (t("check.expected"), values_lines(expected))],
+                        "  ")
     return lines
 
 
 def _table(rows, indent: str) -> list:
-    """Two columns, the first padded to its widest entry (CJK characters count double)."""
-    width = max(display_width(a) for a, _ in rows)
-    return [indent + a + " " * (width - display_width(a) + 3) + b for a, b in rows]
+    """Two columns, the first padded to its widest entry (CJK characters count double); a second
+    column of several lines (a matrix) keeps them aligned under its first."""
+    width = max(display_width(a) for a, _ in rows) + 3
+    out = []
+    for label, value in rows:
+        value = [value] if isinstance(value, str) else value
+        out.append(indent + label + " " * (width - display_width(label)) + value[0])
+        out += [indent + " " * width + line for line in value[1:]]
+    return out
 
 
 def report_json(verdict, lang: str = "en") -> dict:
