@@ -113,19 +113,16 @@ def _document_files(doc, lesson, words, path: str) -> dict:
 def _markdown_files(doc, path: str) -> dict:
     from .blocks import Figure
     from .markdown import figure_files, render_notes_markdown
-    from .svg import curve_svg, graph_svg
+    from .svg import figure_svg
 
     directory, stem = os.path.split(path)
     stem = os.path.splitext(stem)[0]
     names = figure_files(doc, stem)
     files = {}
-    for section in doc.sections:
-        for block in section.blocks:
-            if isinstance(block, Figure):
-                svg = graph_svg(block.data) if block.kind == "graph" else curve_svg(block.data)
-                name = os.path.join(directory, names[block.name])
-                _refuse_foreign(name, path)
-                files[name] = FIGURE_MARK + svg
+    for block in doc.blocks(Figure):
+        name = os.path.join(directory, names[block.name])
+        _refuse_foreign(name, path)
+        files[name] = FIGURE_MARK + figure_svg(block)
     files[path] = render_notes_markdown(doc, stem)  # last: the page appears once its figures are there
     return files
 

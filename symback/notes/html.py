@@ -11,7 +11,7 @@ from html import escape
 
 from ..render.html import SHORT, HtmlFormat
 from .blocks import Figure, Grid, Listing, Output, joined_equation, plain
-from .svg import curve_svg, graph_svg
+from .svg import figure_svg
 
 STYLE = """
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d0d7de; --accent: #1d4f91; }
@@ -89,8 +89,7 @@ class NotesHtml(HtmlFormat):
 
     def _print_Figure(self, block: Figure, marks=None) -> str:
         """The drawing (``marks``: the interactive page's keys of the graph) and its caption."""
-        alt = plain(block.caption)
-        svg = graph_svg(block.data, alt, marks) if block.kind == "graph" else curve_svg(block.data, alt)
+        svg = figure_svg(block, plain(block.caption), marks)
         return (f'<figure>\n<div class="drawing">\n{svg}</div>\n<figcaption><strong>{self.items(block.label)}'
                 f'</strong> {self.items(block.caption)}</figcaption>\n</figure>')
 

@@ -102,7 +102,7 @@ def script() -> str:
 def interactive_document(doc, lesson, words):
     """The Document with the graph figure replaced by the step-through, and the program."""
     p = program(lesson.derivation, lesson.problem.lr)
-    if not any(isinstance(b, Figure) and b.kind == "graph" for s in doc.sections for b in s.blocks):
+    if not any(b.kind == "graph" for b in doc.blocks(Figure)):
         raise SpecError(f"the interactive page steps through the drawn graph, and a graph of "
                         f"{len(lesson.derivation.graph.nodes)} nodes is too big to draw")
     sections = []

@@ -44,7 +44,7 @@ class NotesMarkdown(MarkdownFormat):
 
 def figure_files(doc, stem: str) -> dict:
     """{figure name: file name} for the figures written beside ``stem``.md."""
-    return {b.name: f"{stem}.{b.name}.svg" for s in doc.sections for b in s.blocks if isinstance(b, Figure)}
+    return {b.name: f"{stem}.{b.name}.svg" for b in doc.blocks(Figure)}
 
 
 def render_notes_markdown(doc, stem: str) -> str:

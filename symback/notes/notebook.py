@@ -16,7 +16,7 @@ import json
 from .blocks import Figure
 from ..render.markdown import escape
 from .markdown import NotesMarkdown
-from .svg import curve_svg, graph_svg
+from .svg import figure_svg
 
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -37,7 +37,7 @@ def _attachments(section) -> dict:
     out = {}
     for block in section.blocks:
         if isinstance(block, Figure):
-            svg = graph_svg(block.data) if block.kind == "graph" else curve_svg(block.data)
+            svg = figure_svg(block)
             out[f"{block.name}.svg"] = {"image/svg+xml": base64.b64encode(svg.encode("utf-8")).decode("ascii")}
     return out
 

@@ -106,6 +106,11 @@ W, H = 640, 380
 LEFT, RIGHT, TOP, BOTTOM = 78, 16, 14, 96
 
 
+def figure_svg(figure, title: str = "", marks=None) -> str:
+    """A Figure block drawn: the computational graph (``marks``: see :func:`graph_svg`) or the loss curve."""
+    return graph_svg(figure.data, title, marks) if figure.kind == "graph" else curve_svg(figure.data, title)
+
+
 def curve_svg(curve, title: str = "") -> str:
     """The loss curve: axes with ticks, one polyline per series, a legend below."""
     x0, x1, y0, y1 = curve.bounds()

@@ -103,6 +103,10 @@ class Document:
     sections: tuple[Section, ...] = field(default_factory=tuple)
     lang: str = "en"
 
+    def blocks(self, kind: type = object) -> list:
+        """Every block of the document in order (only those of ``kind``)."""
+        return [block for section in self.sections for block in section.blocks if isinstance(block, kind)]
+
 
 def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:
     """The sides printed by ``show`` without a side equal to the one before it
