@@ -20,9 +20,11 @@ from .options import (build_problem, check_outputs, columns_for, emit, lang_opti
 @click.option("--standalone", is_flag=True, help="With --format latex: a whole document that compiles with pdflatex.")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
               help="Show numbers with N significant digits; '≈' marks a rounded result (default: every digit).")
+@click.option("--entries", default=None, metavar="NAME[i,j]",
+              help="Matrix models: also show the scalar derivation of one gradient entry in full, e.g. W1[0,1].")
 @lang_option
 @output_option
-def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, standalone, digits, lang, output):
+def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, standalone, digits, entries, lang, output):
     """Explain how backpropagation computes the gradient, step by step.
 
     Shows the problem, the computational graph with forward values, each
@@ -33,7 +35,6 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     from ..core.batch import explain_batch
     from ..core.derive import explain as explain_sample
     from ..render import render
-    from ..model.spec import parse_assignments
 
     if standalone and fmt != "latex":
         raise click.UsageError(f"--standalone makes a whole LaTeX document; use it with --format latex, not {fmt}")
@@ -42,10 +43,30 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     mode = mode or lesson.get("mode", "sample")
     if mode == "batch" and sample:
         raise click.UsageError("--sample explains one sample; leave it out with --mode batch")
-    values = parse_assignments(sample, "sample value") if sample else None
+    values = sample_values(sample, model, loss, params, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
-    if mode == "batch":
+    if getattr(problem, "is_tensor", False):
+        from ..app.tensor import explain_matrix
+
+        derivation = explain_matrix(problem, mode, entries)
+    elif entries:
+        raise click.UsageError("--entries shows one entry of a matrix gradient; this model has no matrices")
+    elif mode == "batch":
         derivation = explain_batch(problem)
     else:
         derivation = explain_sample(problem, values or lesson.get("sample", 0))
     emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits, columns=columns_for(output)), output)
+
+
+def sample_values(sample, model, loss, params, lesson):
+    """--sample as {name: value}: numbers, or nested lists for a matrix model."""
+    from ..app.tensor import is_matrix
+    from ..model.spec import parse_assignments
+    from ..model.tensor_parse import split_assignments
+
+    if not sample:
+        return None
+    if is_matrix(model if model is not None else lesson.get("model", "w*x"),
+                 loss if loss is not None else lesson.get("loss", "mse"), params or lesson.get("params"), sample):
+        return split_assignments(sample, "sample value")
+    return parse_assignments(sample, "sample value")

@@ -23,6 +23,7 @@ reduction is an explicit step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 Shape = tuple
@@ -200,9 +201,9 @@ _register(
         "{0} / {1}", ["{up} / {1}", "-{up} * {0} / {1}**2"], "{0} ⊘ {1}", r"{0} \oslash {1}"),
     _op("pow", 2, _same("**"), lambda K, a, c: K.power(a, c),
         [lambda K, up, a, out: up * a[1] * K.power(a[0], a[1] - 1)],
-        "power", ["∂L/∂{0}_i = δ_i · {1} {0}_i^({1}−1)"],
-        ["{up} ⊙ {1} {0}^({1}−1)"], [r"{up} \odot {1}\,{0}^{{{1}-1}}"],
-        "{0} ** {1}", ["{up} * {1} * {0} ** ({1} - 1)"], "{0}^{1}", "{0}^{{{1}}}", constant_args=(1,)),
+        "power", ["∂L/∂{0}_i = δ_i · {1} {0}_i{pm1}"],
+        ["{up} ⊙ {1} {0}{pm1}"], [r"{up} \odot {1}\,{0}{pm1}"],
+        "{0} ** {1}", ["{up} * {1} * {0} ** ({1} - 1)"], "{0}{p}", "{0}{p}", constant_args=(1,)),
     _op("neg", 1, _keep, lambda K, a: -a, [lambda K, up, a, out: -up],
         "negation", ["∂L/∂{0}_i = −δ_i"], ["−{up}"], ["-{up}"], "-{0}", ["-{up}"], "−{0}", "-{0}"),
     _op("identity", 1, _keep, lambda K, a: a, [lambda K, up, a, out: up],
@@ -210,7 +211,7 @@ _register(
     _op("apply", 1, _keep, lambda K, a, f: K.apply(f, a),
         [lambda K, up, a, out, f: up * K.derivative(f, a[0], out)],
         "elementwise", ["∂L/∂{0}_i = δ_i {f}′({0}_i)"], ["{up} ⊙ {df}"], [r"{up} \odot {df}"],
-        "{f}({0})", ["{up} * {df}"], "{f}({0})", r"{f}({0})", attrs=True),
+        "{f}({0})", ["{up} * {df}"], "{f}({0})", r"{f}\left({0}\right)", attrs=True),
     _op("broadcast", 1, _keep, lambda K, a, shape: K.broadcast(a, shape),
         [lambda K, up, a, out, shape: K.total(up)],
         "broadcast", ["∂L/∂{0} = Σ_i δ_i"], ["Σᵢ {up}ᵢ"], [r"\textstyle\sum_i {up}_i"],
@@ -221,7 +222,7 @@ _register(
         "np.sum({0})", ["np.full({0}.shape, {up})"], "Σᵢ {0}ᵢ", r"\textstyle\sum_i {0}_i"),
     _op("mean", 1, _reduce_shape, lambda K, a: K.total(a) / K.size(a),
         [lambda K, up, a, out: K.broadcast(up / K.size(a[0]), a[0].shape)],
-        "mean_entries", ["∂L/∂{0}_i = δ / n"], ["({up}/n) 𝟙"], [r"\tfrac{{{up}}}{{n}}\,\mathbf{{1}}"],
+        "mean_entries", ["∂L/∂{0}_i = δ / n"], ["({up}/{n}) 𝟙"], [r"\tfrac{{{up}}}{{{n}}}\,\mathbf{{1}}"],
         "np.mean({0})", ["np.full({0}.shape, {up} / {0}.size)"], "mean({0})", r"\operatorname{{mean}}({0})"),
     _op("transpose", 1, _transpose_shape, lambda K, a: K.T(a), [lambda K, up, a, out: K.T(up)],
         "transpose", ["∂L/∂{0}_ij = δ_ji"], ["{up}ᵀ"], [r"{up}^\top"], "{0}.T", ["{up}.T"], "{0}ᵀ", r"{0}^\top"),
@@ -245,3 +246,30 @@ _register(
         "−log softmax({0})_{1}", r"-\log \operatorname{{softmax}}({0})_{{{1}}}", constant_args=(1,)),
 )
 
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-/().", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᐟ⁽⁾·")
+
+
+def exponent_marks(c: Fraction) -> dict:
+    """The marks a power node's templates use, in text and LaTeX: ``p`` the exponent (x², x^{1/2}),
+    ``pm1`` the exponent of the derivative (nothing for x¹)."""
+    def marks(e: Fraction) -> tuple:
+        text = str(e)
+        return text.translate(_SUPERSCRIPT), "^{" + text + "}"
+    p_text, p_tex = marks(c)
+    pm1_text, pm1_tex = ("", "") if c - 1 == 1 else marks(c - 1)
+    return {"p": (p_text, p_tex), "pm1": (pm1_text, pm1_tex)}
+
+
+def node_marks(op: str, args: tuple, shapes: tuple) -> dict:
+    """{placeholder: (text, LaTeX)} a node's templates need beyond its operands, upstream and output:
+    the exponents of a power, the number n of entries of a mean."""
+    if op == "pow":
+        return exponent_marks(args[1])
+    if op == "mean":
+        n = 1
+        for k in shapes[0]:
+            n *= k
+        return {"n": (str(n), str(n))}
+    return {}

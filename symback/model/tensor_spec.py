@@ -52,6 +52,10 @@ class TensorProblem:
     samples: tuple
     lr: float
     text: str = field(default="", compare=False)
+    loss_text: str = field(default="", compare=False)
+
+    #: the commands tell a matrix problem from a scalar one by this
+    is_tensor = True
 
     def __repr__(self) -> str:
         shapes = {n: tuple(v.shape) for n, v in self.params}
@@ -125,7 +129,7 @@ def tensor_problem(model: str, loss: str = "mse", params=None, samples=None, lr:
     rows = tuple(_sample(r, inputs, i) for i, r in enumerate(rows))
     return TensorProblem(
         definitions=tuple(definitions), loss=loss_scalar, loss_vector=loss_vector, loss_name=loss_name,
-        params=tuple(param_map.items()), inputs=inputs, samples=rows, lr=_lr(lr), text=model,
+        params=tuple(param_map.items()), inputs=inputs, samples=rows, lr=_lr(lr), text=model, loss_text=loss,
     )
 
 

@@ -27,6 +27,10 @@ def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = F
         raise SpecError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if digits is not None and not 1 <= digits <= 17:
         raise SpecError(f"digits must be between 1 and 17, not {digits}")
+    if getattr(derivation, "is_tensor", False):
+        from .tensor import render_tensor
+
+        return render_tensor(derivation, fmt, lang, standalone, digits, columns)
     if fmt == "json":
         from .jsonout import render_json
 

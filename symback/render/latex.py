@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sympy import Indexed
 
+from . import matrix
 from .document import Chains, Fields, Num, Para, Table, marked_sides, needs_parens, relations
 from .printer import DocumentPrinter, numbered
 from .printers import TexPrinter, tex_number
@@ -19,6 +20,7 @@ ESCAPES = {
     "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
     "✓": r"\checkmark{}", "✗": r"$\times$", "…": r"\ldots{}", "η": r"$\eta$", "×": r"$\times$",
     "←": r"$\leftarrow$", "≈": r"$\approx$", "Σ": r"$\Sigma$", "ŷ": r"$\hat{y}$", "−": "-", "σ": r"$\sigma$",
+    "δ": r"$\delta$", "∂": r"$\partial$", "⊙": r"$\odot$", "ᵀ": r"$^\top$",
 }
 _OPS = {"×": r"\times", "·": r"\cdot", "+": "+", "/": "/", " ": r"\,"}
 
@@ -74,6 +76,12 @@ class LatexFormat(DocumentPrinter):
         inner = f" {_OPS[x.op]} ".join(self._print(i, math=True, nested=x.op != "+" or isinstance(i, Num))
                                        for i in x.items)
         return _inline(rf"\left({inner}\right)" if nested and x.op == "+" else inner, math)
+
+    def _print_Mat(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
+        return _inline(matrix.mat_latex(x.entries, nested), math)
+
+    def _print_Formula(self, x, math: bool = False, nested: bool = False, slash: bool = False) -> str:
+        return _inline(matrix.formula_latex(x, lambda part: self._print(part, math=True, nested=True)), math)
 
     # -- blocks -------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ class MarkdownFormat(DocumentPrinter):
     def _print_Math(self, x, in_table: bool = False) -> str:
         return self.maths(self.tex._print(x, math=True), in_table)
 
-    _print_Num = _print_Seq = _print_Math
+    _print_Num = _print_Seq = _print_Mat = _print_Formula = _print_Math
 
     @staticmethod
     def maths(inner: str, in_table: bool = False) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..core.numeric import format_float
 from .document import Chains, Fields, Math, Num, Table, marked_sides, needs_parens, relations
+from . import matrix
 from .printer import DocumentPrinter, numbered
 from .printers import unicode
 from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words
@@ -61,6 +62,12 @@ class TextFormat(DocumentPrinter):
         inner = (x.op if x.op == "/" else f" {x.op} ").join(
             self._print(i, nested=x.op != "+" or isinstance(i, Num)) for i in x.items)
         return f"({inner})" if nested and x.op == "+" else inner
+
+    def _print_Mat(self, x, nested: bool = False) -> str:
+        return matrix.mat_text(x.entries, nested)
+
+    def _print_Formula(self, x, nested: bool = False) -> str:
+        return matrix.formula_text(x, lambda part: self._print(part, nested=True))
 
     # -- blocks: lines fitted to ``limit``, indented ----------------------------
 

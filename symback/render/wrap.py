@@ -42,13 +42,19 @@ def width(text: str) -> int:
 def breaks(text: str) -> list[tuple[int, int, int]]:
     """(depth, rank, index) of each place ``text`` may break: the space before an operator
     (or a product's unspaced ``·`` itself), with the depth of parentheses there and the
-    operator's rank (its group in OPERATORS; an unspaced ``·`` ranks last)."""
-    out, depth = [], 0
+    operator's rank (its group in OPERATORS; an unspaced ``·`` next, then the space after a comma
+    between the rows, then the entries, of a matrix written in square brackets)."""
+    out, depth, brackets = [], 0, []
     for i, ch in enumerate(text):
         if ch in _OPEN:
             depth += 1
+            brackets.append(ch)
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
+            brackets = brackets[:-1]
+        elif ch == " " and i > 0 and text[i - 1] == "," and brackets[-1:] == ["["]:
+            # between the entries of a matrix [[1, 2], [3, 4]]: a row ends before "[", the last resort
+            out.append((depth, len(OPERATORS) + (0 if text.startswith("[", i + 1) else 1), i))
         elif ch == " " and i > 0:
             rank = next((r for r, ops in enumerate(OPERATORS) if any(text.startswith(op, i) for op in ops)), None)
             if rank is not None:

@@ -1,0 +1,30 @@
+"""Use cases of matrix models: which input needs the matrix engine, and the problem from the options.
+
+A problem is a matrix problem when a parameter or a sample value is a list (``W=[[0.1, 0.2]]``),
+the model uses ``@`` or a function of whole vectors (sum, mean, transpose, softmax, log_softmax),
+or the loss is ``ce``. Scalar input never gets here: its output does not change.
+"""
+
+from __future__ import annotations
+
+
+def is_matrix(model, loss, params, sample) -> bool:
+    """Does this input (texts as given, or a lesson's values) need the matrix engine?"""
+    from ..model.tensor_spec import is_tensor_input
+
+    return is_tensor_input(model, loss, params, sample)
+
+
+def explain_matrix(problem, mode: str = "sample", entries: str | None = None):
+    """The TensorDerivation of the problem's first sample (mode 'sample'; a batch is not explained yet)."""
+    from ..core.tensor.derive import explain_tensor
+    from ..errors import SpecError
+
+    if mode == "batch":
+        raise SpecError("--mode batch is not explained for matrix models yet; explain one sample (--mode sample)")
+    derivation = explain_tensor(problem, 0)
+    if entries:
+        from ..core.tensor.entries import explain_entry
+
+        derivation = explain_entry(derivation, entries)
+    return derivation

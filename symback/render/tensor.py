@@ -1,0 +1,32 @@
+"""Printers for matrix explanations: the same formats as the scalar ones, from one Document.
+
+``render_tensor(derivation, fmt, lang)``: text, LaTeX (``bmatrix``), Markdown or JSON of a
+:class:`~symback.core.tensor.derive.TensorDerivation`.
+"""
+
+from __future__ import annotations
+
+
+def render_tensor(derivation, fmt: str = "text", lang: str = "en", standalone: bool = False,
+                  digits: int | None = None, columns: int | None = None) -> str:
+    if fmt == "json":
+        from .tensor_json import render_tensor_json
+
+        return render_tensor_json(derivation)
+    from ..core.numeric import significant_digits
+    from ..lang import wording
+    from .tensor_explanation import tensor_document
+
+    with significant_digits(digits):
+        doc = tensor_document(derivation, wording(lang))
+        if fmt == "text":
+            from .text import render_text
+
+            return render_text(doc, columns)
+        if fmt == "latex":
+            from .latex import render_latex
+
+            return render_latex(doc, standalone=standalone)
+        from .markdown import render_markdown
+
+        return render_markdown(doc)
