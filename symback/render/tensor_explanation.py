@@ -253,7 +253,8 @@ def update_section(d, words, number: int) -> Section:
         numeric = Formula("{w} − {eta} {g}", r"{w} - {eta}\, {g}", (("w", Mat(d.shown[n])), ("eta", _number(lr)),
                                                                      ("g", Mat(d.adjoints.value[n].shown))))
         rows.append(Chain((name(n), symbolic, numeric, Mat(d.update_shown[n])), arrow=True))
-    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)))
+    after = phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after))
+    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(after))
     return Section(words("explain.update"), blocks, number)
 
 

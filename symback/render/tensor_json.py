@@ -47,6 +47,7 @@ def tensor_payload(d) -> dict:
         "gradient": {n: nested(g) for n, g in d.gradient.items()},
         "gradient_expr": {n: _gradient_formula(d, n) for n, _ in d.graph.params},
         "params_after": {n: nested(v) for n, v in d.params_after.items()},
+        "loss_after": number(d.loss_after),
         "graph": [{"name": n.name, "op": n.op, "args": [str(a) for a in n.args], "shape": list(n.shape)}
                   for n in d.graph.nodes],
         "checks": [{"method": c.method, "agrees": c.agrees, "error": number(c.error)} for c in d.checks],

@@ -55,6 +55,8 @@ class TensorDerivation:
     checks: tuple
     index: int = 0
     entry: object = field(default=None, compare=False)
+    #: the loss on the same sample after the update
+    loss_after: float = float("nan")
 
     @property
     def loss(self) -> float:
@@ -95,8 +97,9 @@ def explain_tensor(problem, sample=0) -> TensorDerivation:
     update = {n: _update_shown(shown[n], adjoints.value[n], problem.lr, after[n]) for n, _ in graph.params}
     checks = tuple(c for c in (check_entrywise(graph, params, row, gradient),
                                check_finite_differences(graph, params, row, gradient)) if c is not None)
+    loss_after = float(forward_values(graph, {**after, **row})[graph.loss])
     return TensorDerivation(problem, graph, row, values, shown, _locals(graph, values, shown), adjoints, gradient,
-                            after, update, checks, index)
+                            after, update, checks, index, loss_after=loss_after)
 
 
 def _update_shown(before, grad: Pair, lr: float, after) -> np.ndarray:
