@@ -105,8 +105,13 @@ def _operand_parts(d, node, numbers: bool) -> list:
 
 
 def _function_name(f: str) -> Formula:
-    return Formula({"sigmoid": "σ", "Abs": "abs"}.get(f, f), {"sigmoid": r"\sigma", "Abs": r"\operatorname{abs}"}.get(
-        f, r"\operatorname{" + f + "}"))
+    """The function's printed name from the Op table: σ, ln, tanh."""
+    from ..model import ops
+
+    op = next((o for o in ops.OPS.values() if f in o.names), None)
+    if op is None or op.sympy is None:
+        return Formula(f, r"\operatorname{" + f + "}")
+    return Formula(op.display, op.latex or r"\operatorname{" + op.code + "}")
 
 
 # -- sections -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
-from ...model.ops import FUNCTIONS
+from ...model import ops
 from ..numeric import evaluate
 
 _U = sympy.Dummy("u", real=True)
@@ -26,9 +26,12 @@ _U = sympy.Dummy("u", real=True)
 
 @lru_cache(maxsize=None)
 def scalar_function(name: str):
-    """The scalar language's function ``name`` as (SymPy callable, its derivative f′(u) in the dummy u)."""
-    f = FUNCTIONS[name]
-    return f, sympy.diff(f(_U), _U)
+    """The scalar language's function ``name`` from the Op table, as (SymPy callable, f′(u) in the dummy u):
+    a function added to the table is elementwise in matrix models with nothing else to write."""
+    op = next((o for o in ops.OPS.values() if name in o.names), None)
+    f = op.sympy if op is not None else ops.FUNCTIONS[name]
+    derivative = op.derivative(_U) if op is not None and op.derivative is not None else sympy.diff(f(_U), _U)
+    return f, derivative
 
 
 def _map(fn, a, dtype):
