@@ -101,3 +101,12 @@ def test_portable_code_calls_no_blas(monkeypatch):
     case = CASES["2-layer tanh classifier, ce"]
     history = train_tensor(problem_of(case), Settings(epochs=1, mode="batch"))
     assert close(history.final_loss, case["trajectories"]["batch"][0]["loss"])
+
+
+def test_bce_of_a_confident_sigmoid_stays_finite():
+    # z = 50: σ(z) rounds to 1, so log(1 − σ(z)) would be log 0; the compiled code takes log σ(−z)
+    p = tensor_problem("y_hat = sigmoid(w @ x)", loss="bce", params={"w": [10.0, 20.0]},
+                       samples=[{"x": [1.0, 2.0], "y": 0.0}])
+    compiled = CompiledTensor(build_tensor_graph(p))
+    _, loss, (grad,) = compiled.step((np.array([10.0, 20.0]),), (np.array([[1.0, 2.0]]), np.array([0.0])), 0.1)
+    assert np.isclose(loss, 50.0) and np.allclose(grad, [1.0, 2.0])

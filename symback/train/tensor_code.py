@@ -38,14 +38,38 @@ PRODUCT_VJPS = {
     "matmat": ((("up", "ij"), (1, "kj"), "ik"), ((0, "ik"), ("up", "ij"), "kj")),
     "dot": ((("up", ""), (1, "k"), "k"), (("up", ""), (0, "k"), "k")),
 }
-#: the elementwise functions of the language -> the name of the kernel's function
+#: the elementwise functions of the language -> the kernel's code (the last two made by fuse_log_sigmoid)
 FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
-             "sqrt": "sqrt", "sigmoid": "sigmoid", "relu": "relu", "Abs": "absolute", "abs": "absolute"}
+             "sqrt": "sqrt", "sigmoid": "sigmoid", "relu": "relu", "Abs": "absolute", "abs": "absolute",
+             "log_sigmoid": "log_sigmoid", "log_one_minus_sigmoid": "log_sigmoid(-{0})"}
 #: f′ in terms of the operand {0} and the result {out}: tanh′ = 1 − tanh², σ′ = σ(1 − σ), relu′ = H(z) with H(0) = 0
 DERIVATIVES = {"exp": "{out}", "log": "(1.0 / {0})", "ln": "(1.0 / {0})", "sin": "cos({0})", "cos": "(-sin({0}))",
                "tan": "(1.0 + {out} * {out})", "tanh": "(1.0 - {out} * {out})", "sqrt": "(0.5 / {out})",
                "sigmoid": "({out} * (1.0 - {out}))", "relu": "heaviside({0}, 0.0)", "Abs": "sign({0})",
-               "abs": "sign({0})"}
+               "abs": "sign({0})", "log_sigmoid": "sigmoid(-{0})", "log_one_minus_sigmoid": "(-sigmoid({0}))"}
+
+
+def fuse_log_sigmoid(graph):
+    """log(s) and log(1 − s), where s = σ(z), become log σ(z) and log σ(−z) of z itself.
+
+    The same numbers (1 − σ(z) = σ(−z)), computed without forming σ(z), which rounds to
+    exactly 1 for z > 37 and makes log(1 − s) = −∞ (binary cross-entropy of a confidently
+    right prediction); the gradient reaches z as σ(−z) or −σ(z), never dividing by s.
+    """
+    from dataclasses import replace
+
+    sig = {n.name: n for n in graph.nodes if n.op == "apply" and n.kw["f"] == "sigmoid"}
+    sig.update({n.name: sig[n.args[0]] for n in graph.nodes if n.op == "identity" and n.args[0] in sig})
+    ones = {n.name: sig[n.args[1]] for n in graph.nodes
+            if n.op == "sub" and n.args[0] == Fraction(1) and n.args[1] in sig}
+    nodes = []
+    for node in graph.nodes:
+        if node.op == "apply" and node.kw["f"] in ("log", "ln") and node.args[0] in {**sig, **ones}:
+            inner = sig.get(node.args[0]) or ones[node.args[0]]
+            f = "log_sigmoid" if node.args[0] in sig else "log_one_minus_sigmoid"
+            node = replace(node, args=inner.args, children=inner.children, attrs=(("f", f),))
+        nodes.append(node)
+    return replace(graph, nodes=tuple(nodes))
 
 
 @dataclass(frozen=True)
@@ -116,7 +140,8 @@ class TensorCode:
         if op == "pow":
             return self.power(args[0], args[1])
         if op == "apply":
-            return f"{function_name(node.kw['f'])}({args[0].code})"
+            code = function_name(node.kw["f"])
+            return code.format(args[0].code) if "{0}" in code else f"{code}({args[0].code})"
         if op == "broadcast":
             shape = tuple(node.kw["shape"])
             if args[0].batched:
@@ -176,6 +201,8 @@ class TensorCode:
         expr = self.vjp_expr(node, edge.index, up, args, self.values[node.name], child)
         if node.op not in PRODUCTS and (up.batched and not child.batched or len(node.shape) > child.rank):
             expr = f"sum_to({expr}, {child.rank}, {child.batched})"
+        elif expr in (up.code, f"({up.code})") and up.batched == child.batched:
+            return up  # the upstream itself (a sum passes it on): no copy
         return self.emit(expr, child.shape, child.batched)
 
     def vjp_expr(self, node, index, up, args, out, child) -> str:
@@ -279,7 +306,8 @@ class CompiledTensor:
     def __init__(self, graph, kind: str = "portable"):
         from .tensor_kernels import namespace
 
-        self.graph, self.kind = graph, kind
+        self.graph, self.kind = fuse_log_sigmoid(graph), kind
+        graph = self.graph
         self.sources = {"step": step_source(graph), "loss": loss_source(graph), "predict": predict_source(graph)}
         space = dict(namespace(kind))
         for name, source in self.sources.items():

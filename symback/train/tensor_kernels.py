@@ -124,8 +124,8 @@ def _sigmoid(np, exp):
     return sigmoid
 
 
-def common(np, exp, log) -> dict:
-    """The functions both kinds share, built on their ``exp`` and ``log``."""
+def common(np, exp, log, log1p) -> dict:
+    """The functions both kinds share, built on their ``exp``, ``log`` and ``log1p``."""
     softmax = _softmax(np, exp)
 
     def cross_entropy(z, y):
@@ -153,7 +153,11 @@ def common(np, exp, log) -> dict:
         return np.add.reduce(x.reshape(-1))
 
     logsumexp = _logsumexp(np, exp, log)
-    return {"np": np, "softmax": softmax, "logsumexp": logsumexp, "cross_entropy": cross_entropy,
+    def log_sigmoid(z):
+        """log σ(z) = min(z, 0) − log(1 + e^(−|z|)): finite wherever z is."""
+        return np.minimum(z, 0.0) - log1p(exp(-np.abs(z)))
+
+    return {"np": np, "softmax": softmax, "log_sigmoid": log_sigmoid, "logsumexp": logsumexp, "cross_entropy": cross_entropy,
             "onehot": onehot, "sum_to": sum_to, "total": total, "sigmoid": _sigmoid(np, exp),
             "relu": lambda z: np.maximum(z, 0.0), "heaviside": _heaviside(np), "sign": np.sign,
             "absolute": np.abs, "sqrt": np.sqrt, "maximum": np.maximum}
@@ -164,14 +168,14 @@ def namespace(kind: str) -> dict:
     """The names compiled matrix code sees, for ``kind`` "portable" or "blas"."""
     np = numpy_module()
     if kind == "portable":
-        functions = {name: _portable(np, np.float64, name) for name in ("exp", "log", "tanh", "sin", "cos", "tan")}
+        functions = {name: _portable(np, np.float64, name) for name in ("exp", "log", "log1p", "tanh", "sin", "cos", "tan")}
         functions["fpow"] = _portable_pow(np, np.float64)
         product = portable_product
     else:
-        functions = {name: getattr(np, name) for name in ("exp", "log", "tanh", "sin", "cos", "tan")}
+        functions = {name: getattr(np, name) for name in ("exp", "log", "log1p", "tanh", "sin", "cos", "tan")}
         functions["fpow"] = np.power
         product = blas_product
-    space = common(np, functions["exp"], functions["log"])
+    space = common(np, functions["exp"], functions["log"], functions["log1p"])
     space.update(functions)
     space["contract"] = lambda spec, a, b: contract(np, product, spec, a, b)
     return space
