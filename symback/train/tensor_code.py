@@ -42,10 +42,11 @@ PRODUCT_VJPS = {
 FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
              "sqrt": "sqrt", "sigmoid": "sigmoid", "relu": "relu", "Abs": "absolute", "abs": "absolute",
              "log_sigmoid": "log_sigmoid", "log_one_minus_sigmoid": "log_sigmoid(-{0})"}
-#: f′ in terms of the operand {0} and the result {out}: tanh′ = 1 − tanh², σ′ = σ(1 − σ), relu′ = H(z) with H(0) = 0
+#: f′ in terms of the operand {0} and the result {out}: tanh′ = 1 − tanh², σ′ = σ(1 − σ), relu′ = [z > 0]
+#: (0 at 0, as PyTorch: a boolean array, which multiplies as 0 and 1)
 DERIVATIVES = {"exp": "{out}", "log": "(1.0 / {0})", "ln": "(1.0 / {0})", "sin": "cos({0})", "cos": "(-sin({0}))",
                "tan": "(1.0 + {out} * {out})", "tanh": "(1.0 - {out} * {out})", "sqrt": "(0.5 / {out})",
-               "sigmoid": "({out} * (1.0 - {out}))", "relu": "heaviside({0}, 0.0)", "Abs": "sign({0})",
+               "sigmoid": "({out} * (1.0 - {out}))", "relu": "({0} > 0.0)", "Abs": "sign({0})",
                "abs": "sign({0})", "log_sigmoid": "sigmoid(-{0})", "log_one_minus_sigmoid": "(-sigmoid({0}))"}
 
 
