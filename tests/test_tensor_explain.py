@@ -212,3 +212,43 @@ def test_standalone_latex_of_a_matrix_model_compiles(tmp_path):
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "m.tex"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+# -- a batch ----------------------------------------------------------------------------------------
+
+def _batch():
+    from symback.core.tensor.batch import explain_tensor_batch
+
+    rows = [{"x": [1.0, 2.0], "y": 0}, {"x": [-0.5, 0.5], "y": 2}, {"x": [0.0, 1.0], "y": 1}]
+    return explain_tensor_batch(tensor_problem("y_hat = W @ x + b", "ce", params={"W": [[0.1, 0.2], [0.3, -0.1],
+                                                                                       [0.0, 0.4]], "b": [0, 0, 0.1]},
+                                               samples=rows))
+
+
+def test_batch_gradient_is_the_mean_of_the_samples_gradients():
+    b = _batch()
+    passes = [tensor_pass(b.graph, b.problem.param_values, row) for row in b.problem.samples]
+    assert np.allclose(b.gradient["W"], sum(p.gradient["W"] for p in passes) / 3, rtol=1e-15, atol=1e-17)
+    assert b.loss == pytest.approx(sum(p.loss for p in passes) / 3, rel=1e-15)
+
+
+def test_batch_gradient_agrees_with_finite_differences_of_the_mean_loss():
+    assert [c.agrees for c in _batch().checks] == [True]
+
+
+def test_every_batch_json_claim_holds():
+    data = json.loads(render(_batch(), "json"))
+    assert data["n_samples"] == 3 and np.shape(data["gradient"]["W"]) == (3, 2)
+    assert [s["claim"] for s in data["steps"] if not _holds(s)] == []
+
+
+def test_batch_text_shows_the_mean_of_every_sample():
+    out = " ".join(render(_batch(), "text", columns=200).split())
+    assert "∂L/∂W = (1/n) Σₖ ∂Lₖ/∂W" in out and "(1/3) ([[" in out
+
+
+def test_cli_explains_the_matrix_example_lessons_in_batch_mode():
+    for lesson in ("tanh-mlp", "three-classes"):
+        result = run("explain", "--problem", str(pathlib.Path(__file__).parent.parent / "examples" / "matrix"
+                                                 / f"{lesson}.toml"), "--digits", "4")
+        assert result.exit_code == 0 and "Every sample, then the mean" in result.output

@@ -16,12 +16,16 @@ def is_matrix(model, loss, params, sample) -> bool:
 
 
 def explain_matrix(problem, mode: str = "sample", entries: str | None = None):
-    """The TensorDerivation of the problem's first sample (mode 'sample'; a batch is not explained yet)."""
+    """The TensorDerivation of the problem's first sample, or (mode 'batch') the TensorBatch of every sample."""
     from ..core.tensor.derive import explain_tensor
     from ..errors import SpecError
 
     if mode == "batch":
-        raise SpecError("--mode batch is not explained for matrix models yet; explain one sample (--mode sample)")
+        if entries:
+            raise SpecError("--entries shows one entry of one sample's gradient; use it with --mode sample")
+        from ..core.tensor.batch import explain_tensor_batch
+
+        return explain_tensor_batch(problem)
     derivation = explain_tensor(problem, 0)
     if entries:
         from ..core.tensor.entries import explain_entry

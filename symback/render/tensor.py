@@ -15,10 +15,11 @@ def render_tensor(derivation, fmt: str = "text", lang: str = "en", standalone: b
         return render_tensor_json(derivation)
     from ..core.numeric import significant_digits
     from ..lang import wording
-    from .tensor_explanation import tensor_document
+    from .tensor_explanation import tensor_batch_document, tensor_document
 
     with significant_digits(digits):
-        doc = tensor_document(derivation, wording(lang))
+        build = tensor_batch_document if getattr(derivation, "is_batch", False) else tensor_document
+        doc = build(derivation, wording(lang))
         if fmt == "text":
             from .text import render_text
 

@@ -23,7 +23,8 @@ from .printers import claim
 
 
 def render_tensor_json(d) -> str:
-    return json.dumps(tensor_payload(d), ensure_ascii=False, indent=2, allow_nan=False)
+    payload = batch_payload(d) if getattr(d, "is_batch", False) else tensor_payload(d)
+    return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def nested(values):
@@ -129,6 +130,42 @@ def update_steps(d) -> list:
         steps.append({"node": n, **_step("gradient_descent", lambda K, w, grad, lr: w - lr * grad, operands,
                                          d.update_shown[n], f"{n} <- {n} - eta*dL/d{n}")})
     return steps
+
+
+def batch_payload(b) -> dict:
+    """A batch: the mean loss and gradient, sample 1's steps, one mean step per parameter, the update."""
+    from ..core.tensor.shown import rounded_array
+
+    first = tensor_payload(b.first)
+    n = len(b.losses)
+    mean_steps = []
+    for p, _ in b.graph.params:
+        parts = [(np.asarray(g[p], dtype=float), s[p] if s[p] is not None else rounded_array(g[p]))
+                 for g, s in zip(b.gradients, b.shown_gradients)]
+        mean_steps.append({"node": p, **_step("batch_mean", _mean_of, parts + [Fraction(n)], b.gradient_shown[p],
+                                              f"dL/d{p} = (1/n) sum_k dL_k/d{p}")})
+    update = []
+    eta = Fraction(repr(float(b.problem.lr)))
+    for p, _ in b.graph.params:
+        operands = [(np.asarray(b.problem.param_values[p], dtype=float), b.first.shown[p]),
+                    (b.gradient[p], b.gradient_shown[p]), eta]
+        update.append({"node": p, **_step("gradient_descent", lambda K, w, grad, lr: w - lr * grad, operands,
+                                          b.update_shown[p], f"{p} <- {p} - eta*dL/d{p}")})
+    return {
+        **{k: first[k] for k in ("model", "loss_name", "lr", "shapes", "params_before", "gradient_expr", "graph")},
+        "n_samples": n,
+        "loss": number(b.loss),
+        "gradient": {p: nested(g) for p, g in b.gradient.items()},
+        "params_after": {p: nested(v) for p, v in b.params_after.items()},
+        "loss_after": number(b.loss_after),
+        "checks": [{"method": c.method, "agrees": c.agrees, "error": number(c.error)} for c in b.checks],
+        "steps": forward_steps(b.first) + backward_steps(b.first) + mean_steps + update,
+    }
+
+
+def _mean_of(K, *args):
+    *parts, count = args
+    return _sum(K, *parts) / count
 
 
 def _gradient_formula(d, n: str) -> str:
