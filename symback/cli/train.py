@@ -58,8 +58,8 @@ class WholeNumber(click.ParamType):
                    "pip install -e '.[plot]').")
 @click.option("--history", "history_file", type=OutputPath(), default=None,
               help="Save every epoch's loss and parameters: .csv or .json ('-' for JSON on standard output).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="Output format (markdown: the report as a Markdown document, the epochs as a table).")
 @click.option("-v", "--verbose", is_flag=True, help="One line per update (sample, gradient, new parameters), "
                                                      "like the original program.")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
@@ -90,8 +90,8 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     from ..core.numeric import significant_digits
     from ..train.run import settings, train
 
-    if verbose and fmt == "json":
-        raise click.UsageError("-v prints a text log; leave it out with --format json")
+    if verbose and fmt != "text":
+        raise click.UsageError(f"-v prints a text log; leave it out with --format {fmt}")
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output, "--history": history_file, "--plot": plot}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
@@ -234,7 +234,9 @@ class Report:
             if self.output is not None:
                 wrote(self.output)
             return preds
-        if self.streaming:
+        if fmt == "markdown":
+            self._emit(tr.markdown(history, preds, self.words))
+        elif self.streaming:
             for line in tr.footer(history, preds, self.words, self.columns):
                 self._emit(line)
         else:

@@ -91,6 +91,12 @@ class Para:
 
 
 @dataclass(frozen=True)
+class Remark(Para):
+    """A sentence about the block before it (the epochs a table leaves out): a Para, but the
+    terminal prints it as it is, unwrapped."""
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     blocks: tuple

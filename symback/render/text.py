@@ -15,7 +15,7 @@ from .document import Chains, Fields, Math, Num, Table, marked_sides, needs_pare
 from . import matrix
 from .printer import DocumentPrinter, numbered
 from .printers import unicode
-from .wrap import DEFAULT_WIDTH, hang, terminal_width, width, wrap_math, wrap_words
+from .wrap import DEFAULT_WIDTH, fit_lines, hang, terminal_width, width, wrap_math, wrap_words
 
 INDENT = "  "
 #: a side this many columns wider than every other of its column is not aligned with them
@@ -131,6 +131,33 @@ class TextFormat(DocumentPrinter):
             lines.insert(1, "  ".join("─" * widths[j] for j in group))
             out += ([""] if out else []) + lines
         return out
+
+
+class ReportText(TextFormat):
+    """A report (train, check) for the terminal: sentences fitted to the width, a long one
+    continuing two columns further in ("w = 1.0" never split); no title, headings or indent,
+    tables without rules."""
+
+    def doprint(self, doc) -> str:
+        return DocumentPrinter.doprint(self, doc)[:-1]  # no newline after the last line: it is echoed
+
+    def title(self, doc) -> str:
+        return ""
+
+    def lines(self, blocks) -> list[str]:
+        """The blocks' lines, for a report printed as it goes (``train -v``)."""
+        return [line for block in blocks for line in self._print(block).split("\n")]
+
+    def _print_Para(self, block) -> str:
+        return "\n".join(fit_lines([self.items(block.items)], self.columns))
+
+    def _print_Remark(self, block) -> str:
+        return self.items(block.items)
+
+    def _print_Table(self, block) -> str:
+        cells = [[self._print(c) for c in row] for row in (block.header, *block.rows)]
+        widths = [max(width(row[j]) for row in cells) for j in range(len(block.header))]
+        return "\n".join("  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells)
 
 
 #: prints items as plain Unicode text for other modules (alt text, widths of cells)

@@ -18,6 +18,9 @@ from ..core.numeric import current_digits, format_float
 from ..train.advice import divergence_words, stall_words
 from ..train.history import Epoch, History
 from ..train.loops import Update
+from .document import Document, Para, Remark, Section, Table, Text
+from .markdown import MarkdownFormat
+from .text import ReportText
 
 #: the table shows every epoch up to this many, then thins
 FULL_TABLE = 20
@@ -88,26 +91,45 @@ def _point(pairs) -> str:
     return ", ".join(f"{n}={shown(v) if isinstance(v, (list, tuple)) else format_float(v)}" for n, v in pairs)
 
 
-def fit(lines: list[str], columns: int | None = None) -> list[str]:
-    """Sentences in lines of at most ``columns`` (default: the terminal's), continued 2 spaces in."""
-    from .wrap import fit_lines
+def report_document(history: History, preds, words) -> Document:
+    """The whole report (without ``-v``): the problem and the start, the table of epochs, the end."""
+    sections = (start_blocks(history, words) + predict_blocks(preds, words, "before"), table_blocks(history, words),
+                end_blocks(history, preds, words))
+    return Document(words("train.title"), tuple(Section("", blocks) for blocks in sections), words.code)
 
-    return fit_lines(lines, columns)
+
+def text(history: History, preds, words, columns: int | None = None) -> str:
+    """The whole default report (without ``-v``), its sentences fitted to ``columns``."""
+    return ReportText(columns).doprint(report_document(history, preds, words))
+
+
+def markdown(history: History, preds, words) -> str:
+    """The report (without ``-v``) as Markdown: its sentences as paragraphs, the epochs as a table."""
+    return MarkdownFormat().doprint(report_document(history, preds, words)).rstrip("\n")
 
 
 def header(history: History, words, columns: int | None = None) -> list[str]:
+    """The lines of the problem and settings, and of the state before training (``-v`` streams them)."""
+    return ReportText(columns).lines(start_blocks(history, words))
+
+
+def start_blocks(history: History, words) -> tuple:
     """The problem and settings, and the state before training."""
     from .printers import unicode
 
     p, s = history.problem, history.settings
     model, loss = model_and_loss(p, unicode)
     mode = words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed)
-    return fit([
+    return _sentences(
         words("train.header", model=model, loss=loss, n=len(p.data), mode=mode, lr=num(p.lr),
               epochs=words("train.epochs.one" if s.epochs == 1 else "train.epochs.many", n=s.epochs),
               dtype=_dtype(s, words)),
         words("train.before", loss=num(history.initial_loss), params=_params(history.initial_params)),
-    ], columns)
+    )
+
+
+def _sentences(*texts: str) -> tuple:
+    return tuple(Para((Text(text),)) for text in texts)
 
 
 def _dtype(s, words) -> str:
@@ -117,7 +139,12 @@ def _dtype(s, words) -> str:
 
 
 def predict_lines(preds, words, when: str) -> list[str]:
+    """ŷ at each point, ``when`` "before" or "after" training."""
     return [words(f"train.predict_{when}", point=_point(p.point), value=shown(getattr(p, when))) for p in preds]
+
+
+def predict_blocks(preds, words, when: str) -> tuple:
+    return _sentences(*predict_lines(preds, words, when))
 
 
 def update_line(update: Update, names, words) -> str:
@@ -145,52 +172,50 @@ def shown_epochs(count: int) -> tuple[list[int], int]:
 
 
 def table(history: History, words) -> list[str]:
-    """The per-epoch table: epoch, mean loss, (last-sample loss), parameters."""
+    """The lines of the table of epochs."""
+    return ReportText().lines(table_blocks(history, words))
+
+
+def table_blocks(history: History, words) -> tuple:
+    """The per-epoch table: epoch, mean loss, (last-sample loss), parameters; a remark under it
+    when epochs are left out, or parameters."""
     # a vector or matrix has no column: the history file (--history) keeps every entry
     names = [n for n, v in history.initial_params if not isinstance(v, (list, tuple))][:MAX_COLUMNS]
     sgd = history.settings.mode == "sgd"
     head = [words("train.column.epoch"), words("train.column.loss")] + ([words("train.column.last")] if sgd else [])
-    rows = [head + names]
+    rows = []
     shown, step = shown_epochs(history.epoch_count)
     for i in shown:
         e = history.epoch(i)
         row = [str(e.epoch), num(e.loss)] + ([num(e.last_sample_loss)] if sgd else [])
-        rows.append(row + [num(v) for n, v in e.params if n in names])
-    widths = [max(_width(r[c]) for r in rows) for c in range(len(head + names))]
-    lines = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip() for r in rows]
+        rows.append(tuple(Text(cell) for cell in row + [num(v) for n, v in e.params if n in names]))
+    blocks = (Table(tuple(Text(cell) for cell in head + names), tuple(rows)),)
     if step > 1:
-        lines.append(words("train.thinned", step=step))
+        blocks += (Remark((Text(words("train.thinned", step=step)),)),)
     if len(history.initial_params) > len(names):
-        lines.append(words("train.more_params", n=len(history.initial_params) - len(names)))
-    return lines
-
-
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal
-    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+        blocks += (Remark((Text(words("train.more_params", n=len(history.initial_params) - len(names))),)),)
+    return blocks
 
 
 def footer(history: History, preds, words, columns: int | None = None) -> list[str]:
+    """The lines of the end (``-v`` streams them)."""
+    return ReportText(columns).lines(end_blocks(history, preds, words))
+
+
+def end_blocks(history: History, preds, words) -> tuple:
     """Why training stopped (if it did), the final state and the predictions after training."""
-    lines = []
+    texts = []
     if history.diverged:
-        lines.append(words("train.stopped", reason=divergence_text(history, words)))
+        texts.append(words("train.stopped", reason=divergence_text(history, words)))
     if history.stalled:
-        lines.append(stall_words(history.stalled, words))
-    lines.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
-    return fit(lines + predict_lines(preds, words, "after"), columns)
+        texts.append(stall_words(history.stalled, words))
+    texts.append(words("train.after", loss=num(history.final_loss), params=_params(history.final_params)))
+    return _sentences(*texts) + predict_blocks(preds, words, "after")
 
 
 def divergence_text(history: History, words) -> str:
     """Why the run stopped and what to change (the JSON ``reason`` is this text in English)."""
     return divergence_words(history.diverged, words)
-
-
-def text(history: History, preds, words, columns: int | None = None) -> str:
-    """The whole default report (without ``-v``), its sentences fitted to ``columns``."""
-    lines = header(history, words, columns) + fit(predict_lines(preds, words, "before"), columns)
-    lines += [""] + table(history, words) + [""]
-    return "\n".join(lines + footer(history, preds, words, columns))
 
 
 def number(value):

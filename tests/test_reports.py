@@ -1,0 +1,32 @@
+"""The train and check reports are Documents: the same printers give them other formats."""
+
+from click.testing import CliRunner
+
+from symback.cli import cli
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_train_as_markdown_has_the_epochs_as_a_table():
+    result = _run("train", "--epochs", "3", "--format", "markdown")
+    lines = result.output.splitlines()
+    assert result.exit_code == 0 and lines[0] == "# Training report"
+    assert "| epoch | mean loss | last-sample loss | w |" in lines and "|---:|---:|---:|---:|" in lines
+    assert "| 2 | 0.7620321832620783 | 2.1856536232765476 | 1.5959051959019805 |" in lines
+
+
+def test_train_as_markdown_speaks_chinese():
+    result = _run("train", "--epochs", "3", "--format", "markdown", "--lang", "zh")
+    assert result.output.startswith("# 训练报告\n\n训练 ŷ = w·x") and "| 轮次 | 平均损失 |" in result.output
+
+
+def test_train_markdown_escapes_what_markdown_reads():
+    result = _run("train", "--epochs", "1", "--format", "markdown", "--model", "w_b*x", "--param", "w_b=1")
+    assert "ŷ = w\\_b·x" in result.output and "| w\\_b |" in result.output
+
+
+def test_train_verbose_is_text_only():
+    result = _run("train", "-v", "--format", "markdown")
+    assert result.exit_code == 2 and "-v prints a text log; leave it out with --format markdown" in result.output
