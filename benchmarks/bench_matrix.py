@@ -17,7 +17,9 @@ loss mse, f = tanh and f = relu.
    Python with torch is given (``--torch``: PyTorch is not a dependency; measure it
    in a throwaway environment).
 
-Times are the minimum over repeats. Nothing here is a test.
+Times are CPU time (user + system of this process, every thread counted; PyTorch's
+likewise in its own process), the least over repeats: on a shared machine CPU time
+is much less disturbed by other work than wall time. Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -32,10 +34,20 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
-from timing import best_time, publish  # noqa: E402
+from timing import publish  # noqa: E402
 
 D, WIDTH = 16, 64
 MODEL = "h1 = {f}(W1 @ x + b1); h2 = {f}(W2 @ h1 + b2); y_hat = w3 @ h2 + b3"
+
+
+def best_cpu(f, repeats: int) -> float:
+    """The least CPU time of ``repeats`` calls of f()."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        f()
+        times.append(time.process_time() - start)
+    return min(times)
 
 
 def data(n: int):
@@ -113,7 +125,7 @@ TORCH = textwrap.dedent("""
                 p.grad = None
     best = 1e9
     for _ in range(repeats):
-        start = time.perf_counter(); step(); best = min(best, time.perf_counter() - start)
+        start = time.process_time(); step(); best = min(best, time.process_time() - start)
     print(best)
 """).replace("{D}", str(D)).replace("{WIDTH}", str(WIDTH))
 
@@ -136,15 +148,15 @@ def measure(n: int, repeats: int, torch_python: str | None) -> dict:
     x, y = data(n)
     start = tuple(np.asarray(v, dtype=float) for v in params().values())
     for f in ("tanh", "relu"):
-        compile_s = best_time(lambda: derive_compile(f), repeats)
+        compile_s = best_cpu(lambda: derive_compile(f), repeats)
         hand, blas = by_hand(f), derive_compile(f, "blas").step
-        pairs = [(best_time(lambda: hand(start, x, y, 0.01), 1), best_time(lambda: blas(start, (x, y), 0.01), 1))
+        pairs = [(best_cpu(lambda: hand(start, x, y, 0.01), 1), best_cpu(lambda: blas(start, (x, y), 0.01), 1))
                  for _ in range(repeats)]
         portable = derive_compile(f, "numpy").step
         row = {"derive_compile_s": compile_s, "hand_numpy_s": min(h for h, _ in pairs),
                "symback_blas_s": min(b for _, b in pairs),
                "blas_over_hand_median": sorted(b / h for h, b in pairs)[len(pairs) // 2],
-               "symback_numpy_s": best_time(lambda: portable(start, (x, y), 0.01), max(1, repeats // 3))}
+               "symback_numpy_s": best_cpu(lambda: portable(start, (x, y), 0.01), max(1, repeats // 3))}
         if torch_python:
             row["torch_s"] = torch_time(torch_python, n, f, repeats)
         results[f] = row
@@ -152,7 +164,8 @@ def measure(n: int, repeats: int, torch_python: str | None) -> dict:
 
 
 def report(n: int, results: dict) -> str:
-    lines = [f"3-layer MLP of width 64 (x ∈ ℝ{D}), mse, one full-batch epoch on {n:,} samples; best of repeats", "",
+    lines = [f"3-layer MLP of width 64 (x ∈ ℝ{D}), mse, one full-batch epoch on {n:,} samples; "
+             "CPU seconds, best of repeats", "",
              f"{'f':6} {'derive+compile':>15} {'hand NumPy':>11} {'blas':>8} {'ratio':>6} {'portable':>9} {'ratio':>6} "
              f"{'PyTorch':>8} {'ratio':>6}"]
     for f, r in results.items():

@@ -23,6 +23,7 @@ on a batch of rows, batch on all of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -298,7 +299,43 @@ def predict_source(graph) -> str:
 
 
 def _function(name: str, args: str, body: list) -> str:
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body if line)
+    body = inline_single_use([line for line in body if line])
+    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body)
+
+
+def _atom(expr: str) -> str:
+    """``expr`` as an operand: as it is when one pair of parentheses (or a call's) encloses it all."""
+    body = expr[expr.index("("):] if re.match(r"[\w.]*\(", expr) else None
+    if body is not None and expr.endswith(")"):
+        depth = 0
+        for k, ch in enumerate(body):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0:
+                return expr if k == len(body) - 1 else f"({expr})"
+    return f"({expr})"
+
+
+_ASSIGNED = re.compile(r"([av]\d+) = (.*)")
+
+
+def inline_single_use(lines: list) -> list:
+    """Write a value used once straight into the line that uses it (``v1 = contract(…) + p1``, not
+    ``v0 = contract(…)``; ``v1 = v0 + p1``): the product is then a temporary that NumPy adds into in
+    place, so a layer of 10⁵ samples allocates one array less (each a fresh 50 MB mapping)."""
+    lines = list(lines)
+    i = 0
+    while i < len(lines) - 1:
+        match = _ASSIGNED.fullmatch(lines[i])
+        if match:
+            name, expr = match.groups()
+            token = re.compile(rf"\b{name}\b")
+            uses = [j for j in range(i + 1, len(lines)) if token.search(lines[j])]
+            if len(uses) == 1 and len(token.findall(lines[uses[0]])) == 1:
+                lines[uses[0]] = token.sub(lambda _: _atom(expr), lines[uses[0]])
+                del lines[i]
+                continue
+        i += 1
+    return lines
 
 
 class CompiledTensor:
