@@ -4,19 +4,51 @@ Every error a user can cause derives from :class:`SymbackError`. Its message is
 one line that names what is wrong and, where possible, what to write instead.
 The command line prints that line and exits with ``exit_code`` (2 for bad input).
 Anything else that escapes is a bug in symback, not in the user's input.
+
+A message names a setting through :func:`option` (``option("lr")``), never by a
+command-line flag: the library says ``lr``, and the command line, which
+installs its own spelling with :func:`spelled`, says ``--lr``. An error may
+also carry, as data, the setting at fault and the value given
+(``SpecError(..., option="lr", value=-1.0)``).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator, Mapping
+
+#: how the user names each setting (the library's name -> the user's word), while a command runs
+_SPELLING: ContextVar[Mapping[str, str]] = ContextVar("symback_spelling", default={})
+
+
+def option(name: str) -> str:
+    """The setting ``name`` (the library's keyword: lr, params, sample, …) as the user names it."""
+    return _SPELLING.get().get(name, name)
+
+
+@contextmanager
+def spelled(names: Mapping[str, str]) -> Iterator[None]:
+    """Inside this block, :func:`option` spells settings by ``names`` (the command line: its flags)."""
+    token = _SPELLING.set(dict(names))
+    try:
+        yield
+    finally:
+        _SPELLING.reset(token)
+
 
 class SymbackError(Exception):
-    """Base of all errors symback reports to users (exit code 2: bad input)."""
+    """Base of all errors symback reports to users (exit code 2: bad input).
+
+    ``option`` is the setting at fault, by its library name, and ``value`` what was given, when one is.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, option: str | None = None, value=None):
         # One line, always: the CLI prints it as is.
         super().__init__(" ".join(str(message).split()))
+        self.option, self.value = option, value
 
     @property
     def message(self) -> str:

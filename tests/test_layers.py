@@ -21,6 +21,10 @@ independent), never a layer above:
     app       use cases shared by the commands
     cli       the click commands
 
+The core (model, core, train, check) names no command-line flag in what it
+says: a message names a setting with ``errors.option("lr")``, which the
+command line spells ``--lr`` (docstrings may mention flags).
+
 ``symback/__init__.py`` is the front door: it may name any layer (lazily) and
 nothing inside the package imports it.
 """
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -148,6 +153,21 @@ def wrong_way(graph: dict[str, dict[str, int]]) -> list[str]:
     return out
 
 
+CORE = ("model", "core", "train", "check")
+FLAG = re.compile(r"(?<![\w-])--[a-z]")
+
+
+def flags_named(path: pathlib.Path) -> list[str]:
+    """Each string in ``path`` (docstrings aside) that names a command-line flag, as 'line: text'."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [f"{node.lineno}: {node.value}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and FLAG.search(node.value)]
+
+
 @pytest.fixture(scope="module")
 def graph():
     return imports_of(PACKAGE)
@@ -165,6 +185,18 @@ def test_the_core_imports_no_printer_notes_app_or_cli(graph):
     core = [m for m in graph if m.split(".")[1:2] in (["model"], ["core"], ["train"], ["check"])]
     above = ("symback.render", "symback.notes", "symback.export", "symback.app", "symback.cli")
     assert core and [(m, t) for m in core for t in graph[m] if t.startswith(above)] == []
+
+
+def test_the_core_names_no_command_line_flag():
+    named = {str(path.relative_to(PACKAGE)): flags_named(path) for part in CORE for path in (PACKAGE / part).rglob("*.py")}
+    assert {path: found for path, found in named.items() if found} == {}
+
+
+def test_a_flag_in_a_message_is_found_and_one_in_a_docstring_is_not(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text('"""Read with --data."""\n\ndef f(lr):\n    """--lr"""\n'
+                    '    raise ValueError(f"bad {lr}; try --lr 0.01")\n')
+    assert flags_named(path) == ["5: ; try --lr 0.01"]
 
 
 def test_the_reader_sees_every_module_and_lazy_imports(graph):

@@ -50,7 +50,7 @@ def test_gathering_what_is_not_there_is_refused(groups, message):
 
 
 def test_gathering_needs_data():
-    with pytest.raises(DataError, match="--data"):
+    with pytest.raises(DataError, match="give the data with data FILE.csv"):
         load_gathered(None, {"x": ("x1", "x2")})
 
 

@@ -75,7 +75,7 @@ def test_a_full_sample_is_the_data_of_a_model_with_other_inputs():
 
 
 def test_the_lesson_data_apply_only_to_the_lessons_inputs():
-    with pytest.raises(DataError, match="not the lesson's x.*--sample x1=1,x2=1,y=1"):
+    with pytest.raises(DataError, match="not the lesson's x.*give it in full: sample x1=1,x2=1,y=1"):
         problem(model="w1*x1 + w2*x2", params={"w1": 1, "w2": 1})
 
 

@@ -27,7 +27,7 @@ import sympy
 from ..core.derive import MAX_CLOSED_NODES, Derivation, explain, tidy
 from .backprop import Backprop, agree, close, random_points, values_at
 from .diagnose import Mistake, explain_mistakes
-from ..errors import ParseError, SpecError
+from ..errors import ParseError, SpecError, option
 from ..model.ops import elementary
 from ..core.numeric import evaluate
 from ..model.parse import LIMITS, parse, symbol
@@ -221,13 +221,15 @@ def _wrt(derivation: Derivation, wrt: str | None) -> sympy.Symbol:
     if wrt is None:
         if len(params) > 1:
             raise SpecError(f"the problem has the parameters {_names(params)}; say which gradient "
-                            f"the answer is with --wrt, e.g. --wrt {params[0]}")
+                            f"the answer is with {option('wrt')}, e.g. {option('wrt')} {params[0]}")
         return params[0]
     variable = _variable(derivation, wrt.strip())
     if variable not in params and variable not in {n.name for n in derivation.graph.nodes}:
-        raise SpecError(f"--wrt {wrt.strip()}: not a parameter or node; the parameters are {_names(params)}")
+        raise SpecError(f"{option('wrt')} {wrt.strip()}: not a parameter or node; the parameters are {_names(params)}",
+                        option="wrt", value=wrt)
     if variable == derivation.graph.loss:
-        raise SpecError(f"--wrt {variable}: the loss with respect to itself is 1; name a parameter")
+        raise SpecError(f"{option('wrt')} {variable}: the loss with respect to itself is 1; name a parameter",
+                        option="wrt", value=wrt)
     return variable
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..core.tensor import TensorGraph, backward_values, build_tensor_graph, forward_values
 from ..core.tensor.kernels import FLOAT
-from ..errors import SpecError
+from ..errors import SpecError, option
 from .matrix_answer import (DELTA, ONEHOT, AnswerShapeError, adjoint_name, as_number, close, column, compute,
                             read_matrix_answer)
 from .matrix_mistakes import Mistake, diagnose, shape_mistake
@@ -115,14 +115,15 @@ def _wrt(graph: TensorGraph, wrt: str | None) -> str:
     if wrt is None:
         if len(params) > 1:
             raise SpecError(f"the problem has the parameters {', '.join(params)}; say which gradient the answer is "
-                            f"with --wrt, e.g. --wrt {params[0]}")
+                            f"with {option('wrt')}, e.g. {option('wrt')} {params[0]}")
         return params[0]
     wrt = {"yhat": "y_hat", "ŷ": "y_hat"}.get(wrt.strip(), wrt.strip())
     nodes = [n.name for n in graph.nodes]
     if wrt == graph.loss:
-        raise SpecError(f"--wrt {wrt}: the loss with respect to itself is 1; name a parameter")
+        raise SpecError(f"{option('wrt')} {wrt}: the loss with respect to itself is 1; name a parameter",
+                        option="wrt", value=wrt)
     if wrt not in params and wrt not in nodes:
-        raise SpecError(f"--wrt {wrt}: not a parameter or node; the parameters are {', '.join(params)} and the "
+        raise SpecError(f"{option('wrt')} {wrt}: not a parameter or node; the parameters are {', '.join(params)} and the "
                         f"nodes {', '.join(n for n in nodes if n != graph.loss)}")
     return wrt
 

@@ -3,7 +3,8 @@
 Only click is imported at start-up, so ``symback --help`` is instant; each
 command imports the library (and SymPy) when it runs. Every SymbackError
 becomes one line on stderr and its exit code (2 for bad input), and so does
-every usage error click finds.
+every usage error click finds. While a command runs, the library's messages
+spell settings by their flags (``--lr``, see :func:`flags`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ class SymbackGroup(click.Group):
     """A click group whose errors are one line each, never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from ..errors import spelled
+
         try:
-            code = super().main(args, prog_name or "symback", complete_var, standalone_mode=False, **extra)
+            with spelled(flags(self)):
+                code = super().main(args, prog_name or "symback", complete_var, standalone_mode=False, **extra)
             # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
             sys.exit(code if isinstance(code, int) else 0)
         except click.exceptions.Exit as done:
@@ -39,6 +43,16 @@ class SymbackGroup(click.Group):
             if isinstance(err, SymbackError):
                 _fail(err.message, err.exit_code)
             _last_line(err, sys.argv[1:] if args is None else args)
+
+
+def flags(group: click.Group) -> dict[str, str]:
+    """The library's name of each setting -> its flag (params -> --param), read from the commands'
+    options; a name two commands spell differently (--answer, --answers) is left out."""
+    spellings: dict[str, set] = {}
+    for command in group.commands.values():
+        for param in command.params:
+            spellings.setdefault(param.name, set()).update(o for o in param.opts if o.startswith("--"))
+    return {name: flag.pop() for name, flag in spellings.items() if len(flag) == 1}
 
 
 def _last_line(err: Exception, args) -> None:

@@ -16,7 +16,7 @@ import sympy
 
 from . import exact
 from .derive import Derivation, Results, derive, local_derivatives, shown_loss, symbolic_gradients, update
-from ..errors import MathError, SpecError
+from ..errors import MathError, SpecError, option
 from .graph import Graph, build_graph
 from ..model.spec import Problem
 
@@ -63,7 +63,7 @@ def explain_batch(problem: Problem) -> BatchDerivation:
     """Derive every row, then average: the gradient of the mean loss."""
     if len(problem.data) > MAX_ROWS:
         raise SpecError(f"a batch explanation derives every sample, and the data have {len(problem.data):,} rows "
-                        f"(at most {MAX_ROWS:,}); explain one sample instead (--sample), or train on all of them "
+                        f"(at most {MAX_ROWS:,}); explain one sample instead ({option('sample')}), or train on all of them "
                         "with symback train")
     graph = build_graph(problem)
     locals_ = local_derivatives(graph)

@@ -14,7 +14,7 @@ from typing import Mapping
 
 import sympy
 
-from ..errors import MathError
+from ..errors import MathError, option
 from .numeric import format_float
 
 class SingularGradient(MathError):
@@ -32,7 +32,7 @@ def singular_error(graph, local, values: Mapping, value: float) -> SingularGradi
     derivative = f"∂{node.name}/∂{child} = {sympy.sstr(local.expr)} at {child} = {at}"
     return SingularGradient(
         f"the gradient is {kind} at this point: {why + ' (' if why else ''}{derivative}{')' if why else ''}; "
-        f"no learning rate helps: start {params} from another value (--param NAME=VALUE)"
+        f"no learning rate helps: start {params} from another value ({option('params')} NAME=VALUE)"
     )
 
 

@@ -12,7 +12,7 @@ import os
 import re
 from typing import Mapping, Sequence
 
-from ..errors import DataError
+from ..errors import DataError, option
 from .table import Dataset
 
 #: the most components one --input may gather
@@ -29,16 +29,16 @@ def parse_input(text: str) -> tuple[str, tuple[str, ...]]:
     name, sep, body = str(text).partition("=")
     name = name.strip()
     if not sep or not NAME_RE.fullmatch(name):
-        raise DataError("--input needs NAME=COLUMN,COLUMN,... (such as x=x1,x2) or NAME=FIRST..LAST (such as x=x1..x8)")
+        raise DataError(f"{option('inputs')} needs NAME=COLUMN,COLUMN,... (such as x=x1,x2) or NAME=FIRST..LAST (such as x=x1..x8)")
     if ".." in body:
         columns = _column_range(body)
     else:
         columns = tuple(c.strip() for c in body.split(","))
     bad = next((c for c in columns if not NAME_RE.fullmatch(c)), None)
     if bad is not None or not columns:
-        raise DataError(f"--input {name}=...: each column must be a name such as x1; separate them with ','")
+        raise DataError(f"{option('inputs')} {name}=...: each column must be a name such as x1; separate them with ','")
     if len(set(columns)) != len(columns):
-        raise DataError(f"--input {name}=...: a column is named twice")
+        raise DataError(f"{option('inputs')} {name}=...: a column is named twice")
     return name, columns
 
 
@@ -46,11 +46,11 @@ def _column_range(body: str) -> tuple[str, ...]:
     first, _, last = (part.strip() for part in body.partition(".."))
     a, b = re.fullmatch(r"([A-Za-z_][A-Za-z_0-9]*?)(\d+)", first), re.fullmatch(r"([A-Za-z_][A-Za-z_0-9]*?)(\d+)", last)
     if not (a and b and a.group(1) == b.group(1) and int(a.group(2)) <= int(b.group(2))):
-        raise DataError("--input NAME=FIRST..LAST needs two numbered columns with the same prefix, the first "
+        raise DataError(f"{option('inputs')} NAME=FIRST..LAST needs two numbered columns with the same prefix, the first "
                         "not after the last (such as x=x1..x8)")
     start, stop = int(a.group(2)), int(b.group(2))
     if stop - start >= MAX_GATHERED:
-        raise DataError(f"--input gathers at most {MAX_GATHERED:,} columns")
+        raise DataError(f"{option('inputs')} gathers at most {MAX_GATHERED:,} columns")
     return tuple(f"{a.group(1)}{k}" for k in range(start, stop + 1))
 
 
@@ -65,14 +65,14 @@ def gather(dataset: Dataset, groups: Mapping[str, Sequence[str]]) -> Dataset:
     for name, columns in groups.items():
         missing = [c for c in columns if c not in dataset.names]
         if missing:
-            raise DataError(f"--input {name}: the data have no column {', '.join(missing)} "
+            raise DataError(f"{option('inputs')} {name}: the data have no column {', '.join(missing)} "
                             f"(columns: {', '.join(dataset.names)})")
         for c in columns:
             if c in used:
                 raise DataError(f"column {c} is gathered into both {used[c]} and {name}")
             used[c] = name
         if name in dataset.names and name not in columns:
-            raise DataError(f"--input {name}: the data already have a column {name}; choose another name")
+            raise DataError(f"{option('inputs')} {name}: the data already have a column {name}; choose another name")
     first = {columns[0]: name for name, columns in groups.items()}
     names = tuple(first.get(n, n) for n in dataset.names if n not in used or n in first)
     if hasattr(dataset, "arrays"):
@@ -89,7 +89,7 @@ def gather(dataset: Dataset, groups: Mapping[str, Sequence[str]]) -> Dataset:
 def load_gathered(data, groups: Mapping[str, Sequence[str]]) -> Dataset:
     """The data (a path, a Dataset or a pair (columns, rows)) with ``groups`` gathered (see :func:`gather`)."""
     if data is None:
-        raise DataError("--input gathers columns of the data: give the data with --data FILE.csv")
+        raise DataError(f"{option('inputs')} gathers columns of the data: give the data with {option('data')} FILE.csv")
     from .data import from_rows, read_data
 
     if isinstance(data, (str, os.PathLike)):

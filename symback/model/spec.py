@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 import sympy
 
 from . import data as datamod
-from ..errors import ParseError, SpecError
+from ..errors import ParseError, SpecError, option
 from .ops import FUNCTIONS
 from .parse import LIMITS, check_name, parse, parse_unevaluated, symbol
 
@@ -311,7 +311,7 @@ def _check_params(param_map, definitions, written, explicit: bool) -> None:
         if name not in names:
             if not explicit:
                 guesses = [n for n in sorted(names) if not n.startswith("x")] or sorted(names)
-                candidates = " ".join(f"--param {n}=0.5" for n in guesses[:3])
+                candidates = " ".join(f"{option('params')} {n}=0.5" for n in guesses[:3])
                 raise SpecError(
                     f"the model has no symbol w (the default parameter); name its parameters, e.g. {candidates}"
                 )
@@ -325,7 +325,7 @@ def _check_params(param_map, definitions, written, explicit: bool) -> None:
                 f"which y_hat does not use; use {users[0]} in the definition of y_hat, or leave {name} out"
             )
     if not param_map:
-        raise SpecError("the problem has no parameters; give at least one with --param NAME=VALUE")
+        raise SpecError(f"the problem has no parameters; give at least one with {option('params')} NAME=VALUE")
 
 
 def _reaching(definitions) -> set[str]:
@@ -372,7 +372,7 @@ def _dataset(data, inputs: tuple[str, ...]) -> datamod.Dataset:
         raise datamod.DataError(
             f"the data have no column {', '.join(missing)} (columns: {', '.join(dataset.names)}); "
             f"the model's inputs are {', '.join(inputs) or 'none'} and the target is y"
-            + (f"; if {missing[0]} is a parameter, give it with --param {missing[0]}=VALUE" if missing[0] != TARGET else "")
+            + (f"; if {missing[0]} is a parameter, give it with {option('params')} {missing[0]}=VALUE" if missing[0] != TARGET else "")
         )
     return dataset.select(needed)
 
@@ -389,17 +389,17 @@ def _default_data(inputs: tuple[str, ...], sample) -> datamod.Dataset:
     missing = [n for n in needed if n not in (sample or {})]
     raise datamod.DataError(
         f"the model's inputs are {', '.join(inputs)}, not the lesson's x, so the lesson's data do not apply: "
-        f"give data with --data FILE.csv (header {','.join(needed)})"
-        + (f"; to explain one sample, give it in full: --sample {example}" if not sample
+        f"give data with {option('data')} FILE.csv (header {','.join(needed)})"
+        + (f"; to explain one sample, give it in full: {option('sample')} {example}" if not sample
            else f"; the sample has no {', '.join(missing)}")
-        + (f"; if {missing[0]} is a parameter, give it with --param {missing[0]}=VALUE" if missing[0] != TARGET else "")
+        + (f"; if {missing[0]} is a parameter, give it with {option('params')} {missing[0]}=VALUE" if missing[0] != TARGET else "")
     )
 
 
 def _learning_rate(lr) -> float:
     value = number(lr, "learning rate")
     if value <= 0:
-        raise SpecError(f"the learning rate must be positive, not {value:g}; try --lr 0.01")
+        raise SpecError(f"the learning rate must be positive, not {value:g}; try {option('lr')} 0.01", option="lr", value=value)
     return value
 
 

@@ -82,10 +82,10 @@ def _inputs(model, params) -> tuple:
 
 
 def _check_columns(data, needed) -> None:
-    from ..errors import DataError
+    from ..errors import DataError, option
 
     missing = [n for n in needed if n not in data.names]
     if missing:
         raise DataError(f"the data have no column {', '.join(missing)} (columns: {', '.join(data.names)}); the "
                         f"model's inputs are {', '.join(needed[:-1]) or 'none'} and the target is y; to gather "
-                        "columns into a vector input: --input x=x1,x2")
+                        f"columns into a vector input: {option('inputs')} x=x1,x2")

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
-from ..errors import ParseError, SpecError
+from ..errors import ParseError, SpecError, option
 from .arrays import numpy_module
 from .spec import MAX_DEFINITIONS, OUTPUT, TARGET, _split_definition, number
 from .tensor_parse import TExpr, parse_literal, parse_tensor, split_assignments, uses_matrix_syntax
@@ -113,7 +113,7 @@ def tensor_problem(model: str, loss: str = "mse", params=None, samples=None, lr:
     loss_scalar, loss_vector, loss_name = parse_tensor_loss(loss)
     param_map = _values(params, "parameter")
     if not param_map:
-        raise SpecError("the problem has no parameters; give at least one with --param NAME=VALUE")
+        raise SpecError(f"the problem has no parameters; give at least one with {option('params')} NAME=VALUE")
     defined = {n for n, _ in definitions}
     used = set().union(*(e.names() for _, e in definitions))
     for name in param_map:
@@ -125,7 +125,7 @@ def tensor_problem(model: str, loss: str = "mse", params=None, samples=None, lr:
     rows = [_values(s, "sample value") for s in (samples if samples is not None else ([sample] if sample else []))]
     if not rows:
         example = ",".join(f"{n}=[1.0, 2.0]" if i == 0 else f"{n}=1" for i, n in enumerate(inputs + (TARGET,)))
-        raise SpecError(f"a matrix model needs a sample: give it in full with --sample {example}")
+        raise SpecError(f"a matrix model needs a sample: give it in full with {option('sample')} {example}")
     rows = tuple(_sample(r, inputs, i) for i, r in enumerate(rows))
     return TensorProblem(
         definitions=tuple(definitions), loss=loss_scalar, loss_vector=loss_vector, loss_name=loss_name,
@@ -236,7 +236,7 @@ def _sample(row: dict, inputs: tuple, index: int) -> dict:
 def _lr(lr) -> float:
     value = number(lr, "learning rate")
     if value <= 0:
-        raise SpecError(f"the learning rate must be positive, not {value:g}; try --lr 0.01")
+        raise SpecError(f"the learning rate must be positive, not {value:g}; try {option('lr')} 0.01", option="lr", value=value)
     return value
 
 

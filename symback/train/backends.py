@@ -24,7 +24,7 @@ import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..errors import MissingExtra, install_hint
+from ..errors import MissingExtra, install_hint, option
 from ..model.ops import BY_CLASS
 
 
@@ -250,7 +250,7 @@ def numpy_module():
         import numpy
     except ImportError:
         raise MissingExtra(
-            "this needs NumPy (batch and minibatch modes on large data, --dtype float32): " + install_hint("fast")
+            f"this needs NumPy (batch and minibatch modes on large data, {option('dtype')} float32): " + install_hint("fast")
         ) from None
     return numpy
 

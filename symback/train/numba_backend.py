@@ -34,7 +34,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from .backends import _Hooks
 from .code import ETA
-from ..errors import MissingExtra, install_hint
+from ..errors import MissingExtra, install_hint, option
 from ..model.ops import BY_CLASS
 
 #: the table's functions that are not the math module's (sigmoid, relu, sign, …)
@@ -57,7 +57,7 @@ def numba_module():
     try:
         import numba
     except ImportError:
-        raise MissingExtra("--backend numba needs numba: " + install_hint("numba")) from None
+        raise MissingExtra(f"{option('backend')} numba needs numba: " + install_hint("numba")) from None
     return numba
 
 

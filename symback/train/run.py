@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Callable
 
 from .compile import BACKENDS, DTYPES
-from ..errors import DataError, SpecError, SymbackError
+from ..errors import DataError, SpecError, SymbackError, option
 from ..core.singular import SingularGradient
 from ..model.spec import Problem
 from . import log as train_log
@@ -42,27 +42,30 @@ def settings(problem: Problem, epochs=100, mode="sgd", batch_size=None, seed=0, 
     """Checked settings; a SpecError (exit code 2) names the first bad one (a MissingExtra, also
     exit code 2, if the numba backend is chosen without numba installed)."""
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
-        raise SpecError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}, not {epochs!r}; try --epochs 100")
+        raise SpecError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}, not {epochs!r}; "
+                        f"try {option('epochs')} 100", option="epochs", value=epochs)
     if mode not in MODES:
-        raise SpecError(f"unknown mode {mode!r}; choose {', '.join(MODES)}")
+        raise SpecError(f"unknown mode {mode!r}; choose {', '.join(MODES)}", option="mode", value=mode)
     if dtype not in DTYPES:
-        raise SpecError(f"unknown dtype {dtype!r}; choose {', '.join(DTYPES)}")
+        raise SpecError(f"unknown dtype {dtype!r}; choose {', '.join(DTYPES)}", option="dtype", value=dtype)
     if backend not in BACKENDS:
-        raise SpecError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}")
+        raise SpecError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}", option="backend", value=backend)
     if backend == "numba":
         from .numba_backend import numba_module
 
         numba_module()
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise SpecError(f"the seed must be a whole number, not {seed!r}")
+        raise SpecError(f"the seed must be a whole number, not {seed!r}", option="seed", value=seed)
     n = len(problem.data)
     if mode != "minibatch":
         if batch_size is not None:
-            raise SpecError(f"a batch size applies only to --mode minibatch (this run is {mode})")
+            raise SpecError(f"a batch size applies only to {option('mode')} minibatch (this run is {mode})",
+                            option="batch_size", value=batch_size)
     elif batch_size is None:
         batch_size = min(DEFAULT_BATCH, n)
     elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= n:
-        raise SpecError(f"the batch size must be a whole number from 1 to {n} (the number of samples), not {batch_size!r}")
+        raise SpecError(f"the batch size must be a whole number from 1 to {n} (the number of samples), not {batch_size!r}",
+                        option="batch_size", value=batch_size)
     return Settings(epochs, mode, batch_size, seed, dtype, backend)
 
 
@@ -160,7 +163,7 @@ def _initial_loss(run: Run, start) -> float:
         if bad:
             sample = ", ".join(f"{n}={float(v):g}" for n, v in zip(run.compiled.inputs + ("y",), row))
             raise DataError(f"the loss is not defined at the starting parameters for data row {i} ({sample}); "
-                            "change that row or the starting values (--param)")
+                            f"change that row or the starting values ({option('params')})")
     raise DataError(f"the mean loss at the starting parameters is {value}: too large for {run.settings.dtype}; "
                     "scale the data down")
 
@@ -170,9 +173,9 @@ def _check_range(run: Run, start) -> None:
     bad = run.first_bad_row()
     if bad is not None:
         raise DataError(f"data row {bad + 1} has a number too large for {run.settings.dtype}; "
-                        "use --dtype float64 or scale the data down")
+                        f"use {option('dtype')} float64 or scale the data down")
     if not all(math.isfinite(float(v)) for v in start):
-        raise DataError(f"a starting parameter is too large for {run.settings.dtype}; use --dtype float64")
+        raise DataError(f"a starting parameter is too large for {run.settings.dtype}; use {option('dtype')} float64")
 
 
 #: rows searched for one where the gradient is not finite, after a run diverges

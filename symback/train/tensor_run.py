@@ -45,13 +45,14 @@ def columns_of(problem):
 def tensor_settings(problem, epochs=100, mode="sgd", batch_size=None, seed=0, dtype="float64",
                     backend="numpy") -> Settings:
     """Checked settings of a matrix run: those of a scalar run, in float64, backend numpy or blas."""
-    from ..errors import SpecError
+    from ..errors import SpecError, option
     from .run import settings
 
     if backend not in KINDS:
-        raise SpecError(f"a matrix model trains with --backend {' or '.join(KINDS)}, not {backend}")
+        raise SpecError(f"a matrix model trains with {option('backend')} {' or '.join(KINDS)}, not {backend}", option="backend",
+                        value=backend)
     if dtype != "float64":
-        raise SpecError("a matrix model trains in float64 (--dtype float32 is for scalar models)")
+        raise SpecError(f"a matrix model trains in float64 ({option('dtype')} float32 is for scalar models)")
     return settings(problem, epochs, mode, batch_size, seed, dtype, "numpy")._replace(backend=backend)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ...errors import SpecError
+from ...errors import SpecError, option
 from ...model.spec import OUTPUT, TARGET
 from ..graph import _Builder as _ScalarBuilder
 from ...model.tensor_ops import OPS, ShapeMismatch, matmul_kind, shape_text
@@ -185,7 +185,7 @@ class _Builder:
             self.add(self.loss_name, "identity", (ref,), self.shape_of(ref), "loss")
         if self.shapes[self.loss_name]:
             raise ShapeError(f"the loss is a {shape_text(self.shapes[self.loss_name])}, not a number; "
-                             f"take its mean or sum, e.g. mean((y_hat - y)**2), or use --loss mse")
+                             f"take its mean or sum, e.g. mean((y_hat - y)**2), or use {option('loss')} mse")
 
     def shape_of(self, ref) -> tuple:
         return () if isinstance(ref, Fraction) else self.shapes[ref]
@@ -210,8 +210,8 @@ class _Builder:
             return expr.value
         if expr.op == "name":
             if expr.value not in self.shapes:
-                raise SpecError(f"{expr.value} has no value: give it with --param {expr.value}=... (a parameter) "
-                                f"or in --sample (an input)")
+                raise SpecError(f"{expr.value} has no value: give it with {option('params')} {expr.value}=... (a parameter) "
+                                f"or in {option('sample')} (an input)")
             return expr.value
         if expr in self.memo:
             return self.memo[expr]
