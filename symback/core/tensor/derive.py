@@ -15,7 +15,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ...errors import MathError, SpecError
+from ...errors import MathError, SpecError, option
 from ..reverse import Adjoints
 from .kernels import FLOAT
 from .graph import Edge, TensorGraph, TNode, build_tensor_graph
@@ -129,7 +129,7 @@ def _check_label(problem, graph: TensorGraph, row) -> None:
     classes = graph.shape(graph.output)[0]
     y = float(np.asarray(row["y"]))
     if not y.is_integer() or not 0 <= y < classes:
-        raise SpecError(f"with --loss ce, y is a class index: a whole number from 0 to {classes - 1}, not {y:g}")
+        raise SpecError(f"with {option('loss')} ce, y is a class index: a whole number from 0 to {classes - 1}, not {y:g}")
 
 
 def _check_finite(graph: TensorGraph, values) -> None:

@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ...errors import SpecError
+from ...errors import SpecError, option
 from ...model.parse import symbol
 from ...model.spec import OUTPUT, Y, Y_HAT
 from .kernels import SYMBOLIC
@@ -49,13 +49,13 @@ def parse_entry(text: str, graph) -> tuple:
     match = _ENTRY.match(text or "")
     shapes = dict(graph.params)
     if not match or match.group(1) not in shapes:
-        raise SpecError(f"--entries '{text}' must name a parameter entry such as "
+        raise SpecError(f"{option('entries')} '{text}' must name a parameter entry such as "
                         f"{next(iter(shapes))}[0, 0]; the parameters are {', '.join(shapes)}")
     name = match.group(1)
     index = tuple(int(g) for g in match.group(2, 3) if g is not None)
     shape = shapes[name]
     if len(index) != len(shape) or any(i >= n for i, n in zip(index, shape)):
-        raise SpecError(f"--entries {text}: {name} has shape {shape or 'scalar'}; give "
+        raise SpecError(f"{option('entries')} {text}: {name} has shape {shape or 'scalar'}; give "
                         f"{len(shape)} index{'es' if len(shape) != 1 else ''} from 0")
     return name, index
 
@@ -96,7 +96,7 @@ def entry_problem(derivation, param: str, index: tuple):
             else:
                 constants[symbol(entry_name(node.name, idx))] = float(np.asarray(values[node.name])[idx])
     if len(definitions) > MAX_DEFINITIONS:
-        raise SpecError(f"--entries: the loss written out entry by entry has {len(definitions)} definitions "
+        raise SpecError(f"{option('entries')}: the loss written out entry by entry has {len(definitions)} definitions "
                         f"through {param}{list(index)}; at most {MAX_DEFINITIONS} are shown")
     used = set().union(*(e.free_symbols for _, e in definitions)) - dependent
     point = {}
