@@ -1,5 +1,6 @@
 """explain for matrix models: the derivation, its printers, its JSON claims and the command line."""
 
+import functools
 import json
 import os
 import pathlib
@@ -32,7 +33,9 @@ def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@functools.lru_cache(maxsize=None)
 def _derivation(name):
+    """One derivation per model, shared by the tests (a derivation is an immutable value)."""
     spec = MODELS[name]
     return explain_tensor(tensor_problem(spec["model"], spec["loss"], params=spec["params"], sample=spec["sample"]))
 
@@ -216,6 +219,7 @@ def test_standalone_latex_of_a_matrix_model_compiles(tmp_path):
 
 # -- a batch ----------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _batch():
     from symback.core.tensor.batch import explain_tensor_batch
 
