@@ -256,3 +256,18 @@ def test_cli_explains_the_matrix_example_lessons_in_batch_mode():
         result = run("explain", "--problem", str(pathlib.Path(__file__).parent.parent / "examples" / "matrix"
                                                  / f"{lesson}.toml"), "--digits", "4")
         assert result.exit_code == 0 and "Every sample, then the mean" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_symback_verify_accepts_every_matrix_claim(name):
+    from symback.check.claims import verify
+
+    assert [v.claim for v in verify(json.loads(render(_derivation(name), "json"))) if not v.ok] == []
+
+
+def test_symback_verify_accepts_the_batch_claims_and_refuses_a_wrong_matrix():
+    from symback.check.claims import check, verify
+
+    assert all(v.ok for v in verify(json.loads(render(_batch(), "json"))))
+    assert check("Matrix([[1, 2], [3, 4]]) = Matrix([[1, 2], [3, 5]])") == (False, "exact")
+    assert check("Matrix([[1, 2]]) = Matrix([[1], [2]])") == (False, "shapes differ")

@@ -84,9 +84,12 @@ def verify_file(path: str) -> list[Verdict]:
 
 
 def check(text: str, approx: bool = False) -> tuple[bool, str]:
-    """Does the claim ``lhs = rhs`` hold? Returns (ok, how it was decided)."""
+    """Does the claim ``lhs = rhs`` hold? Returns (ok, how it was decided). A claim between
+    matrices (a matrix model's step) holds when it holds entry by entry."""
     lhs, rhs = sides(text)
     lhs, rhs = lhs.doit(), rhs.doit()
+    if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
+        return _entrywise(lhs, rhs, approx)
     if not (lhs.free_symbols or rhs.free_symbols):
         return _numeric(lhs, rhs, approx)
     return _identity(lhs, rhs)
@@ -126,6 +129,8 @@ class _ClaimBuilder(_Builder):
     def _Call(self, node: ast.Call) -> sympy.Expr:
         if not isinstance(node.func, ast.Name) or node.keywords:
             self.fail("only named functions may be called")
+        if node.func.id == "Matrix":
+            return self._matrix(node)
         name, args = node.func.id, [self.build(a) for a in node.args]
         if name in _EXTRA:
             return _EXTRA[name](*args)
@@ -134,6 +139,17 @@ class _ClaimBuilder(_Builder):
         if name in FUNCTIONS:
             return FUNCTIONS[name](*args)
         return sympy.Function(check_name(name, "function"))(*args)  # a rule's generic f(u): undefined
+
+
+    def _matrix(self, node: ast.Call):
+        """``Matrix([[a, b], [c, d]])``: rows of entries, each entry an expression of the claims' language."""
+        rows = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(rows, ast.List) or not rows.elts or not all(isinstance(r, ast.List) for r in rows.elts):
+            self.fail("Matrix takes one list of rows, e.g. Matrix([[1, 2], [3, 4]])")
+        entries = [[self.build(e) for e in row.elts] for row in rows.elts]
+        if len({len(r) for r in entries}) != 1 or not entries[0]:
+            self.fail("the rows of a Matrix must have one length")
+        return sympy.ImmutableMatrix(entries)
 
 
 def _derivative(expr, var):
@@ -145,6 +161,15 @@ def _derivative(expr, var):
 _EXTRA = {"Derivative": _derivative, "Heaviside": sympy.Heaviside, "sign": sympy.sign}
 #: the table's functions SymPy does not know (sigmoid, relu), read as their definitions
 _DEFINED = {op.code: op.definition for op in BY_CLASS.values() if op.definition is not None}
+
+
+def _entrywise(lhs, rhs, approx: bool) -> tuple[bool, str]:
+    if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)) or lhs.shape != rhs.shape:
+        return False, "shapes differ"
+    verdicts = [_numeric(a, b, approx) if not (a.free_symbols or b.free_symbols) else _identity(a, b)
+                for a, b in zip(lhs, rhs)]
+    bad = next((v for v in verdicts if not v[0]), None)
+    return bad if bad is not None else (True, verdicts[0][1] if verdicts else "exact")
 
 
 def _numeric(lhs, rhs, approx: bool) -> tuple[bool, str]:

@@ -323,8 +323,6 @@ def _term(entries):
 
 
 def _loss_shown(b, k: int):
-    from ..core.tensor.shown import rounded_array
-
     return b.first.loss_shown if k == 0 else rounded_array(b.losses[k]).item()
 
 
@@ -338,8 +336,7 @@ def mean_chains(b) -> Chains:
     for p, _ in graph.params:
         per_sample = Formula("(1/n) Σₖ ∂{L}ₖ/∂{p}", r"\tfrac{{1}}{{n}} \textstyle\sum_k \partial {L}_k/\partial {p}",
                              (("L", loss), ("p", name(p))))
-        parts = [None if k is None else _term(b.shown_gradients[k][p] if b.shown_gradients[k][p] is not None
-                                              else rounded_array(b.gradients[k][p])) for k in _terms(n)]
+        parts = [None if k is None else _term(b.shown_gradients[k][p]) for k in _terms(n)]
         rows.append(Chain((d_loss(b.first, p), per_sample, _mean_sum(parts, n), Mat(b.gradient_shown[p]))))
     return Chains(tuple(rows))
 

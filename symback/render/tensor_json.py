@@ -4,7 +4,7 @@
 list of its shape. Each step has ``rule`` and a self-contained ``claim`` "lhs = rhs" in SymPy
 syntax: the left side is the step's operation written entry by entry with the numbers shown
 (``Matrix([[0.1*1 + (-0.2)*2], …])``), the right side the result (``Matrix([[-0.3], …])``; a
-vector is a column); ``"approx": true`` where the result was rounded. ``formula`` gives the step
+vector is a column); ``"approx": true`` where the result was rounded. ``matrix_form`` gives the step
 in matrix notation (``δ_u₁ xᵀ``), for reading.
 """
 
@@ -83,7 +83,7 @@ def _step(rule: str, fn, operands, result, formula: str = "") -> dict:
         lhs[index] = claim(formulas[index], env)
     step = {"rule": rule, "claim": f"{matrix(lhs)} = {matrix(result)}"}
     if formula:
-        step["formula"] = formula
+        step["matrix_form"] = formula
     if any(getattr(v, "rounded", False) for v in np.asarray(result, dtype=object).reshape(-1)):
         step["approx"] = True
     return step
@@ -134,14 +134,13 @@ def update_steps(d) -> list:
 
 def batch_payload(b) -> dict:
     """A batch: the mean loss and gradient, sample 1's steps, one mean step per parameter, the update."""
-    from ..core.tensor.shown import rounded_array
+    from ..core.tensor.batch import MAX_MEAN_TERMS
 
     first = tensor_payload(b.first)
     n = len(b.losses)
     mean_steps = []
-    for p, _ in b.graph.params:
-        parts = [(np.asarray(g[p], dtype=float), s[p] if s[p] is not None else rounded_array(g[p]))
-                 for g, s in zip(b.gradients, b.shown_gradients)]
+    for p, _ in (b.graph.params if n <= MAX_MEAN_TERMS else ()):
+        parts = [(np.asarray(g[p], dtype=float), s[p]) for g, s in zip(b.gradients, b.shown_gradients)]
         mean_steps.append({"node": p, **_step("batch_mean", _mean_of, parts + [Fraction(n)], b.gradient_shown[p],
                                               f"dL/d{p} = (1/n) sum_k dL_k/d{p}")})
     update = []

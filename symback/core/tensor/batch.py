@@ -25,6 +25,8 @@ from .verify import TensorCheck, _compare
 
 #: batches of at most this many samples are shown with exact numbers
 EXACT_SAMPLES = 12
+#: the most samples whose mean is computed from their shown numbers (and claimed in JSON)
+MAX_MEAN_TERMS = 1000
 #: the most samples a batch explanation goes through
 MAX_SAMPLES = 10_000
 
@@ -88,13 +90,13 @@ def explain_tensor_batch(problem) -> TensorBatch:
         else:
             result = tensor_pass(graph, params, row)
             gradient = result.gradient
-            shown.append({p: None for p in gradient})
+            shown.append({p: rounded_array(gradient[p]) for p in gradient})
             losses.append(result.loss)
         grads.append(gradient)
     mean = {p: _mean([g[p] for g in grads]) for p, _ in graph.params}
     mean_shown = {p: _mean_shown([g[p] for g in grads], [s[p] for s in shown], mean[p]) for p, _ in graph.params}
     loss_shown = _mean_shown([np.asarray(v) for v in losses],
-                             [first.shown[graph.loss]] + [None] * (n - 1), np.asarray(_mean(losses)))
+                             [first.shown[graph.loss]] + [rounded_array(v) for v in losses[1:]], np.asarray(_mean(losses)))
     after = step(params, mean, problem.lr)
     update = {p: _update_shown(first.shown[p], Pair(mean[p], mean_shown[p]), problem.lr, after[p])
               for p, _ in graph.params}
@@ -113,8 +115,9 @@ def _mean(values):
 
 
 def _mean_shown(values, shown, computed):
-    """The mean computed from the samples' shown numbers (exact if they are), or the float rounded."""
-    if any(s is None for s in shown):
+    """The mean computed exactly from the numbers shown for the samples (so that (1/n)(a + … + z) equals
+    it as printed, or to its last digit); beyond MAX_MEAN_TERMS samples, the float rounded."""
+    if len(values) > MAX_MEAN_TERMS:
         return rounded_array(computed)
     n = Fraction(len(values))
     operands = [(np.asarray(v, dtype=float), s) for v, s in zip(values, shown)] + [n]
