@@ -106,3 +106,15 @@ def test_bad_literals_are_one_line_errors(text):
 def test_matrix_model_text_goes_through_the_whitelist():
     with pytest.raises(ParseError, match="not allowed"):
         tensor_problem("y_hat = W[0] @ x", params={"W": [1.0]}, sample={"x": [1.0], "y": 0})
+
+
+def test_many_parameter_entries_are_checked_along_random_directions():
+    rng = np.random.default_rng(1)
+    problem = tensor_problem("y_hat = sum(tanh(W @ x))", params={"W": (rng.standard_normal((16, 16)) * 0.3).tolist()},
+                             sample={"x": rng.standard_normal(16).tolist(), "y": 0.5})
+    graph = build_tensor_graph(problem)
+    result = tensor_pass(graph, problem.param_values, problem.sample(0))
+    check = check_finite_differences(graph, problem.param_values, problem.sample(0), result.gradient)
+    assert check.agrees and check.reference == {}
+    wrong = {"W": result.gradient["W"] * 1.01}
+    assert not check_finite_differences(graph, problem.param_values, problem.sample(0), wrong).agrees

@@ -21,7 +21,7 @@ from .derive import _check_label, explain_tensor, _update_shown
 from .graph import TensorGraph, build_tensor_graph
 from .shown import Pair, backward_shown, forward_shown, rounded_array, shown_of
 from .values import forward_values, step, tensor_pass
-from .verify import TensorCheck, _compare
+from .verify import TensorCheck, _compare, directional_check
 
 #: batches of at most this many samples are shown with exact numbers
 EXACT_SAMPLES = 12
@@ -137,20 +137,13 @@ MAX_ENTRYWISE_WORK = 20_000
 
 def check_batch_finite_differences(graph, params, samples, gradient, h: float = 1e-6) -> TensorCheck:
     """The mean gradient against central differences of the mean loss, entry by entry (or, for a
-    large batch, along one random direction d: (L(θ + h·d) − L(θ − h·d))/2h against ∇L·d)."""
+    large batch, along random directions: :func:`~symback.core.tensor.verify.directional_check`)."""
     base = {n: np.array(v, dtype=float) for n, v in params.items()}
 
     def mean_loss(values) -> float:
         return float(np.mean([float(forward_values(graph, {**values, **row})[graph.loss]) for row in samples]))
     if sum(v.size for v in base.values()) * len(samples) > MAX_ENTRYWISE_WORK:
-        rng = np.random.default_rng(0)
-        direction = {n: rng.standard_normal(v.shape) for n, v in base.items()}
-        plus = {n: v + h * direction[n] for n, v in base.items()}
-        minus = {n: v - h * direction[n] for n, v in base.items()}
-        estimate = (mean_loss(plus) - mean_loss(minus)) / (2 * h)
-        exact = float(sum(np.sum(np.asarray(gradient[n]) * direction[n]) for n in base))
-        error = abs(estimate - exact) / max(1.0, abs(exact))
-        return TensorCheck("central finite differences", error, error <= 1e-5, {})
+        return directional_check(mean_loss, base, gradient, h)
     reference = {}
     for name, value in base.items():
         estimate = np.zeros(value.shape)

@@ -24,6 +24,10 @@ from .values import forward_values
 
 #: parameter entries beyond this many get no entry-by-entry SymPy check
 MAX_SYMBOLIC_ENTRIES = 64
+#: parameter entries beyond this many are checked by finite differences along random directions
+MAX_FD_ENTRIES = 200
+#: how many random directions
+DIRECTIONS = 3
 #: relative agreement asked of both checks
 TOLERANCE = 1e-6
 
@@ -82,8 +86,13 @@ def check_entrywise(graph: TensorGraph, params: Mapping, sample: Mapping, gradie
 
 def check_finite_differences(graph: TensorGraph, params: Mapping, sample: Mapping, gradient: Mapping,
                              h: float = 1e-6) -> TensorCheck:
-    """The gradient against central differences of the float64 loss, entry by entry."""
+    """The gradient against central differences of the float64 loss, entry by entry (beyond
+    MAX_FD_ENTRIES entries: along DIRECTIONS random directions d, (L(θ + h·d) − L(θ − h·d))/2h
+    against ∇L·d, which checks every entry at once)."""
     base = {n: np.array(v, dtype=float) for n, v in params.items()}
+    if sum(v.size for v in base.values()) > MAX_FD_ENTRIES:
+        return directional_check(lambda values: float(forward_values(graph, {**values, **sample})[graph.loss]),
+                                 base, gradient, h)
     reference = {}
     for name, value in base.items():
         estimate = np.zeros(value.shape)
@@ -93,6 +102,20 @@ def check_finite_differences(graph: TensorGraph, params: Mapping, sample: Mappin
                                - _loss_at(graph, base, sample, name, index, -step)) / (2 * step)
         reference[name] = estimate
     return _compare("central finite differences", gradient, reference, tolerance=1e-5)
+
+
+def directional_check(loss, base: Mapping, gradient: Mapping, h: float = 1e-6) -> TensorCheck:
+    """Central differences of ``loss`` (a function of {param: array}) along DIRECTIONS fixed random
+    directions, against the gradient's directional derivatives."""
+    rng = np.random.default_rng(0)
+    error = 0.0
+    for _ in range(DIRECTIONS):
+        d = {n: rng.standard_normal(v.shape) for n, v in base.items()}
+        estimate = (loss({n: v + h * d[n] for n, v in base.items()})
+                    - loss({n: v - h * d[n] for n, v in base.items()})) / (2 * h)
+        exact = float(sum(np.sum(np.asarray(gradient[n], dtype=float) * d[n]) for n in base))
+        error = max(error, abs(estimate - exact) / max(1.0, abs(exact)))
+    return TensorCheck("central finite differences", error, error <= 1e-5, {})
 
 
 def _loss_at(graph, params, sample, name, index, delta) -> float:
