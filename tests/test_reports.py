@@ -30,3 +30,33 @@ def test_train_markdown_escapes_what_markdown_reads():
 def test_train_verbose_is_text_only():
     result = _run("train", "-v", "--format", "markdown")
     assert result.exit_code == 2 and "-v prints a text log; leave it out with --format markdown" in result.output
+
+
+def test_check_as_markdown_sets_the_chain_rule_as_maths():
+    result = _run("check", "--answer", "2*(w*x - y)", "--format", "markdown")
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and lines[0].startswith("# Check ∂L/∂w")
+    assert "- **your answer**:  2\\*(w\\*x - y)" in lines
+    assert any(line.startswith(r"- $\frac{\partial L}{\partial w} = ") for line in lines)
+
+
+def test_check_as_markdown_speaks_chinese_and_ends_with_every_step():
+    result = _run("check", "--answer", "w*x**2 - 2*x + 2", "--format", "markdown", "--lang", "zh")
+    assert result.output.startswith("# 检查 ∂L/∂w") and "\n## 1. " in result.output
+
+
+def test_check_text_is_the_report_document_printed_for_a_terminal():
+    from symback.check.grade import check_answer
+    from symback.model.spec import problem
+    from symback.render.check_report import report_document, report_text
+    from symback.render.text import ReportText
+
+    verdict = check_answer(problem(), "2*(w*x - y)", None, 0)
+    assert report_text(verdict, "en", 60) == ReportText(60, titled=True).doprint(report_document(verdict))
+    assert max(len(line) for line in report_text(verdict, "en", 60).splitlines()) <= 60
+
+
+def test_check_markdown_is_for_scalar_models():
+    result = _run("check", "--problem", "examples/matrix/tanh-mlp.toml", "--wrt", "W1", "--answer", "delta", "--format",
+                  "markdown")
+    assert result.exit_code == 2 and "--format markdown is for scalar models" in result.output

@@ -12,7 +12,6 @@ product along each path).
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import Mapping
 
 import sympy
@@ -24,7 +23,11 @@ from ..core.exact import evaluate, typed
 from ..core.numeric import format_float
 from ..core.rules import Rule
 from ..lang import wording
+from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
+from .markdown import MarkdownFormat
 from .printers import claim, unicode
+from .text import ReportText
+from .text import item as plain
 from .written import as_written
 
 #: more paths than this are not printed one by one
@@ -33,29 +36,43 @@ MAX_PATHS = 6
 MAX_CHAIN_OPS = 6
 
 
-def report_text(verdict, lang: str = "en") -> str:
-    """The verdict for a terminal: question, comparison, diagnosis, values, derivation."""
+def report_text(verdict, lang: str = "en", columns: int | None = None) -> str:
+    """The verdict for a terminal ``columns`` wide: question, comparison, diagnosis, values, derivation."""
+    return ReportText(columns, titled=True).doprint(report_document(verdict, lang))
+
+
+def report_markdown(verdict, lang: str = "en") -> str:
+    """The verdict as a Markdown document."""
+    return MarkdownFormat().doprint(report_document(verdict, lang)).rstrip("\n")
+
+
+def report_document(verdict, lang: str = "en") -> Document:
+    """The verdict as a Document: the question and the problem (its title), the answer beside
+    the expected derivative, the verdict with the diagnosis, the values at the sample, and for a
+    wrong answer the correct derivation (or, when no mistake explains it, every step)."""
     t = wording(lang)
-    lines = [_heading(verdict, t), ""]
     expected = _expected_text(verdict) if not _bare_number(verdict) else t(
         "check.expected_formula", question=unicode(verdict.question),
         symbols=answer_symbols(verdict.derivation, verdict.top, verdict.bottom))
-    lines += ["  " + line for line in _table([(t("check.your_answer"), _answer_text(verdict)),
-                                              (t("check.expected"), expected)])]
-    lines.append("")
-    lines += _verdict_lines(verdict, t)
-    lines += [""] + _sample_lines(verdict, t)
+    sections = [(_pairs([(t("check.your_answer"), _answer_text(verdict)), (t("check.expected"), expected)]),),
+                _verdict_blocks(verdict, t), _sample_blocks(verdict, t)]
     if not verdict.correct and not _bare_number(verdict):  # for a number, the formula is not given away
-        full = _full_explanation(verdict, lang) if verdict.diagnosis is None else None
-        lines += [""] + ([t("check.full"), full] if full else _derivation_lines(verdict, t))
-    return "\n".join(lines)
+        if verdict.diagnosis is None:
+            from .explanation import document
+
+            sections.append((_say(t("check.full")), Appendix(document(verdict.derivation, t))))
+        else:
+            sections.append(_derivation_blocks(verdict, t))
+    return Document(_heading(verdict, t), tuple(Section("", blocks) for blocks in sections), lang)
 
 
-def _full_explanation(verdict, lang: str) -> str:
-    """symback explain's text for the sample."""
-    from . import render
+def _say(text: str, kind=Para) -> Para:
+    return kind((Text(text),))
 
-    return render(verdict.derivation, "text", lang=lang)
+
+def _pairs(rows) -> Fields:
+    """Two columns of words: label, value."""
+    return Fields(tuple((label, (Text(value),)) for label, value in rows))
 
 
 def report_json(verdict, lang: str = "en") -> dict:
@@ -124,17 +141,17 @@ def _headline(verdict, t) -> str:
     return t("check.wrong", headline=t("check.kind." + verdict.diagnosis.kind))
 
 
-def _verdict_lines(verdict, t) -> list[str]:
-    lines = [_headline(verdict, t)]
+def _verdict_blocks(verdict, t) -> tuple:
+    blocks = (_say(_headline(verdict, t)),)
     if verdict.correct:
-        return lines + ["  " + t("check.how." + _method(verdict), question=unicode(verdict.question), n=POINTS,
-                                 point=_point_text(_sample(verdict)), expected=unicode(verdict.expected))]
+        return blocks + (_say(t("check.how." + _method(verdict), question=unicode(verdict.question), n=POINTS,
+                                point=_point_text(_sample(verdict)), expected=unicode(verdict.expected)), Detail),)
     if verdict.diagnosis is not None:
-        lines.append("  " + explain_mistake(verdict, verdict.diagnosis, t))
+        blocks += (_say(explain_mistake(verdict, verdict.diagnosis, t), Detail),)
     for other in (m for m in verdict.also if m.why != "factor_off"):  # a bare ratio adds nothing
-        lines.append("  " + t("check.also", headline=t("check.kind." + other.kind),
-                              why=explain_mistake(verdict, other, t)))
-    return lines
+        blocks += (_say(t("check.also", headline=t("check.kind." + other.kind),
+                          why=explain_mistake(verdict, other, t)), Detail),)
+    return blocks
 
 
 def _method(verdict) -> str:
@@ -152,19 +169,19 @@ def _bare_number(verdict) -> bool:
 
 
 
-def _sample_lines(verdict, t) -> list[str]:
+def _sample_blocks(verdict, t) -> tuple:
     point = _point_text(_sample(verdict))
     mine, truth = (_value_text(v, t) for v in verdict.at_sample)
     if verdict.correct:
-        return [t("check.both", point=point, value=truth)]
-    lines = [t("check.sample", point=point)]
-    lines += ["  " + line for line in _table([(t("check.your_answer"), mine), (t("check.expected"), truth)])]
+        return (_say(t("check.both", point=point, value=truth)),)
+    blocks = (_say(t("check.sample", point=point)),
+              _pairs([(t("check.your_answer"), mine), (t("check.expected"), truth)]))
     if verdict.elsewhere is not None:
         where, answer, expected = verdict.elsewhere
         relation, truth = _exact_value(verdict, where, expected, t)
-        lines.append(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
-                       question=unicode(verdict.question), relation=relation, truth=truth))
-    return lines
+        blocks += (_say(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
+                          question=unicode(verdict.question), relation=relation, truth=truth)),)
+    return blocks
 
 
 def _exact_value(verdict, where: Mapping, value, t) -> tuple[str, str]:
@@ -177,42 +194,37 @@ def _exact_value(verdict, where: Mapping, value, t) -> tuple[str, str]:
     return ("≈" if shown.approx else "="), format_float(shown).replace("-", "−")
 
 
-def _derivation_lines(verdict, t) -> list[str]:
+def _derivation_blocks(verdict, t) -> tuple:
     """The nodes, the local derivatives on the way down, and their products along the paths."""
     edges = _edges(verdict)
     names = {e.node.name for e in edges}
     nodes = [n for n in verdict.derivation.graph.nodes if n.name in names]
-    lines = [t("check.derivation")]
+    blocks = (_say(t("check.derivation")),)
     if nodes:
-        lines.append(f"  {t('check.where')} " + ",  ".join(unicode(Eq(n.name, n.shown, evaluate=False)) for n in nodes))
+        where = ",  ".join(unicode(Eq(n.name, n.shown, evaluate=False)) for n in nodes)
+        blocks += (_say(f"{t('check.where')} {where}", Detail),)
     rows = [(unicode(Eq(Derivative(e.node.name, e.child), e.expr, evaluate=False)), _rule_text(e.rule, t))
             for e in edges]
-    lines += ["  " + line for line in _table(rows)]
-    lines += ["  " + line for line in _chain_lines(verdict)]
-    return lines
+    return blocks + (_pairs(rows),) + _chain_blocks(verdict)
 
 
-def _chain_lines(verdict) -> list[str]:
+def _chain_blocks(verdict) -> tuple:
     """∂L/∂w = ∂L/∂r·∂r/∂ŷ·∂ŷ/∂w = 2r · 1 · x = 2x(wx − y), one equals sign a line."""
     paths = _paths(verdict)
     parts = []
     if paths and max(len(p) for p in paths) > 1:
         symbols = [sympy.Mul(*[Derivative(e.node.name, e.child) for e in p], evaluate=False) for p in paths]
-        parts.append(unicode(sympy.Add(*symbols, evaluate=False)) if len(symbols) > 1 else unicode(symbols[0]))
-        parts.append(" + ".join(" · ".join(_factor(e.expr) for e in p) for p in paths))
+        parts.append(Math(sympy.Add(*symbols, evaluate=False) if len(symbols) > 1 else symbols[0]))
+        parts.append(Seq("+", tuple(Seq("·", tuple(Math(e.expr) for e in p)) for p in paths)))
     elif verdict.chain != verdict.expected:
-        parts.append(unicode(verdict.chain))
-    parts = list(dict.fromkeys(parts + [unicode(verdict.expected)]))
+        parts.append(Math(verdict.chain))
+    shown: dict = {}
+    for part in parts + [Math(verdict.expected)]:
+        shown.setdefault(plain(part), part)  # a side printed as the one before says nothing new
+    parts = list(shown.values())
     if len(parts) == 1 and paths and len(paths) == 1 and len(paths[0]) == 1:
-        return []  # one step, already shown with its rule
-    question = unicode(verdict.question)
-    indent = " " * _width(question)
-    return [f"{question if i == 0 else indent} = {part}" for i, part in enumerate(parts)]
-
-
-def _factor(expr) -> str:
-    text = unicode(expr)
-    return f"({text})" if expr.is_Add or text.startswith("−") else text
+        return ()  # one step, already shown with its rule
+    return (Chains((Chain((Math(verdict.question), *parts)),)),)
 
 
 def _edges(verdict):
@@ -292,11 +304,3 @@ def _number(value):
     return value if value is not None and math.isfinite(value) else None
 
 
-def _table(rows) -> list[str]:
-    """Two columns, the first padded to its widest entry (CJK characters count double)."""
-    width = max(_width(a) for a, _ in rows)
-    return [a + " " * (width - _width(a) + 3) + b for a, b in rows]
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -97,6 +97,12 @@ class Remark(Para):
 
 
 @dataclass(frozen=True)
+class Detail(Para):
+    """A sentence that belongs to the one before it (the diagnosis under a verdict): a Para,
+    which the terminal indents."""
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     blocks: tuple
@@ -112,6 +118,13 @@ class Document:
     def blocks(self, kind: type = object) -> list:
         """Every block of the document in order (only those of ``kind``)."""
         return [block for section in self.sections for block in section.blocks if isinstance(block, kind)]
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A whole Document inside another (every step of the explanation, at the end of a check)."""
+
+    document: Document
 
 
 def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:

@@ -53,6 +53,9 @@ class DocumentPrinter:
         head = [self.heading(section)] if section.title else []
         return self.block_gap.join(head + [self._print(block) + self.block_end for block in section.blocks])
 
+    def _print_Appendix(self, block) -> str:
+        return self._print(block.document)
+
     def items(self, xs, **options) -> str:
         """Items side by side (a sentence, a label, a cell)."""
         return "".join(self._print(x, **options) for x in xs)

@@ -135,21 +135,48 @@ class TextFormat(DocumentPrinter):
 
 class ReportText(TextFormat):
     """A report (train, check) for the terminal: sentences fitted to the width, a long one
-    continuing two columns further in ("w = 1.0" never split); no title, headings or indent,
-    tables without rules."""
+    continuing two columns further in ("w = 1.0" never split); the title a plain line if
+    ``titled``; no headings; a Detail, a two-column Fields and a chain indented; tables without
+    rules."""
+
+    def __init__(self, columns: int | None = None, titled: bool = False):
+        super().__init__(columns)
+        self.titled = titled
 
     def doprint(self, doc) -> str:
         return DocumentPrinter.doprint(self, doc)[:-1]  # no newline after the last line: it is echoed
 
     def title(self, doc) -> str:
-        return ""
+        return self._fit(doc.title) if self.titled else ""
+
+    def _fit(self, line: str) -> str:
+        return "\n".join(fit_lines([line], self.columns))
+
+    def _print_Detail(self, block) -> str:
+        return self._fit(INDENT + self.items(block.items))
+
+    def _print_Fields(self, block) -> str:
+        label_w = max(width(label) for label, _ in block.rows)
+        return "\n".join(self._fit(INDENT + pad(label, label_w) + "   " + self.items(values))
+                         for label, values in block.rows)
+
+    def _print_Chains(self, block) -> str:
+        """Each chain ``lhs = side`` with every further side on a line of its own, under the first "="."""
+        lines = []
+        for chain in block.rows:
+            lhs, *sides = map(self._print, chain.sides)
+            lines += [f"{lhs if i == 0 else ' ' * width(lhs)} = {side}" for i, side in enumerate(sides)]
+        return "\n".join(self._fit(INDENT + line) for line in lines)
+
+    def _print_Appendix(self, block) -> str:
+        return TextFormat().doprint(block.document)  # as symback explain prints it
 
     def lines(self, blocks) -> list[str]:
         """The blocks' lines, for a report printed as it goes (``train -v``)."""
         return [line for block in blocks for line in self._print(block).split("\n")]
 
     def _print_Para(self, block) -> str:
-        return "\n".join(fit_lines([self.items(block.items)], self.columns))
+        return self._fit(self.items(block.items))
 
     def _print_Remark(self, block) -> str:
         return self.items(block.items)
