@@ -45,6 +45,26 @@ def _toml():
     return tomllib
 
 
+def pick(value, lesson: dict, key: str, default):
+    """The option given on the command line, else the lesson file's ``key``, else ``default``."""
+    return value if value is not None else lesson.get(key, default)
+
+
+def training_mode(mode: str) -> str:
+    """A lesson's mode is shared with explain, whose "sample" means one sample at a time (sgd)."""
+    return "sgd" if mode == "sample" else mode
+
+
+def lesson_settings(problem, lesson: dict, epochs=None, mode=None, batch_size=None, seed=None, dtype=None):
+    """How notes and export train: each option given, else the lesson file's, else the default."""
+    from ..train.run import settings
+
+    return settings(problem, epochs=pick(epochs, lesson, "epochs", 100),
+                    mode=training_mode(mode or lesson.get("mode", "sgd")),
+                    batch_size=pick(batch_size, lesson, "batch_size", None), seed=pick(seed, lesson, "seed", 0),
+                    dtype=pick(dtype, lesson, "dtype", "float64"))
+
+
 def load_lesson(path: str, data_given: bool = False) -> dict:
     """The validated contents of a lesson file; a data path is made absolute.
 

@@ -41,15 +41,12 @@ def command(model, loss, params, data, lr, problem_file, target, mode, epochs, b
     """
     from ..export import export_program
     from ..lang import wording
-    from ..train.run import settings
-    from .notes import _pick, _points, _train_mode
+    from ..app.lesson import lesson_settings
+    from ..app.points import given_points
 
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
-    chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100),
-                      mode=_train_mode(mode or lesson.get("mode", "sgd")),
-                      batch_size=_pick(batch_size, lesson, "batch_size", None),
-                      seed=_pick(seed, lesson, "seed", 0), dtype=_pick(dtype, lesson, "dtype", "float64"))
-    emit(export_program(problem, chosen, target, _points(predict, lesson), wording(lang)).text().rstrip("\n"),
+    chosen = lesson_settings(problem, lesson, epochs, mode, batch_size, seed, dtype)
+    emit(export_program(problem, chosen, target, given_points(predict, lesson), wording(lang)).text().rstrip("\n"),
          output)

@@ -58,12 +58,12 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     """
     from ..errors import TrainingDiverged
     from ..lang import wording
-    from ..app.lesson import lesson_texts
+    from ..app.lesson import lesson_settings, lesson_texts, pick
+    from ..app.points import given_points
     from ..notes import check_interactive, notes_format, wants_slides, write_notes
     from ..notes.lesson import build_lesson
     from ..core.numeric import significant_digits
     from ..model.spec import parse_assignments
-    from ..train.run import settings
     from ..render.train_report import divergence_text
 
     fmt = notes_format(output)
@@ -71,7 +71,7 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     check_interactive(output, interactive)
     lesson_file = lesson_of(problem_file, data)
     check_outputs({"-o": output, "--answers": answers}, problem_file, data, lesson_file)
-    count = _pick(exercises, lesson_file, "exercises", 0)
+    count = pick(exercises, lesson_file, "exercises", 0)
     if answers is not None:
         _check_answers(answers, output, count)
     if fmt == "pdf":
@@ -79,11 +79,8 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
     values = parse_assignments(sample, "sample value") if sample else None
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson_file, values)
     point = values or lesson_file.get("sample", 0)
-    chosen = settings(problem, epochs=_pick(epochs, lesson_file, "epochs", 100),
-                      mode=_train_mode(mode or lesson_file.get("mode", "sgd")),
-                      batch_size=_pick(batch_size, lesson_file, "batch_size", None),
-                      seed=_pick(seed, lesson_file, "seed", 0), dtype=lesson_file.get("dtype", "float64"))
-    points = _points(predict, lesson_file)
+    chosen = lesson_settings(problem, lesson_file, epochs, mode, batch_size, seed)
+    points = given_points(predict, lesson_file)
     texts = lesson_texts(lesson_file, lang)
     source = {"model": model if model is not None else lesson_file.get("model"),
               "loss": loss if loss is not None else lesson_file.get("loss")}
@@ -109,26 +106,6 @@ def _check_answers(answers, output, count) -> None:
     notes_format(answers)
     if os.path.abspath(answers) == os.path.abspath(output):
         raise SpecError("--answers must name another file than -o")
-
-
-def _pick(value, lesson, key, default):
-    return value if value is not None else lesson.get(key, default)
-
-
-def _train_mode(mode: str) -> str:
-    """A lesson's mode is shared with explain, whose "sample" means one sample at a time."""
-    return "sgd" if mode == "sample" else mode
-
-
-def _points(predict, lesson):
-    """The --predict points, else the lesson's, else None (the notes' own default)."""
-    from ..model.spec import parse_assignments
-
-    if predict:
-        return [parse_assignments(item, "prediction input") for item in predict]
-    if "predict" in lesson:
-        return [{k: float(v) for k, v in lesson["predict"].items()}]
-    return None
 
 
 def _require_tex(lang: str) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-import os
+import contextlib
 import sys
 
 import click
@@ -12,8 +11,6 @@ from .options import (OutputPath, build_problem, check_outputs, columns_for, lan
                       problem_options, wrote)
 
 MODES = ("sgd", "batch", "minibatch")
-#: a run of at least this many updates shows a progress bar on a terminal
-LONG_RUN = 200_000
 
 
 class WholeNumber(click.ParamType):
@@ -85,9 +82,12 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
       symback train --model "sigmoid(w*x + b)" --loss bce --data hours_pass.csv --param w=0 --param b=0 --lr 0.5
       symback train --model "w*x + b" --data big.npz --mode batch --backend numba
     """
+    from ..app.lesson import pick
+    from ..app.points import training_points
+    from ..app.training import TrainingReport, check_files, long_run, save
+    from ..core.numeric import significant_digits
     from ..errors import TrainingDiverged
     from ..lang import wording
-    from ..core.numeric import significant_digits
     from ..train.run import settings, train
 
     if verbose and fmt != "text":
@@ -97,171 +97,34 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
     if hasattr(problem, "samples"):  # a matrix model
         from ..train.tensor_run import tensor_settings as settings, train_tensor as train  # noqa: F811
-    chosen = settings(problem, epochs=_pick(epochs, lesson, "epochs", 100), mode=_pick(mode, lesson, "mode", "sgd"),
-                      batch_size=_pick(batch_size, lesson, "batch_size", None), seed=_pick(seed, lesson, "seed", 0),
-                      dtype=_pick(dtype, lesson, "dtype", "float64"), backend=backend or "numpy")
-    points = _points(problem, predict, lesson, default=data is None and "data" not in lesson)
-    _check_outputs(history_file, plot)
+    chosen = settings(problem, epochs=pick(epochs, lesson, "epochs", 100), mode=pick(mode, lesson, "mode", "sgd"),
+                      batch_size=pick(batch_size, lesson, "batch_size", None), seed=pick(seed, lesson, "seed", 0),
+                      dtype=pick(dtype, lesson, "dtype", "float64"), backend=backend or "numpy")
+    points = training_points(problem, predict, lesson, own_data=data is None and "data" not in lesson)
+    check_files(history_file, plot)
     words = wording(lang)
-    report = Report(words, points, output, verbose and fmt == "text")
-    with significant_digits(digits), _progress(chosen.epochs * len(problem.data) >= LONG_RUN and not report.streaming,
-                                               chosen.epochs, words("train.progressbar")) as bar:
+    report = TrainingReport(words, points, output, verbose and fmt == "text", columns_for(output), click.echo, wrote)
+    with significant_digits(digits), _progress(long_run(problem, chosen) and not report.streaming, chosen.epochs,
+                                               words("train.progressbar")) as bar:
         history = train(problem, chosen, on_start=report.start, on_update=report.update if verbose else None,
                         on_epoch=report.epoch if verbose else bar, log_all=bool(history_file) or fmt == "json")
         preds = report.finish(history, fmt)
-    _save(history, preds, history_file, plot, lang)
+    save(history, preds, history_file, plot, lang, lambda line: click.echo("symback: note: " + line, err=True), wrote)
     if history.diverged:
         from ..render.train_report import divergence_text
 
         raise TrainingDiverged(divergence_text(history, words), history)
 
 
-def _pick(value, lesson, key, default):
-    return value if value is not None else lesson.get(key, default)
-
-
-def _points(problem, predict, lesson, default: bool) -> list[dict]:
-    """The --predict points (each NAME=V,...), else the lesson's, else x=4 for the lesson's own data."""
-    from ..model.spec import parse_assignments
-    from ..train.run import check_point
-
-    if hasattr(problem, "samples"):  # a matrix model: inputs may be vectors, [1.0, 2.0]
-        from ..model.tensor_parse import split_assignments
-
-        parse_assignments = split_assignments  # noqa: F811
-    if predict:
-        points = [parse_assignments(item, "prediction input") for item in predict]
-    elif "predict" in lesson:
-        points = [dict(lesson["predict"])]
-    else:
-        points = [{"x": 4.0}] if default and problem.inputs == ("x",) else []
-    for point in points:
-        check_point(problem, point)
-    return points
-
-
-def _check_outputs(history_file, plot) -> None:
-    """Refuse, before training, files that could not be written (and --plot without matplotlib)."""
-    _check_file(history_file, (".csv", ".json"), "--history")
-    _check_file(plot, (".png", ".svg", ".pdf"), "--plot")
-    if plot:
-        from ..render.plots import require
-
-        require()
-
-
-def _check_file(path, suffixes, option) -> None:
-    """The format follows the suffix; '-' or a device or pipe without one is JSON (--history) or PNG (--plot)."""
-    from ..errors import SpecError
-    from ..io import check_output
-
-    if not path:
-        return
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in suffixes and not (not suffix and check_output(path) != "file"):
-        raise SpecError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
-
-
-class _NoBar:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _progress(show: bool, epochs: int, label: str):
-    """A progress bar on stderr, for long runs on a terminal only."""
+    """A progress bar on stderr, for long runs on a terminal only; it is told of each epoch."""
     if not (show and sys.stderr.isatty()):
-        return _NoBar()
+        return contextlib.nullcontext()
     bar = click.progressbar(length=epochs, label=label, file=sys.stderr, update_min_steps=max(1, epochs // 500))
 
-    class _Bar:
-        def __enter__(self):
-            bar.__enter__()
-            return lambda entry: bar.update(1)
+    @contextlib.contextmanager
+    def ticking():
+        with bar:
+            yield lambda entry: bar.update(1)
 
-        def __exit__(self, *exc):
-            return bar.__exit__(*exc)
-
-    return _Bar()
-
-
-class Report:
-    """Text as training goes (-v streams; otherwise all at the end), or JSON at the end."""
-
-    def __init__(self, words, points, output, streaming: bool):
-        self.words, self.points, self.output, self.streaming = words, points, output, streaming
-        self.lines: list[str] = []
-        self.names = ()
-        self.columns = columns_for(output)
-
-    def _emit(self, line: str) -> None:
-        if self.output is not None:
-            self.lines.append(line)
-        else:
-            click.echo(line)
-
-    def start(self, begin) -> None:
-        from ..render.train_report import header, predict_lines
-        from ..train.history import predictions
-
-        self.names = tuple(n for n, _ in begin.initial_params)
-        if self.streaming:
-            before = predict_lines(predictions(begin, self.points), self.words, "before")
-            for line in header(begin, self.words, self.columns) + before:
-                self._emit(line)
-
-    def update(self, update) -> None:
-        from ..render.train_report import update_line
-
-        self._emit(update_line(update, self.names, self.words))
-
-    def epoch(self, entry) -> None:
-        from ..render.train_report import progress_line
-
-        self._emit(progress_line(entry, self.words))
-
-    def finish(self, history, fmt: str):
-        from ..render import train_report as tr
-        from ..train.history import predictions
-
-        preds = predictions(history, self.points)
-        if fmt == "json":  # streamed: every epoch, never all in memory
-            from ..io import STDOUT, write_atomic
-
-            write_atomic(self.output or STDOUT, itertools.chain(tr.json_chunks(history, preds), ["\n"]))
-            if self.output is not None:
-                wrote(self.output)
-            return preds
-        if fmt == "markdown":
-            self._emit(tr.markdown(history, preds, self.words))
-        elif self.streaming:
-            for line in tr.footer(history, preds, self.words, self.columns):
-                self._emit(line)
-        else:
-            self._emit(tr.text(history, preds, self.words, self.columns))
-        if self.output is not None:
-            from ..io import write_atomic
-
-            write_atomic(self.output, "\n".join(self.lines) + "\n")
-            wrote(self.output)
-        return preds
-
-
-def _save(history, preds, history_file, plot, lang) -> None:
-    """--history and --plot, written even when training diverged (the partial history)."""
-    from ..io import write_atomic
-    from ..render import train_report as tr
-
-    if history_file:
-        csv = history_file.lower().endswith(".csv")
-        chunks = tr.csv_chunks(history) if csv else itertools.chain(tr.json_chunks(history, preds), ["\n"])
-        write_atomic(history_file, chunks)
-        wrote(history_file)
-    if plot:
-        from ..render.plots import plot_history
-
-        for note in plot_history(history, plot, lang):
-            click.echo("symback: note: " + note, err=True)
-        wrote(plot)
+    return ticking()
