@@ -47,13 +47,15 @@ def test_batch_gradient_is_the_mean_of_sample_gradients(row):
 
 
 @pytest.mark.parametrize("row", MODELS, ids=MODEL_IDS)
-def test_local_derivatives_are_the_derivations(row):
-    from symback.train import compile as compiled_module
+def test_training_differentiates_as_the_derivation_without_naming_rules(row):
+    from symback.train.compile import Program
     from symback.core import derive
 
     graph = build_graph(make_problem(row))
-    ours = [(l.node.name, l.child, l.expr) for l in compiled_module.local_derivatives(graph)]
-    assert ours == [(l.node.name, l.child, l.expr) for l in derive.local_derivatives(graph)]
+    ours = Program(graph).locals
+    assert [(l.node.name, l.child, l.expr) for l in ours] == [
+        (l.node.name, l.child, l.expr) for l in derive.local_derivatives(graph)]
+    assert all(l.rule is None for l in ours)
 
 
 def test_step_applies_the_update_rule():

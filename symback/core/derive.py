@@ -14,7 +14,9 @@ compared with SymPy's diff of the whole loss.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import random
 import time
 from dataclasses import dataclass, field, replace
@@ -22,10 +24,12 @@ from typing import Mapping
 
 import sympy
 
-from . import exact, rules as steps
+from . import exact, reverse, rules as steps
 from ..display import shown
 from ..errors import MathError, SpecError
-from .graph import Graph, Node, build_graph, check_finite, forward, local_derivative
+from .reverse import group_by_node
+from .graph import Graph, Local, Node, build_graph, check_finite, forward
+from .graph import local_derivatives as edge_locals
 from ..model.parse import symbol
 from .singular import singular_error
 from ..model.spec import Problem
@@ -40,19 +44,6 @@ MAX_CLOSED_NODES = 60
 SYMBOLIC_BUDGET = 4.0
 #: more paths than this from L to a parameter are not listed one by one
 MAX_PATHS = 6
-
-
-@dataclass(frozen=True)
-class Local:
-    """∂node/∂child = expr, given by ``rule``; symbolic, the same at every point."""
-
-    node: Node
-    child: sympy.Symbol
-    rule: steps.Rule
-    expr: sympy.Expr
-
-    def __repr__(self) -> str:
-        return f"d{self.node.name}/d{self.child} = {sympy.sstr(self.expr)}  [{self.rule.key}]"
 
 
 @dataclass(frozen=True)
@@ -178,12 +169,8 @@ def _point(problem: Problem, sample) -> dict[str, float]:
 
 
 def local_derivatives(graph: Graph) -> tuple[Local, ...]:
-    """One Local per edge, in graph order."""
-    return tuple(
-        Local(node, child, rule_for(node, child), local_derivative(node.expr, child))
-        for node in graph.nodes
-        for child in node.children
-    )
+    """One Local per edge, in graph order, each with the named rule that gives it."""
+    return edge_locals(graph, rule_for)
 
 
 def rule_for(node: Node, child: sympy.Symbol) -> steps.Rule:
@@ -319,29 +306,19 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping,
     """The reverse pass: one Adjoint per node and parameter, from L down.
 
     Each number is a Shown float when ``local_values`` (Shown, by (node, child)) are given.
+    A node that cancels (the loss does not depend on it) shows ∂L/∂node = 0 and passes it on.
     """
-    one = exact.typed(1.0)
-    upstream = {graph.loss: one}
-    adjoints = [Adjoint(graph.loss, (), one)]
     local_values = local_values or {}
-    incoming: dict[sympy.Symbol, list[Contribution]] = {}
-    by_node: dict[sympy.Symbol, list[Local]] = {}
-    for local in locals_:
-        by_node.setdefault(local.node.name, []).append(local)
-    for node in reversed(graph.nodes):
-        if node.name != graph.loss:
-            total = _sum(c.value for c in incoming.get(node.name, ()))
-            upstream[node.name] = total
-            adjoints.append(Adjoint(node.name, tuple(incoming.get(node.name, ())), total))
-        for local in by_node.get(node.name, ()):
-            value = local_values.get((node.name, local.child))
-            value = _local_value(graph, local, values) if value is None else value
-            up = upstream[node.name]
-            incoming.setdefault(local.child, []).append(Contribution(local.child, node.name, up, value, _times(up, value)))
-    for param in graph.params:
-        contributions = tuple(incoming.get(param, ()))
-        adjoints.append(Adjoint(param, contributions, _sum(c.value for c in contributions)))
-    return tuple(adjoints)
+
+    def pull(up, local: Local) -> Contribution:
+        value = local_values.get((local.node.name, local.child))
+        value = _local_value(graph, local, values) if value is None else value
+        return Contribution(local.child, local.node.name, up, value, _times(up, value))
+
+    walk = reverse.backward([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, exact.typed(1.0),
+                            pull, lambda contributions: _sum(c.value for c in contributions), every=True)
+    names = [n.name for n in reversed(graph.nodes)] + list(graph.params)
+    return tuple(Adjoint(name, tuple(walk.terms.get(name, ())), walk.of(name)) for name in names)
 
 
 def _sum(values) -> float:
@@ -425,9 +402,7 @@ def _paths_to(top, target, locals_, limit):
     Paths are counted first (a DAG can have exponentially many), and only
     edges that lead to ``target`` are followed.
     """
-    children: dict[sympy.Symbol, list[Local]] = {}
-    for local in locals_:
-        children.setdefault(local.node.name, []).append(local)
+    children = group_by_node(locals_)
     counts = _path_counts(top, target, children, limit)
     if counts.get(top, 0) > limit:
         return None
@@ -473,17 +448,14 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
     """
     if len(graph.nodes) > MAX_CLOSED_NODES:
         return None
-    adjoint: dict[sympy.Symbol, sympy.Expr] = {graph.loss: sympy.Integer(1)}
-    by_node: dict[sympy.Symbol, list[Local]] = {}
-    for local in locals_:
-        by_node.setdefault(local.node.name, []).append(local)
-    for node in reversed(graph.nodes):
-        up = adjoint.get(node.name)
-        if up is None:
-            continue
-        for local in by_node.get(node.name, ()):
-            adjoint[local.child] = adjoint.get(local.child, 0) + up * local.expr
-    expanded = graph.expand(adjoint.get(param, sympy.Integer(0)))
+    walk = reverse.backward([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, sympy.Integer(1),
+                            lambda up, local: up * local.expr, _sympy_sum)
+    expanded = graph.expand(walk.of(param))
     if sympy.count_ops(expanded) > MAX_CLOSED_OPS:
         return None
     return tidy(expanded, seconds)
+
+
+def _sympy_sum(terms) -> sympy.Expr:
+    """((0 + t1) + t2) + …: each addition as SymPy evaluates it, in the order of the walk."""
+    return functools.reduce(operator.add, terms, sympy.Integer(0))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import sympy
 
@@ -27,6 +27,9 @@ from ..model.ops import FUNCTIONS, OPS, Op, op_of, sigmoid
 from .numeric import evaluate, format_float, log_sigmoid
 from ..model.parse import symbol
 from ..model.spec import OUTPUT, TARGET, Problem, Y, Y_HAT
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,28 @@ def build_graph(problem: Problem) -> Graph:
         inputs=problem.input_symbols,
         loss=symbol(loss_name),
     )
+
+
+@dataclass(frozen=True)
+class Local:
+    """∂node/∂child = expr, given by ``rule`` (None where nothing shows it: training);
+    symbolic, the same at every point."""
+
+    node: Node
+    child: sympy.Symbol
+    rule: Rule | None
+    expr: sympy.Expr
+
+    def __repr__(self) -> str:
+        rule = f"  [{self.rule.key}]" if self.rule is not None else ""
+        return f"d{self.node.name}/d{self.child} = {sympy.sstr(self.expr)}{rule}"
+
+
+def local_derivatives(graph: Graph, rule_for=None) -> tuple[Local, ...]:
+    """One Local per edge, in graph order: ∂v/∂u as SymPy's diff of v's one operation,
+    labelled by ``rule_for(node, child)`` when given (the explanation's rules)."""
+    return tuple(Local(node, child, rule_for(node, child) if rule_for else None, local_derivative(node.expr, child))
+                 for node in graph.nodes for child in node.children)
 
 
 def local_derivative(expr: sympy.Expr, child: sympy.Symbol) -> sympy.Expr:

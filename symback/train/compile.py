@@ -29,14 +29,15 @@ from __future__ import annotations
 import inspect
 from dataclasses import replace
 from functools import cached_property
-from typing import Callable, NamedTuple
+from typing import Callable
 
 import sympy
 
 from .code import ETA, Code, tidy
 from ..errors import SymbackError
 from ..model.ops import OPS, sigmoid
-from ..core.graph import Graph, build_graph, local_derivative
+from ..core.graph import Graph, build_graph, local_derivatives
+from ..core.reverse import backward, group_by_node
 
 DTYPES = ("float64", "float32")
 COUNT = sympy.Symbol("n", positive=True)
@@ -103,22 +104,18 @@ class Program:
         In a batch every variable holds one value per sample; a parameter's
         gradient is the mean over samples, Σ_i a_v,i·(∂v/∂p)_i / n.
         """
-        by_node: dict = {}
-        for local in self.locals:
-            by_node.setdefault(local.node.name, []).append(local)
-        adjoint, terms, lines = {self.graph.loss: sympy.Integer(1)}, {}, []
-        params = set(self.graph.params)
-        for node in reversed(self.graph.nodes):
-            if node.name != self.graph.loss:
-                if not terms.get(node.name):
-                    continue  # the loss does not depend on this node
-                adjoint[node.name] = sympy.Symbol(f"a{len(lines)}", real=True)
-                lines.append((adjoint[node.name], sympy.Add(*terms[node.name])))
-            up = adjoint[node.name]
-            for local in by_node.get(node.name, ()):
-                d = self._rename(local.expr.xreplace({node.expr: node.name}))
-                term = SumProd(up, d, COUNT) if batch and local.child in params else up * d
-                terms.setdefault(local.child, []).append(term)
+        lines, params = [], set(self.graph.params)
+
+        def pull(up, local):
+            d = self._rename(local.expr.xreplace({local.node.expr: local.node.name}))
+            return SumProd(up, d, COUNT) if batch and local.child in params else up * d
+
+        def add(terms):  # a node's adjoint: one line of code, its variable standing for it
+            lines.append((sympy.Symbol(f"a{len(lines)}", real=True), sympy.Add(*terms)))
+            return lines[-1][0]
+
+        terms = backward([n.name for n in self.graph.nodes], group_by_node(self.locals), self.graph.loss,
+                         sympy.Integer(1), pull, add, leaves=False).terms  # a parameter's sum is its gradient's line
         grads = []
         for i, param in enumerate(self.graph.params):
             total = sympy.Add(*terms.get(param, [sympy.Integer(0)]))
@@ -157,24 +154,6 @@ class Program:
         used = any(self.loss in e.free_symbols for _, e in lines)
         expr = self.loss if used else dict(self.forward)[self.loss]
         return Mean(expr, COUNT)
-
-
-class Local(NamedTuple):
-    """∂node/∂child = expr, in the node's operands."""
-
-    node: object
-    child: sympy.Symbol
-    expr: sympy.Expr
-
-
-def local_derivatives(graph: Graph) -> tuple[Local, ...]:
-    """∂v/∂u for every edge, as SymPy's diff of v's one-operation equation.
-
-    The same expressions as :func:`symback.derive.local_derivatives` (a test
-    keeps them equal), without the names of the rules, which training does not
-    need; so training does not import the explanation machinery at start-up.
-    """
-    return tuple(Local(node, child, local_derivative(node.expr, child)) for node in graph.nodes for child in node.children)
 
 
 def _internal_names(graph: Graph) -> dict:
