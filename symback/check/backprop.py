@@ -23,6 +23,7 @@ from ..core.derive import Derivation, Local
 from ..errors import MathError
 from ..core.graph import node_value
 from ..core.numeric import evaluate
+from ..core.reverse import added, backward, group_by_node
 
 #: how many random points decide that two formulas agree
 POINTS = 8
@@ -34,9 +35,8 @@ class Backprop:
 
     def __init__(self, derivation: Derivation):
         self.graph = derivation.graph
-        self.below: dict[sympy.Symbol, list[Local]] = {}
-        for local in derivation.locals:
-            self.below.setdefault(local.node.name, []).append(local)
+        self.order = [node.name for node in self.graph.nodes]
+        self.below: dict[sympy.Symbol, list[Local]] = group_by_node(derivation.locals)
 
     def edges(self, top, bottom) -> tuple[Local, ...]:
         """The edges on some path from ``top`` down to ``bottom``, from the top down."""
@@ -61,15 +61,11 @@ class Backprop:
         depth: a product is kept as a linked list of its factors and built once, where it is used,
         instead of being rebuilt with each new factor (quadratic in depth).
         """
-        chains = {top: [None]}  # node -> its adjoint's terms, each a chain (factor, rest) or None for 1
-        for node in reversed(self.graph.nodes):
-            terms = chains.get(node.name)
-            if terms is None:
-                continue
-            up = terms[0] if len(terms) == 1 else (_sum(terms), None)
-            for local in self.below.get(node.name, ()):
-                chains.setdefault(local.child, []).append(_times(up, _pick(local, locals_)))
-        terms = chains.get(bottom)
+        if bottom == top:
+            return sympy.S.One
+        adjoint = lambda terms: terms[0] if len(terms) == 1 else (_sum(terms), None)  # noqa: E731
+        terms = backward(self.order, self.below, top, None, lambda up, local: _times(up, _pick(local, locals_)),
+                         adjoint, leaves=False).terms.get(bottom)
         return sympy.Integer(0) if terms is None else _sum(terms)
 
     def numeric(self, env: Mapping, top, bottom, locals_: Mapping = None, values: Mapping = None) -> float:
@@ -87,12 +83,9 @@ class Backprop:
                 point[node.name] = node_value(node, point, sigmoid_of)
         return point
 
-    def base(self, expr: sympy.Expr, values: Mapping = None) -> sympy.Expr:
+    def base(self, expr: sympy.Expr) -> sympy.Expr:
         """``expr`` with node names replaced by their definitions, down to parameters and inputs."""
-        for node in reversed(self.graph.nodes):
-            if node.name in expr.free_symbols:
-                expr = expr.xreplace({node.name: (values or {}).get(node.name, node.expr)})
-        return expr
+        return self.graph.expand(expr)
 
     def paths(self, bottom) -> dict:
         """{variable: the number of paths from it down to ``bottom``} (variables that reach it)."""
@@ -105,22 +98,13 @@ class Backprop:
 
     def paths_from(self, top) -> dict:
         """{variable: the number of paths from ``top`` down to it} (variables below it)."""
-        count = {top: 1}
-        for node in reversed(self.graph.nodes):
-            for local in self.below.get(node.name, ()):
-                if node.name in count:
-                    count[local.child] = count.get(local.child, 0) + count[node.name]
-        return count
+        walk = backward(self.order, self.below, top, 1, lambda up, local: up, sum)
+        return walk.value
 
     def _accumulate(self, top, bottom, local_value, zero):
-        adjoint = {top: 1}
-        for node in reversed(self.graph.nodes):
-            up = adjoint.get(node.name)
-            if up is None:
-                continue
-            for local in self.below.get(node.name, ()):
-                adjoint[local.child] = adjoint.get(local.child, zero) + up * local_value(local)
-        return adjoint.get(bottom, zero)
+        """adj(bottom), each adjoint summed from ``zero`` in the order of the walk."""
+        return backward(self.order, self.below, top, 1, lambda up, local: up * local_value(local), added(zero),
+                        leaves=False).of(bottom)
 
 
 def _times(chain, factor):

@@ -14,9 +14,7 @@ compared with SymPy's diff of the whole loss.
 
 from __future__ import annotations
 
-import functools
 import math
-import operator
 import random
 import time
 from dataclasses import dataclass, field, replace
@@ -449,13 +447,8 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
     if len(graph.nodes) > MAX_CLOSED_NODES:
         return None
     walk = reverse.backward([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, sympy.Integer(1),
-                            lambda up, local: up * local.expr, _sympy_sum)
+                            lambda up, local: up * local.expr, reverse.added(sympy.Integer(0)))
     expanded = graph.expand(walk.of(param))
     if sympy.count_ops(expanded) > MAX_CLOSED_OPS:
         return None
     return tidy(expanded, seconds)
-
-
-def _sympy_sum(terms) -> sympy.Expr:
-    """((0 + t1) + t2) + …: each addition as SymPy evaluates it, in the order of the walk."""
-    return functools.reduce(operator.add, terms, sympy.Integer(0))

@@ -16,6 +16,8 @@ is what makes their results agree digit for digit.
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -73,6 +75,12 @@ def backward(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]],
             if variable not in value:
                 value[variable] = add(contributions)
     return out
+
+
+def added(zero: Any) -> Callable[[list], Any]:
+    """The ``add`` that sums ((zero + t₁) + t₂) + …, left to right in the order of the walk
+    (floats round the same way every time; SymPy evaluates each addition as it comes)."""
+    return lambda terms: functools.reduce(operator.add, terms, zero)
 
 
 def group_by_node(edges: Iterable[Any], node: Callable[[Any], Hashable] = lambda edge: edge.node.name) -> dict:

@@ -23,6 +23,7 @@ from sympy.printing.precedence import PRECEDENCE
 from ..core.derive import local_derivatives
 from ..model.ops import BY_CLASS
 from ..core.graph import build_graph
+from ..core.reverse import backward, group_by_node
 from ..model.parse import symbol
 from ..render.document import Math, Text
 from ..model.spec import Y_HAT
@@ -106,18 +107,13 @@ def _gradient(problem, graph, names, printer, settings, words, refs) -> list[Lin
 def _reverse(graph, names, printer, batch: bool, words) -> list[Line]:
     """a_u = Σ over the nodes v using u of a_v × ∂v/∂u, from the loss down; the parameters last."""
     L = graph.loss
-    terms: dict = {}
-    locals_of: dict = {}
-    for local in local_derivatives(graph):
-        locals_of.setdefault(local.node.name, []).append(local)
+    # Each adjoint is a variable of the program: the walk only gathers the terms of its line
+    # (every node gets one, "= 0.0" where its contributions cancel).
+    walk = backward([n.name for n in graph.nodes], group_by_node(local_derivatives(graph)), L, None,
+                    lambda up, local: (local.node.name, local), lambda terms: None, every=True, leaves=False)
     out = []
-    for node in reversed(graph.nodes):
-        if node.name != L:
-            out += _adjoint(L, node.name, terms.get(node.name, []), names, printer, False, words)
-        for local in locals_of.get(node.name, ()):
-            terms.setdefault(local.child, []).append((node.name, local))
-    for p in graph.params:
-        out += _adjoint(L, p, terms.get(p, []), names, printer, batch, words)
+    for u in [n.name for n in reversed(graph.nodes) if n.name != L] + list(graph.params):
+        out += _adjoint(L, u, walk.terms.get(u, []), names, printer, batch and u in graph.params, words)
     return out
 
 

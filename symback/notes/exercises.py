@@ -29,6 +29,7 @@ from typing import Any
 from ..core.derive import Derivation, explain
 from ..errors import SymbackError
 from ..core.numeric import format_float
+from ..core.reverse import added, backward, group_by_node
 from ..render.printers import claim
 
 KINDS = ("forward", "local", "gradient", "update", "mistake", "stability")
@@ -129,12 +130,9 @@ def _length(graph, locals_, point) -> float:
         local_values = [evaluate(l.expr, values) for l in locals_]
     except (SymbackError, ArithmeticError, ValueError):
         return math.inf
-    adjoint = {graph.loss: 1.0}
-    for node in reversed(graph.nodes):  # the backward pass, numerically
-        for l, v in zip(locals_, local_values):
-            if l.node.name == node.name and node.name in adjoint:
-                adjoint[l.child] = adjoint.get(l.child, 0.0) + adjoint[node.name] * v
-    gradients = [adjoint.get(p, 0.0) for p in graph.params]
+    walk = backward([n.name for n in graph.nodes], group_by_node(zip(locals_, local_values), lambda e: e[0].node.name),
+                    graph.loss, 1.0, lambda up, e: up * e[1], added(0.0), child=lambda e: e[0].child)
+    gradients = [walk.of(p) for p in graph.params]
     numbers = list(values.values()) + local_values + gradients
     if not all(math.isfinite(v) for v in numbers) or any(g == 0 for g in gradients):
         return math.inf

@@ -21,6 +21,7 @@ from ..check.backprop import POINTS, Backprop
 from ..check.grade import answer_symbols
 from ..core.exact import evaluate, typed
 from ..core.numeric import format_float
+from ..core.reverse import group_by_node
 from ..core.rules import Rule
 from ..lang import wording
 from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
@@ -233,9 +234,7 @@ def _edges(verdict):
 
 def _paths(verdict):
     """The paths from top to bottom as lists of edges, or None past MAX_PATHS."""
-    below: dict = {}
-    for edge in _edges(verdict):
-        below.setdefault(edge.node.name, []).append(edge)
+    below = group_by_node(_edges(verdict))
     found, stack = [], [(verdict.top, [])]
     while stack:
         name, path = stack.pop()
