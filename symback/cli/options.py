@@ -9,8 +9,10 @@ import click
 PROBLEM_HELP = {
     "model": "The model: an expression such as 'w*x' (default), or definitions "
     "'h = tanh(w1*x + b1); y_hat = v*h + c'.",
-    "loss": "mse (default: (y_hat - y)**2, the mean on a batch), abs, bce, or an expression in y_hat and y.",
-    "param": "A parameter and its starting value, NAME=VALUE; repeat for each (default w=1.0).",
+    "loss": "mse (default: (y_hat - y)**2, the mean on a batch), abs, bce, ce (softmax cross-entropy of the "
+    "logits y_hat against the class index y), or an expression in y_hat and y.",
+    "param": "A parameter and its starting value, NAME=VALUE, a vector or matrix as a nested list "
+    "(W=[[0.1,0.2],[0.3,0.4]]); repeat for each (default w=1.0).",
     "data": "CSV file whose header names the inputs and y (default: the lesson's x,y = 1,2; 2,4; 3,6); "
     "or, for large data, a NumPy .npz file with one array per column (numpy.savez('d.npz', x=x, y=y)).",
     "input": "Gather data columns into one vector input: NAME=COLUMN,COLUMN,... (x=x1,x2) or "
@@ -29,7 +31,7 @@ def problem_options(command):
                      callback=_remember_inputs, help=PROBLEM_HELP["input"]),
         click.option("--data", type=click.Path(dir_okay=False), default=None, help=PROBLEM_HELP["data"]),
         click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help=PROBLEM_HELP["param"]),
-        click.option("--loss", default=None, metavar="mse|abs|bce|EXPR", help=PROBLEM_HELP["loss"]),
+        click.option("--loss", default=None, metavar="mse|abs|bce|ce|EXPR", help=PROBLEM_HELP["loss"]),
         click.option("--model", default=None, metavar="EXPR", help=PROBLEM_HELP["model"]),
     ]
     return functools.reduce(lambda f, option: option(f), options, command)

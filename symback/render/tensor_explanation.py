@@ -72,6 +72,7 @@ def _positional(template: str) -> str:
 def _spaced(template: str, latex: bool = False) -> str:
     """Numbers side by side need a product sign (W₁x, but [[…]] · [1, 2]; 2 r, but 2 · (−0.4))."""
     sign = r" \cdot " if latex else " · "
+    template = re.sub(r"\{up\}(?:\\,| )\(", lambda m: "{up}" + sign + "(", template)  # 1 · (…), not 1(…)
     return re.sub(r"\}(ᵀ|\^\\top)?(?: |\\,)?\{(a\d|up)\}",
                   lambda m: "}" + (m.group(1) or "") + sign + "{" + m.group(2) + "}", template)
 
