@@ -16,7 +16,6 @@ wrong answer is explained by :mod:`symback.diagnose`.
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from dataclasses import dataclass

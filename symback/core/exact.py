@@ -166,11 +166,6 @@ def evaluate(expr: sympy.Expr, env: Mapping, computed: float) -> Shown:
     return result(computed, value, operands)
 
 
-def exact_value(expr: sympy.Expr, env: Mapping):
-    """The value of ``expr``: a Fraction when rational operations give it, else an mpmath number."""
-    return _compiled(expr)[1](env)
-
-
 #: expression -> (its free symbols, a function of env giving its exact value, whether mpmath may
 #: compute part of it); a batch evaluates the same few expressions at every row, so each is turned
 #: into nested closures once

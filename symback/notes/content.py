@@ -168,10 +168,3 @@ def grid_of(table: Table, full_columns: int = 5) -> Grid:
     cell = lambda x: (x if keep or not isinstance(x, Num) else rounded(x.value),)  # noqa: E731
     return Grid(tuple((c,) for c in table.header), tuple(tuple(cell(x) for x in row) for row in table.rows),
                 "r" * len(table.header))
-
-
-def figure_caption_text(figure) -> str:
-    """The caption as plain words (for alt text)."""
-    from ..render.text import item
-
-    return "".join(item(x) for x in figure.caption)

@@ -9,6 +9,7 @@ caller checks.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from functools import cached_property
@@ -87,7 +88,7 @@ class Run:
 
     def quiet(self):
         """NumPy reports overflow as inf or nan, which the loop checks: no warnings."""
-        return self.np.errstate(all="ignore") if self.np is not None else _Nothing()
+        return self.np.errstate(all="ignore") if self.np is not None else contextlib.nullcontext()
 
     def mean_loss(self, params) -> float:
         """(1/n) Σ_i L_i at ``params``, over all samples."""
@@ -181,11 +182,3 @@ def _has_numpy() -> bool:
     except MissingExtra:
         return False
     return True
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
