@@ -8,7 +8,8 @@ operand entry, and each entry's formula (``W[0, 0]·x[0] + W[0, 1]·x[1]``) is e
 rounded and marked). So a printed ``=`` holds exactly, and ``≈`` marks a rounded entry.
 
 The backward pass is :func:`symback.core.reverse.backward` once more, accumulating
-:class:`Pair` (the float64 adjoint and its shown entries) instead of floats.
+:class:`Pair` (the float64 adjoint and its shown entries) instead of floats; each contribution is
+a :class:`Term` (edge, the adjoint above, the contribution), so the printers can show it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,14 @@ from .verify import entry_symbols
 
 #: nodes with more entries than this are shown rounded from their floats (exact entry formulas would swell)
 MAX_EXACT_ENTRIES = 400
+
+
+class Term(NamedTuple):
+    """One contribution of the reverse pass: the edge, the adjoint above it, and what it adds below."""
+
+    edge: Edge
+    up: "Pair"
+    contribution: "Pair"
 
 
 @dataclass(frozen=True)
@@ -132,16 +141,17 @@ def backward_shown(graph: TensorGraph, values: Mapping, shown: Mapping) -> Adjoi
     """The reverse pass with :class:`Pair` adjoints: ∂L/∂L = 1, then each edge's VJP and each sum, shown."""
     small = all(int(np.prod(n.shape)) <= MAX_EXACT_ENTRIES for n in graph.nodes)
 
-    def pull(up: Pair, edge: Edge) -> Pair:
+    def pull(up: Pair, edge: Edge) -> Term:
         node = graph[edge.node]
         args = [operand_value(values, a, FLOAT) for a in node.args]
         with np.errstate(all="ignore"):
             value = np.asarray(node.rule.vjps[edge.index](FLOAT, up.value, args, values[node.name], **node.kw),
                                dtype=float)
         fn, operands = edge_step(node, edge.index, up, values, shown)
-        return Pair(value, shown_of(fn, operands, value, small))
+        return Term(edge, up, Pair(value, shown_of(fn, operands, value, small)))
 
-    def add(parts: list) -> Pair:
+    def add(terms: list) -> Pair:
+        parts = [t.contribution for t in terms]
         if len(parts) == 1:
             return parts[0]
         value = reduce(lambda s, t: s + t, [p.value for p in parts])
