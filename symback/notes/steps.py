@@ -31,8 +31,8 @@ from sympy import Derivative
 
 from ..errors import SpecError
 from ..model.ops import BY_CLASS
+from ..render.numbers import number
 from ..render.printers import unicode
-from ..core.numeric import format_float
 
 #: the functions the page's interpreter knows, by SymPy class
 FUNCTIONS = {**{op.sympy: op.key for op in BY_CLASS.values() if op.page}, sympy.Heaviside: "step"}
@@ -210,11 +210,6 @@ def _updates(d, slots, eta) -> tuple[list, list]:
                 {"s": eta, "p": True}, "·", {"s": grad, "p": True}, " = ", {"s": new}]
         steps.append({"phase": "update", "box": slots.index[p], "text": text})
     return updates, steps
-
-
-def number(value: float) -> str:
-    """A number as the text printer writes it (and as the page's script does): 1.02, −2."""
-    return format_float(value).replace("-", "−")
 
 
 def render_text(pieces, values) -> str:

@@ -11,7 +11,6 @@ product along each path).
 
 from __future__ import annotations
 
-import math
 from typing import Mapping
 
 import sympy
@@ -20,11 +19,11 @@ from sympy import Derivative, Eq
 from ..check.backprop import POINTS, Backprop
 from ..check.grade import answer_symbols
 from ..core.exact import evaluate, typed
-from ..core.numeric import format_float
 from ..core.reverse import group_by_node
 from ..core.rules import Rule
 from ..lang import wording
 from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
+from .numbers import json_number, number
 from .markdown import MarkdownFormat
 from .printers import claim, unicode
 from .text import ReportText
@@ -94,9 +93,9 @@ def report_json(verdict, lang: str = "en") -> dict:
         "also": [_mistake_json(verdict, m, t) for m in verdict.also],
         "message": _headline(verdict, t),
         "sample": {s.name: v for s, v in point.items()},
-        "values": {"answer": _number(verdict.at_sample[0]), "expected": _number(verdict.at_sample[1])},
+        "values": {"answer": json_number(verdict.at_sample[0]), "expected": json_number(verdict.at_sample[1])},
         "differs_at": None if elsewhere is None else {
-            "point": elsewhere[0], "answer": _number(elsewhere[1]), "expected": _number(elsewhere[2])},
+            "point": elsewhere[0], "answer": json_number(elsewhere[1]), "expected": json_number(elsewhere[2])},
         "derivation": [{"of": e.node.name.name, "wrt": e.child.name, "local": claim(e.expr), "rule": e.rule.key}
                        for e in _edges(verdict)],
     }
@@ -192,7 +191,7 @@ def _exact_value(verdict, where: Mapping, value, t) -> tuple[str, str]:
         return "=", t("check.undefined")
     env = {sympy.Symbol(str(k), real=True): typed(v) for k, v in where.items()}
     shown = evaluate(verdict.expected, env, value)
-    return ("≈" if shown.approx else "="), format_float(shown).replace("-", "−")
+    return ("≈" if shown.approx else "="), number(shown)
 
 
 def _derivation_blocks(verdict, t) -> tuple:
@@ -297,9 +296,5 @@ def _point_text(point: Mapping) -> str:
 
 def _value_text(value, t) -> str:
     return t("check.undefined") if value is None else unicode(sympy.Float(value))
-
-
-def _number(value):
-    return value if value is not None and math.isfinite(value) else None
 
 

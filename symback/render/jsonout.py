@@ -20,12 +20,7 @@ from sympy import Derivative
 from ..core.numeric import format_float
 from .explanation import ETA, backward_order
 from .printers import claim
-
-
-def number(value):
-    """A JSON-safe number: the float, or None when it is not finite."""
-    value = float(value)
-    return value if math.isfinite(value) else None
+from .numbers import json_number as number
 
 
 def _eq(lhs: str, rhs: str) -> str:

@@ -27,6 +27,7 @@ from sympy.printing.str import StrPrinter
 
 from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
+from .numbers import number
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: names printed specially: the prediction, and the learning rate η
@@ -172,7 +173,7 @@ class UnicodePrinter(_Values, StrPrinter):
         self.values = dict(values or {})
 
     def _number(self, value: float) -> str:
-        return format_float(value).replace("-", "−")
+        return number(value)
 
     def _print_Symbol(self, expr):
         return _unicode_name(expr.name)

@@ -10,9 +10,9 @@ indent; a table too wide is split into column groups.
 
 from __future__ import annotations
 
-from ..core.numeric import format_float
 from .document import Chains, Fields, Math, Num, Table, marked_sides, needs_parens, relations
 from . import matrix
+from .numbers import number
 from .printer import DocumentPrinter, numbered
 from .printers import unicode
 from .wrap import DEFAULT_WIDTH, fit_lines, hang, terminal_width, width, wrap_math, wrap_words
@@ -51,7 +51,7 @@ class TextFormat(DocumentPrinter):
         return x.text
 
     def _print_Num(self, x, nested: bool = False) -> str:
-        text = format_float(x.value).replace("-", "−")
+        text = number(x.value)
         return f"({text})" if nested and x.value < 0 else text
 
     def _print_Math(self, x, nested: bool = False) -> str:

@@ -19,6 +19,7 @@ from ..train.advice import divergence_words, stall_words
 from ..train.history import Epoch, History
 from ..train.loops import Update
 from .document import Document, Para, Remark, Section, Table, Text
+from .numbers import json_number as number
 from .markdown import MarkdownFormat
 from .text import ReportText
 
@@ -216,14 +217,6 @@ def end_blocks(history: History, preds, words) -> tuple:
 def divergence_text(history: History, words) -> str:
     """Why the run stopped and what to change (the JSON ``reason`` is this text in English)."""
     return divergence_words(history.diverged, words)
-
-
-def number(value):
-    """A JSON-safe number: the float, or None when it is not finite."""
-    if isinstance(value, (list, tuple)):
-        return [number(v) for v in value]
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def as_dict(history: History, preds=(), entries=None) -> dict:
