@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from symback.core.tensor import build_tensor_graph, tensor_pass
 from symback.core.tensor.verify import check_entrywise, check_finite_differences
-from symback.errors import ParseError, SpecError
+from symback.errors import ParseError, SpecError, SymbackError
+from symback.model.tensor_parse import parse_literal, parse_tensor
 from symback.model.tensor_spec import tensor_problem
 
 from tensor_models import MODELS
@@ -118,3 +120,24 @@ def test_many_parameter_entries_are_checked_along_random_directions():
     assert check.agrees and check.reference == {}
     wrong = {"W": result.gradient["W"] * 1.01}
     assert not check_finite_differences(graph, problem.param_values, problem.sample(0), wrong).agrees
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="Wxy_ab12.[](),@*+-/ ^tanhsumeo", max_size=40))
+def test_matrix_text_is_parsed_or_refused_in_one_line(text):
+    for read in (lambda t: parse_tensor(t, what="model"), lambda t: parse_literal(t, "parameter W")):
+        try:
+            read(text)
+        except SymbackError as err:
+            assert "\n" not in err.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-5, 5, allow_nan=False).map(lambda v: round(v, 2)), min_size=6, max_size=6))
+def test_random_weights_agree_with_finite_differences(weights):
+    problem = tensor_problem("h = tanh(W @ x); y_hat = sum(h * v)", params={"W": [weights[:2], weights[2:4]],
+                                                                             "v": weights[4:]},
+                             sample={"x": [0.5, -1.0], "y": 0.3})
+    graph = build_tensor_graph(problem)
+    result = tensor_pass(graph, problem.param_values, problem.sample(0))
+    assert check_finite_differences(graph, problem.param_values, problem.sample(0), result.gradient).agrees

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from ..errors import LimitError, ParseError, SpecError
 from .ops import CONSTANTS, FUNCTIONS
-from .parse import LIMITS, Limits, _check_size, _clip, _syntax_tree, check_name
+from .parse import _FORBIDDEN, LIMITS, Limits, _check_size, _clip, _syntax_tree, check_name
 
 #: functions of a vector or matrix (not elementwise) -> the key of their entry in tensor_ops.OPS
 REDUCTIONS = {"sum": "sum", "mean": "mean", "transpose": "transpose", "softmax": "softmax",
@@ -93,8 +93,9 @@ class _Builder:
     def build(self, node: ast.AST) -> TExpr:
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
-            self.fail(f"{type(node).__name__} is not allowed; write numbers, names, + - * / ** @ and functions "
-                      "such as tanh(...), sum(...)")
+            what = _FORBIDDEN.get(type(node), type(node).__name__)
+            self.fail(f"{what} is not allowed; write numbers, names, + - * / ** @ and functions such as tanh(...), "
+                      "sum(...)")
         return method(node)
 
     def _Constant(self, node: ast.Constant) -> TExpr:
