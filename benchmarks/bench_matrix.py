@@ -17,9 +17,10 @@ loss mse, f = tanh and f = relu.
    Python with torch is given (``--torch``: PyTorch is not a dependency; measure it
    in a throwaway environment).
 
-Times are CPU time (user + system of this process, every thread counted; PyTorch's
-likewise in its own process), the least over repeats: on a shared machine CPU time
-is much less disturbed by other work than wall time. Nothing here is a test.
+Times are CPU time (user + system of the process), the least over repeats, with
+one thread for BLAS and for PyTorch (``--threads N`` to change it): on a shared
+machine one thread's CPU time is much less disturbed by other work than wall time,
+and no library gets ahead by using more cores. Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ TORCH = textwrap.dedent("""
     import sys, time, torch
     torch.set_default_dtype(torch.float64)
     n, d, w, f, repeats = int(sys.argv[1]), {D}, {WIDTH}, sys.argv[2], int(sys.argv[3])
+    torch.set_num_threads(int(sys.argv[4]))
     g = torch.Generator().manual_seed(0)
     x, y = torch.randn(n, d, generator=g), torch.randn(n, generator=g)
     layers = [torch.randn(w, d, generator=g) / 4, torch.zeros(w), torch.randn(w, w, generator=g) / 8, torch.zeros(w),
@@ -132,7 +134,8 @@ TORCH = textwrap.dedent("""
 
 def torch_time(python: str, n: int, f: str, repeats: int) -> float | None:
     try:
-        out = subprocess.run([python, "-c", TORCH, str(n), f, str(repeats)], capture_output=True, text=True,
+        out = subprocess.run([python, "-c", TORCH, str(n), f, str(repeats), os.environ["OPENBLAS_NUM_THREADS"]],
+                             capture_output=True, text=True,
                              timeout=600, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -165,7 +168,7 @@ def measure(n: int, repeats: int, torch_python: str | None) -> dict:
 
 def report(n: int, results: dict) -> str:
     lines = [f"3-layer MLP of width 64 (x ∈ ℝ{D}), mse, one full-batch epoch on {n:,} samples; "
-             "CPU seconds, best of repeats", "",
+             f"CPU seconds, best of repeats, {os.environ['OPENBLAS_NUM_THREADS']} thread(s)", "",
              f"{'f':6} {'derive+compile':>15} {'hand NumPy':>11} {'blas':>8} {'ratio':>6} {'portable':>9} {'ratio':>6} "
              f"{'PyTorch':>8} {'ratio':>6}"]
     for f, r in results.items():
@@ -185,7 +188,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--torch", metavar="PYTHON", help="a Python that has torch (measured in a subprocess)")
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
     args = parser.parse_args()
+    if "numpy" in sys.modules:
+        sys.exit("bench_matrix: set the threads before NumPy is imported")
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)  # read by OpenBLAS when NumPy loads it
     n, repeats = (10_000, 3) if args.quick else (100_000, 5)
     results = measure(n, repeats, args.torch)
     publish(report(n, results), {"samples": n, "results": results}, args.json)

@@ -7,9 +7,9 @@ array per node with a first axis of samples. Its products are contractions
 
 - **portable** (``--backend numpy``, the default): the same digits on every machine.
   A contraction multiplies entry by entry and sums each output's terms with
-  NumPy's pairwise ``add.reduce`` over a contiguous axis, in blocks of a fixed
-  size: an order fixed by the code, never by the processor (see
-  docs/performance.md). ``exp``, ``tanh``, … run through the C library value
+  NumPy's ``add.reduce`` (pairwise over a layer's width; term after term over
+  the samples), in blocks of a fixed size: an order fixed by the code, never
+  by the processor (see docs/performance.md). ``exp``, ``tanh``, … run through the C library value
   by value, as the scalar code does.
 - **blas** (``--backend blas``): contractions become one matrix product
   (``numpy.matmul``, a BLAS GEMM) and functions NumPy's vectorised loops:
@@ -28,8 +28,6 @@ from .backends import _portable, _portable_pow, numpy_module
 
 #: entries of one block of products (fits the processor's cache: 1 MiB of float64)
 BLOCK = 1 << 17
-#: terms of one output summed pairwise before the partial sums are added
-TERMS = 1 << 13
 
 
 @lru_cache(maxsize=None)
@@ -79,22 +77,39 @@ def blas_product(np, a, b):
 
 
 def portable_product(np, a, b):
-    """(Nb, Fa, C) @ (Nb, C, Fb) in a fixed order: out[k,i,j] = Σ_c a[k,i,c]·b[k,c,j] summed pairwise
-    (NumPy's add.reduce over a contiguous axis) within runs of TERMS terms, then over the runs."""
+    """(Nb, Fa, C) @ (Nb, C, Fb) in an order fixed by the code alone (never by the processor).
+
+    Few terms per output (a layer's forward pass, C = its width): each output's C products
+    summed pairwise by ``add.reduce`` over a contiguous axis. Many terms (a parameter's
+    gradient, C = the number of samples): the products of a block of terms, each a whole
+    Fa×Fb matrix, summed term after term in order, then the blocks one after another.
+    """
     nb, fa, c = a.shape
     fb = b.shape[2]
+    if c == 0:
+        return np.zeros((nb, fa, fb))
+    if c > fa * fb:
+        return _accumulated(np, a, b)
     out = np.empty((nb, fa, fb))
     bt = np.ascontiguousarray(np.swapaxes(b, 1, 2))  # (Nb, Fb, C): each output's terms contiguous
-    if c == 0:
-        out.fill(0.0)
-        return out
-    runs = [(s, min(s + TERMS, c)) for s in range(0, c, TERMS)]
-    rows = max(1, BLOCK // max(1, fb * min(c, TERMS)))
+    rows = max(1, BLOCK // (fb * c))
     for k in range(nb):
         for i in range(0, fa, rows):
-            ai = a[k, i:i + rows]
-            parts = [np.add.reduce(ai[:, None, s:e] * bt[k, None, :, s:e], axis=2) for s, e in runs]
-            out[k, i:i + rows] = parts[0] if len(parts) == 1 else np.add.reduce(np.stack(parts), axis=0)
+            out[k, i:i + rows] = np.add.reduce(a[k, i:i + rows, None, :] * bt[k, None, :, :], axis=2)
+    return out
+
+
+def _accumulated(np, a, b):
+    """Σ_c a[k,:,c] b[k,c,:] with the terms c taken in order, a block of them at a time."""
+    nb, fa, c = a.shape
+    fb = b.shape[2]
+    at = np.ascontiguousarray(np.swapaxes(a, 1, 2))  # (Nb, C, Fa)
+    b = np.ascontiguousarray(b)
+    out = np.zeros((nb, fa, fb))
+    step = max(1, BLOCK // (fa * fb))
+    for k in range(nb):
+        for s in range(0, c, step):
+            out[k] += np.add.reduce(at[k, s:s + step, :, None] * b[k, s:s + step, None, :], axis=0)
     return out
 
 
