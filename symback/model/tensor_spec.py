@@ -108,7 +108,7 @@ def tensor_problem(model: str, loss: str = "mse", params=None, samples=None, lr:
                    sample=None) -> TensorProblem:
     """Build a TensorProblem; ``params`` and ``sample`` are mappings or ``NAME=VALUE`` strings (nested
     lists allowed), ``samples`` a sequence of mappings {input or y: value}."""
-    np = numpy_module()
+    numpy_module()  # NumPy or a one-line error saying how to install it, before any work
     definitions = parse_tensor_model(model)
     loss_scalar, loss_vector, loss_name = parse_tensor_loss(loss)
     param_map = _values(params, "parameter")

@@ -15,7 +15,8 @@ def render_tensor(derivation, fmt: str = "text", lang: str = "en", standalone: b
         return render_tensor_json(derivation)
     from ..core.numeric import significant_digits
     from ..lang import wording
-    from .tensor_explanation import tensor_batch_document, tensor_document
+    from .tensor_batch import tensor_batch_document
+    from .tensor_explanation import tensor_document
 
     with significant_digits(digits):
         build = tensor_batch_document if getattr(derivation, "is_batch", False) else tensor_document

@@ -15,10 +15,9 @@ from fractions import Fraction
 from ..core.exact import Shown
 from ..model.parse import symbol
 from ..model.tensor_ops import OPS, node_marks
-from .document import Chain, Chains, Document, Fields, Num, Para, Section, Seq, Text
+from .document import Chain, Chains, Document, Fields, Para, Section, Seq, Text
 from .explanation import phrase, prose
 from .matrix import Formula, Mat
-from ..core.tensor.shown import rounded_array
 from .printers import tex, unicode
 
 
@@ -85,7 +84,8 @@ def formula(text: str, latex: str, parts: tuple):
     return Formula(text, latex, parts)
 
 
-def _number(q: Fraction) -> Mat:
+def decimal(q: Fraction) -> Mat:
+    """A number the user typed (or the learning rate), exactly as typed."""
     return Mat(Shown(float(q), q))
 
 
@@ -93,7 +93,7 @@ def _operand_parts(d, node, numbers: bool) -> list:
     parts = []
     for i, arg in enumerate(node.args):
         if isinstance(arg, Fraction):
-            parts.append((f"a{i}", _number(arg)))
+            parts.append((f"a{i}", decimal(arg)))
         else:
             parts.append((f"a{i}", Mat(d.shown[arg]) if numbers else name(arg)))
     if node.op == "apply":
@@ -254,16 +254,22 @@ def check_blocks(d, words) -> tuple:
 
 def update_section(d, words, number: int) -> Section:
     """W ← W − η ∂L/∂W = numbers = new value, for each parameter."""
+    gradients = {n: d.adjoints.value[n].shown for n, _ in d.graph.params}
+    after = phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after))
+    return update_blocks(d, gradients, d.update_shown, after, words, number)
+
+
+def update_blocks(d, gradients: dict, updated: dict, sentence: tuple, words, number: int) -> Section:
+    """The update section of derivation ``d`` (sample 1 of a batch) with the shown ``gradients`` and
+    parameters ``updated``, and ``sentence`` (the loss before and after) at its end."""
     lr = Fraction(repr(float(d.problem.lr)))
     rows = []
     for n, _ in d.graph.params:
-        grad = d_loss(d, n)
-        symbolic = Formula("{w} − η {g}", r"{w} - \eta\, {g}", (("w", name(n)), ("g", grad)))
-        numeric = Formula("{w} − {eta} · {g}", r"{w} - {eta} \cdot {g}", (("w", Mat(d.shown[n])), ("eta", _number(lr)),
-                                                                     ("g", Mat(d.adjoints.value[n].shown))))
-        rows.append(Chain((name(n), symbolic, numeric, Mat(d.update_shown[n])), arrow=True))
-    after = phrase(words, "explain.loss_after", before=prose(d.loss), after=prose(d.loss_after))
-    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(after))
+        symbolic = Formula("{w} − η {g}", r"{w} - \eta\, {g}", (("w", name(n)), ("g", d_loss(d, n))))
+        numeric = Formula("{w} − {eta} · {g}", r"{w} - {eta} \cdot {g}",
+                          (("w", Mat(d.shown[n])), ("eta", decimal(lr)), ("g", Mat(gradients[n]))))
+        rows.append(Chain((name(n), symbolic, numeric, Mat(updated[n])), arrow=True))
+    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(sentence))
     return Section(words("explain.update"), blocks, number)
 
 
@@ -277,79 +283,3 @@ def entry_section(d, words, number: int) -> Section:
               local_chains(e.scalar, words), scalar_backward(e.scalar, words),
               Para((Text(words("tensor.entries_value", value=prose(e.matrix_value).text)),)))
     return Section(words("tensor.entries", entry=f"∂L/∂{label}"), blocks, number)
-
-
-# -- a batch --------------------------------------------------------------------------------------
-
-#: terms of a batch mean written out (the first ones and the last one)
-MEAN_TERMS = 3
-
-
-def tensor_batch_document(b, words) -> Document:
-    """The Document of a TensorBatch: sample 1 in full, then every sample's gradient and their mean."""
-    d = b.first
-    first = Para((Text(words("tensor.first_sample", n=len(b.losses))),))
-    sections = [
-        problem_section(b.first, words, rows=len(b.losses)),
-        Section(words("explain.forward"), (first, forward_chains(d)), 1),
-        Section(words("tensor.rules"), (Para((Text(words("tensor.rules_lead")),)), rule_chains(d, words)), 2),
-        Section(words("tensor.backward"), (Para((Text(words("tensor.backward_lead")),)), backward_chains(d, words)), 3),
-        Section(words("explain.batch"), (Para((Text(words("explain.batch_lead")),)), mean_chains(b)), 4),
-        Section(words("tensor.check"), check_blocks(b, words), 5),
-        batch_update_section(b, words, 6),
-    ]
-    return Document(words("explain.title_batch"), tuple(sections), words.code)
-
-
-def _terms(n: int) -> list:
-    """Which samples a written-out mean shows: all, or the first few, a gap (None) and the last."""
-    if n <= MEAN_TERMS + 1:
-        return list(range(n))
-    return list(range(MEAN_TERMS)) + [None, n - 1]
-
-
-def _mean_sum(parts: list, n: int):
-    """(1/n) (a + b + … + z) with the numbers."""
-    items = tuple(Formula("…", r"\dots") if p is None else p for p in parts)
-    return Formula("(1/{n}) {s}", r"\tfrac{{1}}{{{n}}} {s}",
-                   (("n", Formula(str(n), str(n))), ("s", Seq("+", items))))
-
-
-def _term(entries):
-    """A term of a sum: a number (in parentheses when negative) or a matrix."""
-    import numpy as np
-
-    a = np.asarray(entries, dtype=object)
-    return Num(a.item()) if a.ndim == 0 else Mat(a)
-
-
-def _loss_shown(b, k: int):
-    return b.first.loss_shown if k == 0 else rounded_array(b.losses[k]).item()
-
-
-def mean_chains(b) -> Chains:
-    """L = (1/n) Σ_k L_k and ∂L/∂W = (1/n) Σ_k ∂L_k/∂W, written out with the numbers."""
-    n, graph = len(b.losses), b.graph
-    loss = name(graph.loss)
-    losses = [None if k is None else Num(_loss_shown(b, k)) for k in _terms(n)]
-    rows = [Chain((loss, Formula("(1/n) Σₖ {L}ₖ", r"\tfrac{{1}}{{n}} \textstyle\sum_k {L}_k", (("L", loss),)),
-                   _mean_sum(losses, n), Mat(b.loss_shown)))]
-    for p, _ in graph.params:
-        per_sample = Formula("(1/n) Σₖ ∂{L}ₖ/∂{p}", r"\tfrac{{1}}{{n}} \textstyle\sum_k \partial {L}_k/\partial {p}",
-                             (("L", loss), ("p", name(p))))
-        parts = [None if k is None else _term(b.shown_gradients[k][p]) for k in _terms(n)]
-        rows.append(Chain((d_loss(b.first, p), per_sample, _mean_sum(parts, n), Mat(b.gradient_shown[p]))))
-    return Chains(tuple(rows))
-
-
-def batch_update_section(b, words, number: int) -> Section:
-    lr = Fraction(repr(float(b.problem.lr)))
-    rows = []
-    for n, _ in b.graph.params:
-        symbolic = Formula("{w} − η {g}", r"{w} - \eta\, {g}", (("w", name(n)), ("g", d_loss(b.first, n))))
-        numeric = Formula("{w} − {eta} · {g}", r"{w} - {eta} \cdot {g}", (("w", Mat(b.first.shown[n])), ("eta", _number(lr)),
-                                                                     ("g", Mat(b.gradient_shown[n]))))
-        rows.append(Chain((name(n), symbolic, numeric, Mat(b.update_shown[n])), arrow=True))
-    after = phrase(words, "explain.loss_after_batch", before=prose(b.loss), after=prose(b.loss_after))
-    blocks = (Para((Text(words("explain.update_lead")),)), Chains(tuple(rows)), Para(after))
-    return Section(words("explain.update"), blocks, number)
