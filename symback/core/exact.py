@@ -311,7 +311,7 @@ def _exact_function(op):
     cache = {}
 
     def value(z):
-        known = op.exact(z)
+        known = op.exact(z) if op.exact else None
         if known is not None:
             return known
         if type(z) is not Fraction:

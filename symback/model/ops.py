@@ -100,6 +100,7 @@ class Op:
     - ``wrong(f_u)`` tempting wrong derivatives, given f(u) (for check's diagnosis); ``nonlinear``:
       a node whose local derivative a student may get by a wrong rule; ``singular`` what is
       infinite where its derivative is not finite; ``parity`` odd or even (f(−u) = −f(u) or f(u));
+      ``kink()`` the value its derivative takes at 0 where it jumps (H(0) = 0), as PyTorch does;
     - ``page``: the interactive page's script (notes/interactive.js) computes it under ``key``
       (else the page computes its ``definition``);
     - ``portable``: the backends run it through the C library value by value (NumPy's own loops
@@ -127,6 +128,7 @@ class Op:
     doc: str = ""
     wrong: Callable | None = None
     parity: str | None = None
+    kink: Callable | None = None
     nonlinear: bool = True
     domain: tuple[Callable, str] | None = None
     float_domain: tuple[Callable, str] | None = None
@@ -244,10 +246,12 @@ FUNCTION_OPS = (
               numba="\ndef relu(z):\n    return F(0.0) if z < F(0.0) else z\n",
               exact=lambda q: q if q > 0 else Fraction(0), torch="torch.relu", numpy_name="relu",
               numpy_helper=("def relu(z):", "    return np.maximum(z, 0 * z)"), latex=r"\operatorname{relu}",
-              rule_name={"en": "ReLU rule", "zh": "ReLU 法则"}, portable=False),
+              rule_name={"en": "ReLU rule", "zh": "ReLU 法则"}, portable=False,
+              kink=lambda: sympy.Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
     _function("abs", Abs, sympy.sign, "d|u|/du = sign(u).", names=("Abs", "abs"), evaluate=abs, exact=abs,
               torch="torch.abs", numpy_name="np.abs", rule_name={"en": "absolute-value rule", "zh": "绝对值法则"},
-              parity="even", wrong=lambda a: (a.args[0],), portable=False),
+              parity="even", wrong=lambda a: (a.args[0],), portable=False,
+              kink=lambda: sympy.Eq(sympy.sign(0, evaluate=False), 0, evaluate=False)),
 )
 
 #: functions that appear in derivatives only (sign = |u|'); a user cannot call them

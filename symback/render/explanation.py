@@ -14,7 +14,7 @@ import string
 import sympy
 from sympy import Derivative, Eq
 
-from ..model.ops import relu
+from ..model.ops import OPS
 from ..core.exact import Shown, decimal_text, round_significant
 from ..core.numeric import format_float
 from ..model.parse import symbol
@@ -122,8 +122,7 @@ def local_chains(d, words, numbers: bool = True) -> Chains:
 
 _U = symbol("u")
 #: rules whose local derivative jumps at 0: the function, and the value taken there (as PyTorch does)
-_KINKS = {"relu": (relu(_U), Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
-          "abs": (sympy.Abs(_U), Eq(sympy.sign(0, evaluate=False), 0, evaluate=False))}
+_KINKS = {op.key: (op.sympy(_U), op.kink()) for op in OPS.values() if op.kink}
 
 
 def kink_paragraphs(d, words, numbers: bool = True) -> tuple:
