@@ -48,7 +48,7 @@ def numpy_program(problem, settings, points, words, refs, limit: int | None = No
               for i, (n, v) in enumerate(problem.params)]
     lines += _data(problem, names, settings, words, limit)
     lines.append(Line(f"lr = {num(literal(problem.lr))}", (Text(words("export.lr")), Math(ETA))))
-    for helper in _helpers(graph):
+    for helper in _helpers([n.expr for n in graph.nodes] + [l.expr for l in local_derivatives(graph)]):
         lines += [Line(""), Line("")] + [Line(x) for x in helper]
     params, inputs = names.params(problem), names.inputs(problem)
     lines += [Line(""), Line(""), Line(f"def forward({', '.join(params + inputs)}):")]
@@ -59,10 +59,11 @@ def numpy_program(problem, settings, points, words, refs, limit: int | None = No
     return Program("numpy", tuple(x for x in lines if x is not None))
 
 
-def _helpers(graph) -> list:
-    """The definitions of the table's functions NumPy lacks (sigmoid, relu) that the graph uses."""
+def _helpers(exprs) -> list:
+    """The definitions of the table's functions NumPy lacks (sigmoid, relu) that ``exprs`` use
+    (the forward pass and the local derivatives: a function's derivative may call another)."""
     own = [op for op in BY_CLASS.values() if op.numpy_helper]
-    used = {type(e) for n in graph.nodes for e in n.expr.atoms(*(op.sympy for op in own))}
+    used = {type(f) for e in exprs for f in e.atoms(*(op.sympy for op in own))}
     return [op.numpy_helper for op in own if op.sympy in used]
 
 
