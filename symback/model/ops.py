@@ -78,6 +78,19 @@ class relu(Function):  # noqa: N801
         return self.args[0].is_real
 
 
+class softplus(Function):  # noqa: N801
+    """softplus(z) = ln(1 + e^z), a smooth relu (PyTorch's softplus with beta = 1)."""
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return self.args[0].is_real
+
+
 @dataclass(frozen=True, repr=False, eq=False)  # one object per operation: compared and hashed by identity
 class Op:
     """One operation: what it is in SymPy, how it differentiates, computes, prints and goes wrong.
@@ -193,6 +206,24 @@ def sigmoid(z):
 '''
 
 
+def _softplus(z: float) -> float:
+    # As PyTorch computes it (beta 1, threshold 20): z itself above 20, where e^z would only
+    # add less than 2e-9; below, ln(1 + e^z) by log1p, which never overflows there.
+    return z if z > 20.0 else math.log1p(math.exp(z))
+
+
+def _numpy_softplus(np, dtype, lib):
+    def softplus(z):
+        return np.where(z > dtype(20), z, lib["log1p"](lib["exp"](np.minimum(z, dtype(20)))))
+    return softplus
+
+
+_NUMBA_SOFTPLUS = '''
+def softplus(z):
+    return z if z > F(20.0) else log1p(exp(z))
+'''
+
+
 def _at(point, value):
     """An exact value known at one rational point (exp 0 = 1, tanh 0 = 0), else None."""
     return lambda q: value if q == point else None
@@ -248,6 +279,13 @@ FUNCTION_OPS = (
               numpy_helper=("def relu(z):", "    return np.maximum(z, 0 * z)"), latex=r"\operatorname{relu}",
               rule_name={"en": "ReLU rule", "zh": "ReLU 法则"}, portable=False,
               kink=lambda: sympy.Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
+    _function("softplus", softplus, sigmoid, "d softplus(u)/du = σ(u).",
+              definition=lambda z: log(1 + exp(z)), evaluate=_softplus, python=_softplus, numpy=_numpy_softplus,
+              numba=_NUMBA_SOFTPLUS, mpmath=lambda x: mpmath.log1p(mpmath.exp(x)),
+              torch="torch.nn.functional.softplus", numpy_name="softplus",
+              numpy_helper=("def softplus(z):", "    return np.logaddexp(0, z)"),
+              latex=r"\operatorname{softplus}", rule_name={"en": "softplus rule", "zh": "softplus 法则"},
+              portable=False, page=False, wrong=lambda s: (sigmoid(-s.args[0]), exp(s.args[0]))),
     _function("abs", Abs, sympy.sign, "d|u|/du = sign(u).", names=("Abs", "abs"), evaluate=abs, exact=abs,
               torch="torch.abs", numpy_name="np.abs", rule_name={"en": "absolute-value rule", "zh": "绝对值法则"},
               parity="even", wrong=lambda a: (a.args[0],), portable=False,
