@@ -8,8 +8,6 @@ English document compiles with pdflatex; Chinese needs xelatex (xeCJK).
 
 from __future__ import annotations
 
-from sympy import Indexed
-
 from . import matrix
 from .document import Chains, Fields, Num, Para, Table, marked_sides, needs_parens, relations
 from .printer import DocumentPrinter, numbered
@@ -117,11 +115,8 @@ class LatexFormat(DocumentPrinter):
 class SlashTexPrinter(TexPrinter):
     """∂L/∂r written with a slash, for table cells, where stacked fractions crowd the rows."""
 
-    def _print_Derivative(self, expr):
-        inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol or isinstance(inner, Indexed):
-            return rf"\partial {self._print(inner)}/\partial {self._print(var)}"
-        return super()._print_Derivative(expr)
+    def _gradient(self, top, bottom):
+        return rf"\partial {self._print(top)}/\partial {self._print(bottom)}"
 
 
 def _inline(text: str, math: bool) -> str:

@@ -19,14 +19,14 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
-from .printers import _Values, function_args, function_name
+from .printers import _Display, is_gradient, function_args, function_name
 
 #: symbols drawn with an accent: name -> (base letter, accent)
 ACCENTS = {"y_hat": ("y", "^"), "Kbar": ("K", "¯")}
 LETTERS = {"eta": "η", "pi": "π"}
 
 
-class MathMLPrinter(_Values, MathMLPresentationPrinter):
+class MathMLPrinter(_Display, MathMLPresentationPrinter):
     """MathML with symback's conventions; ``values`` prints those parts as numbers (a negative
     one in parentheses inside anything larger, a function's argument too)."""
 
@@ -81,7 +81,7 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
         return self._el("mn", text=text.replace("-", "−"))
 
     def parenthesize(self, item, level, strict=False):
-        if item in self.values or _is_gradient(item):
+        if item in self.values or is_gradient(item):  # ∂L/∂w is a fraction: no parentheses
             return self._print(item)
         value = precedence_traditional(item)
         if value < level or (not strict and value <= level):
@@ -159,11 +159,11 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
             return self._el("mrow", self._el("msup", name, self._print(exp)), self._arguments(base))
         return self._el("msup", self.parenthesize(base, PRECEDENCE["Pow"], strict=True), self._print(exp))
 
-    def _print_Derivative(self, expr):
-        inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
-            return self._el("mfrac", self._el("mrow", self._mo("∂"), self._print(inner)),
-                            self._el("mrow", self._mo("∂"), self._print(var)))
+    def _gradient(self, top, bottom):
+        return self._el("mfrac", self._el("mrow", self._mo("∂"), self._print(top)),
+                        self._el("mrow", self._mo("∂"), self._print(bottom)))
+
+    def _rate(self, inner, var):
         d = self._el("mfrac", self._el("mi", text="d"), self._el("mrow", self._el("mi", text="d"), self._print(var)))
         return self._el("mrow", d, self._paren(self._print(inner)))
 
@@ -212,11 +212,6 @@ class MathMLPrinter(_Values, MathMLPresentationPrinter):
 for _op in BY_CLASS.values():
     if _op.key not in ("exp", "abs"):  # eᵘ and |u|: printed by _print_exp, _print_Abs
         setattr(MathMLPrinter, f"_print_{_op.code}", MathMLPrinter._print_Function)
-
-
-def _is_gradient(expr) -> bool:
-    """∂L/∂w of two symbols: a fraction, which needs no parentheses."""
-    return isinstance(expr, sympy.Derivative) and (expr.expr.is_Symbol or isinstance(expr.expr, sympy.Indexed))
 
 
 def _xml(text: str) -> str:

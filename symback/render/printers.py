@@ -143,6 +143,22 @@ class _Values:
         return format_float(value)
 
 
+class _Display(_Values):
+    """Mixin of the printers for people (Unicode, LaTeX, MathML): their notation for derivatives."""
+
+    def _print_Derivative(self, expr):
+        """∂L/∂r of two names (a gradient, ``_gradient``); d(u²)/du of an expression (the rule
+        of a local derivative, ``_rate``)."""
+        if is_gradient(expr):
+            return self._gradient(expr.expr, expr.variable_count[0][0])
+        return self._rate(expr.expr, expr.variable_count[0][0])
+
+
+def is_gradient(expr) -> bool:
+    """Is ``expr`` ∂L/∂w, the derivative of one name (or indexed name) by another?"""
+    return isinstance(expr, sympy.Derivative) and (expr.expr.is_Symbol or isinstance(expr.expr, sympy.Indexed))
+
+
 def hashable(expr) -> bool:
     """Can ``expr`` be looked up in a dict (a SymPy matrix cannot)?"""
     try:
@@ -163,7 +179,7 @@ class ClaimPrinter(_Values, StrPrinter):
         return format_float(float(expr))
 
 
-class UnicodePrinter(_Values, StrPrinter):
+class UnicodePrinter(_Display, StrPrinter):
     """One-line Unicode maths: ŷ = w·x, (ŷ − y)², ∂L/∂w, σ(u), |r|."""
 
     printmethod = "_symback_unicode"  # objects' own _sympystr would bypass these rules
@@ -253,10 +269,10 @@ class UnicodePrinter(_Values, StrPrinter):
         text = self._print(expr)
         return text if (expr.is_Atom or expr in self.values) else f"({text})"
 
-    def _print_Derivative(self, expr):
-        inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
-            return f"∂{self._print(inner)}/∂{self._print(var)}"
+    def _gradient(self, top, bottom):
+        return f"∂{self._print(top)}/∂{self._print(bottom)}"
+
+    def _rate(self, inner, var):
         return f"d({self._print(inner)})/d{self._print(var)}"
 
     def _print_Function(self, expr):
@@ -308,7 +324,7 @@ def _subscript(text: str) -> str:
     return text.translate(_SUB)
 
 
-class TexPrinter(_Values, LatexPrinter):
+class TexPrinter(_Display, LatexPrinter):
     """LaTeX with ŷ as \\hat{y}, ∂L/∂r as a fraction of partials, numbers in short form."""
 
     def __init__(self, values: Mapping | None = None, **settings):
@@ -339,10 +355,10 @@ class TexPrinter(_Values, LatexPrinter):
     def _print_Float(self, expr):
         return tex_number(float(expr))
 
-    def _print_Derivative(self, expr):
-        inner, (var, _count) = expr.expr, expr.variable_count[0]
-        if inner.is_Symbol or isinstance(inner, sympy.Indexed):
-            return rf"\frac{{\partial {self._print(inner)}}}{{\partial {self._print(var)}}}"
+    def _gradient(self, top, bottom):
+        return rf"\frac{{\partial {self._print(top)}}}{{\partial {self._print(bottom)}}}"
+
+    def _rate(self, inner, var):
         return rf"\frac{{d}}{{d {self._print(var)}}}\left({self._print(inner)}\right)"
 
     def _print_named(self, expr, exp=None):
