@@ -271,3 +271,11 @@ def test_symback_verify_accepts_the_batch_claims_and_refuses_a_wrong_matrix():
     assert all(v.ok for v in verify(json.loads(render(_batch(), "json"))))
     assert check("Matrix([[1, 2], [3, 4]]) = Matrix([[1, 2], [3, 5]])") == (False, "exact")
     assert check("Matrix([[1, 2]]) = Matrix([[1], [2]])") == (False, "shapes differ")
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_renders_in_every_format_and_language(name):
+    d = _derivation(name)
+    for fmt in ("text", "latex", "markdown"):
+        for lang in ("en", "zh"):
+            assert render(d, fmt, lang=lang, columns=100)

@@ -10,6 +10,7 @@ where a node is used twice); the checks; the update. Every number comes from the
 from __future__ import annotations
 
 import re
+import string
 from fractions import Fraction
 
 from ..core.exact import Shown
@@ -64,8 +65,15 @@ def space(shape) -> Formula:
 
 
 def _positional(template: str) -> str:
-    """The op table writes operands as {0}, {1}; str.format with keywords needs names: {a0}, {a1}."""
-    return re.sub(r"(?<!\{)\{(\d)\}(?!\})", r"{a\1}", template)
+    """The op table writes operands as {0}, {1}; str.format with keywords needs names: {a0}, {a1}
+    (read by str.format's own parser, so LaTeX's doubled braces stay as they are)."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            out.append("{" + ("a" + field if field.isdigit() else field) + (f"!{conversion}" if conversion else "")
+                       + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
 
 
 def _spaced(template: str, latex: bool = False) -> str:
