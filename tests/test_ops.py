@@ -87,3 +87,36 @@ def test_check_names_the_wrong_rule_softplus_prime_equals_sigma_of_minus_u():
     p = problem(model=MODEL, params={"w": 0.6, "b": -0.4}, data=(["x", "y"], [[1.5, 1.0], [-2.0, 0.2]]))
     verdict = check_answer(p, "2*(y_hat - y)*sigmoid(-(w*x + b))*x", "w")
     assert not verdict.correct and verdict.diagnosis.kind == "wrong_rule"
+
+
+def _matrix_softplus():
+    from symback.core.tensor import build_tensor_graph, tensor_pass
+    from symback.model.tensor_spec import tensor_problem
+
+    p = tensor_problem("h = softplus(W @ x + b); y_hat = v @ h", "mse",
+                       params={"W": [[0.5, -0.3], [30.0, 0.1]], "b": [0.1, -0.2], "v": [0.4, -0.7]},
+                       sample={"x": [1.0, 2.0], "y": 0.3})
+    graph = build_tensor_graph(p)
+    return p, graph, tensor_pass(graph, p.param_values, p.sample(0))
+
+
+def test_an_elementwise_softplus_of_a_vector_agrees_with_sympy_diff_entry_by_entry():
+    from symback.core.tensor.verify import check_entrywise
+
+    p, graph, result = _matrix_softplus()
+    check = check_entrywise(graph, p.param_values, p.sample(0), result.gradient)
+    assert check.agrees and check.error < 1e-12, check
+
+
+@pytest.mark.parametrize("kind", ["portable", "blas"])
+def test_the_compiled_matrix_step_computes_the_same_gradient(kind):
+    numpy = pytest.importorskip("numpy")
+    from symback.train.tensor_code import CompiledTensor
+
+    p, graph, result = _matrix_softplus()
+    compiled = CompiledTensor(graph, kind)
+    columns = (numpy.array([[1.0, 2.0]]), numpy.array([0.3]))
+    params = tuple(numpy.asarray(v, dtype=float) for v in p.param_values.values())
+    _, loss, grads = compiled.step(params, columns, 0.0)
+    for name, g in zip(p.param_values, grads):
+        assert numpy.allclose(g, result.gradient[name], rtol=1e-12, atol=1e-15), name

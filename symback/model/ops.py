@@ -103,6 +103,8 @@ class Op:
       f in functions SymPy differentiates itself (for the checks against ``sympy.diff``);
     - ``evaluate(x)`` f(x) in float64 for explain; ``python``, ``numpy``, ``numba`` the
       same for the training backends (None: the libm function ``code`` of the backend);
+      ``array`` the name of f in the matrix kernels' code (None: ``code``), ``array_derivative``
+      f' there, in the operand ``{0}`` and the result ``{out}`` (tanh' = 1 − out²);
     - ``exact(q)`` f at a rational q as a rational where it is one (else None), ``mpmath(x)``
       f in mpmath (None: ``exact`` is always rational);
     - ``domain`` (test, message) for a number a user writes as the argument, ``float_domain``
@@ -130,6 +132,8 @@ class Op:
     python: Callable | None = None
     numpy: Callable | None = None
     numba: str | None = None
+    array: str | None = None
+    array_derivative: str | None = None
     exact: Callable | None = None
     mpmath: Callable | None = None
     torch: str | None = None
@@ -156,6 +160,11 @@ class Op:
     def code(self) -> str:
         """The name the generated code calls (the SymPy class's name)."""
         return self.sympy.__name__
+
+    @property
+    def kernel(self) -> str:
+        """The name of f in the matrix kernels' code: absolute, tanh."""
+        return self.array or self.code
 
     @property
     def display(self) -> str:
@@ -243,28 +252,32 @@ def _function(key, sympy_class, derivative, doc, names=None, **fields) -> Op:
 
 
 FUNCTION_OPS = (
-    _function("exp", exp, exp, "d(eᵘ)/du = eᵘ.", evaluate=_exp, exact=_at(0, Fraction(1)), mpmath=mpmath.exp,
+    _function("exp", exp, exp, "d(eᵘ)/du = eᵘ.", array_derivative="{out}", evaluate=_exp, exact=_at(0, Fraction(1)), mpmath=mpmath.exp,
               torch="torch.exp", numpy_name="np.exp", rule_name={"en": "exponential rule", "zh": "指数函数法则"}),
-    _function("log", log, lambda z: 1 / z, "d(ln u)/du = 1/u.", names=("log", "ln"), evaluate=math.log,
+    _function("log", log, lambda z: 1 / z, "d(ln u)/du = 1/u.", array_derivative="(1.0 / {0})",
+              names=("log", "ln"), evaluate=math.log,
               exact=_log_exact, mpmath=mpmath.log, torch="torch.log", numpy_name="np.log", unicode="ln",
               rule_name={"en": "logarithm rule", "zh": "对数法则"},
               domain=(lambda a: not a.is_positive, "log({arg}) is undefined; log needs a positive argument"),
               float_domain=(lambda x: x <= 0, "log({x}) is undefined: log needs a positive argument")),
-    _function("sin", sympy.sin, sympy.cos, "d(sin u)/du = cos u.", evaluate=math.sin, exact=_at(0, Fraction(0)),
+    _function("sin", sympy.sin, sympy.cos, "d(sin u)/du = cos u.", array_derivative="cos({0})", evaluate=math.sin, exact=_at(0, Fraction(0)),
               mpmath=mpmath.sin, torch="torch.sin", numpy_name="np.sin", rule_name={"en": "sine rule", "zh": "正弦法则"},
               parity="odd", wrong=lambda s: (-s, -sympy.cos(s.args[0]))),
-    _function("cos", sympy.cos, lambda z: -sympy.sin(z), "d(cos u)/du = −sin u.", evaluate=math.cos,
+    _function("cos", sympy.cos, lambda z: -sympy.sin(z), "d(cos u)/du = −sin u.", array_derivative="(-sin({0}))",
+              evaluate=math.cos,
               exact=_at(0, Fraction(1)), mpmath=mpmath.cos, torch="torch.cos", numpy_name="np.cos",
               rule_name={"en": "cosine rule", "zh": "余弦法则"}, parity="even",
               wrong=lambda c: (sympy.sin(c.args[0]), -c)),
-    _function("tan", sympy.tan, lambda z: 1 + sympy.tan(z) ** 2, "d(tan u)/du = 1 + tan²u.", evaluate=math.tan,
+    _function("tan", sympy.tan, lambda z: 1 + sympy.tan(z) ** 2, "d(tan u)/du = 1 + tan²u.",
+              array_derivative="(1.0 + {out} * {out})", evaluate=math.tan,
               exact=_at(0, Fraction(0)), mpmath=mpmath.tan, torch="torch.tan", numpy_name="np.tan",
               rule_name={"en": "tangent rule", "zh": "正切法则"}, parity="odd"),
     _function("tanh", sympy.tanh, lambda z: 1 - sympy.tanh(z) ** 2, "d(tanh u)/du = 1 − tanh²u.",
-              evaluate=math.tanh, exact=_at(0, Fraction(0)), mpmath=mpmath.tanh, torch="torch.tanh",
+              array_derivative="(1.0 - {out} * {out})", evaluate=math.tanh, exact=_at(0, Fraction(0)), mpmath=mpmath.tanh, torch="torch.tanh",
               numpy_name="np.tanh", rule_name={"en": "tanh rule", "zh": "双曲正切法则"}, parity="odd",
               wrong=lambda t: (t**2, 1 + t**2)),
     _function("sigmoid", sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)), "dσ(u)/du = σ(u)·(1 − σ(u)).",
+              array_derivative="({out} * (1.0 - {out}))",
               definition=lambda z: 1 / (1 + exp(-z)), evaluate=_sigmoid, python=_sigmoid, numpy=_numpy_sigmoid,
               numba=_NUMBA_SIGMOID, exact=_at(0, Fraction(1, 2)), mpmath=lambda x: 1 / (1 + mpmath.exp(-x)),
               torch="torch.sigmoid", numpy_name="sigmoid",
@@ -272,6 +285,7 @@ FUNCTION_OPS = (
               rule_name={"en": "sigmoid rule", "zh": "sigmoid 法则"}, portable=False,
               wrong=lambda s: (s, 1 - s, s * (1 + s))),
     _function("relu", relu, lambda z: sympy.Heaviside(z, 0), "d relu(u)/du = H(u) (0 for u ≤ 0).",
+              array_derivative="({0} > 0.0)",  # a boolean array, which multiplies as 0 and 1
               definition=lambda z: Max(0, z), evaluate=lambda z: max(0.0, z), python=lambda z: 0.0 if z < 0 else z,
               numpy=lambda np, dtype, lib: (lambda z: np.maximum(z, 0)),
               numba="\ndef relu(z):\n    return F(0.0) if z < F(0.0) else z\n",
@@ -279,7 +293,7 @@ FUNCTION_OPS = (
               numpy_helper=("def relu(z):", "    return np.maximum(z, 0 * z)"), latex=r"\operatorname{relu}",
               rule_name={"en": "ReLU rule", "zh": "ReLU 法则"}, portable=False,
               kink=lambda: sympy.Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
-    _function("softplus", softplus, sigmoid, "d softplus(u)/du = σ(u).",
+    _function("softplus", softplus, sigmoid, "d softplus(u)/du = σ(u).", array_derivative="sigmoid({0})",
               definition=lambda z: log(1 + exp(z)), evaluate=_softplus, python=_softplus, numpy=_numpy_softplus,
               numba=_NUMBA_SOFTPLUS, mpmath=lambda x: mpmath.log1p(mpmath.exp(x)),
               torch="torch.nn.functional.softplus", numpy_name="softplus",
@@ -287,6 +301,7 @@ FUNCTION_OPS = (
               latex=r"\operatorname{softplus}", rule_name={"en": "softplus rule", "zh": "softplus 法则"},
               portable=False, page=False, wrong=lambda s: (sigmoid(-s.args[0]), exp(s.args[0]))),
     _function("abs", Abs, sympy.sign, "d|u|/du = sign(u).", names=("Abs", "abs"), evaluate=abs, exact=abs,
+              array="absolute", array_derivative="sign({0})",
               torch="torch.abs", numpy_name="np.abs", rule_name={"en": "absolute-value rule", "zh": "绝对值法则"},
               parity="even", wrong=lambda a: (a.args[0],), portable=False,
               kink=lambda: sympy.Eq(sympy.sign(0, evaluate=False), 0, evaluate=False)),
@@ -314,6 +329,7 @@ STRUCTURAL_OPS = (
     _structural("quotient", "u/v"),
     _structural("power", "uⁿ for a constant n", True, singular="the derivative of u**{n} is infinite at u = 0"),
     _structural("sqrt", "√u", True, names=("sqrt",), sympy=sqrt, torch="torch.sqrt", numpy_name="np.sqrt",
+                array_derivative="(0.5 / {out})",
                 domain=(lambda a: a.is_negative, "sqrt({arg}) is not real"),
                 singular="the derivative of sqrt is infinite at 0"),
     _structural("exponential", "aᵘ for a constant a", True),
@@ -329,6 +345,8 @@ BY_CLASS: dict[type, Op] = {op.sympy: op for op in (*FUNCTION_OPS, *HELPER_OPS)}
 FUNCTIONS = {name: op.sympy for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) for name in op.names}
 #: the one-argument functions the graph makes nodes of (each has a named rule in core.rules)
 UNARY = frozenset(op.sympy for op in FUNCTION_OPS)
+#: name a user may write -> the Op of the elementwise function it calls (sqrt too)
+ELEMENTWISE = {name: op for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) for name in op.names}
 #: names that stand for constants
 CONSTANTS = {"pi": sympy.pi}
 #: the classes with a definition in functions SymPy knows (rewritten for SymPy's own diff)

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 from ..core.reverse import backward
 from ..errors import SymbackError
+from ..model.ops import ELEMENTWISE
 
 #: per-sample letters of each product: (left operand, right operand, result)
 PRODUCTS = {"matvec": ("ik", "k", "i"), "vecmat": ("k", "kj", "j"), "matmat": ("ik", "kj", "ij"), "dot": ("k", "k", "")}
@@ -40,15 +41,12 @@ PRODUCT_VJPS = {
     "dot": ((("up", ""), (1, "k"), "k"), (("up", ""), (0, "k"), "k")),
 }
 #: the elementwise functions of the language -> the kernel's code (the last two made by fuse_log_sigmoid)
-FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
-             "sqrt": "sqrt", "sigmoid": "sigmoid", "relu": "relu", "Abs": "absolute", "abs": "absolute",
+FUNCTIONS = {**{name: op.kernel for name, op in ELEMENTWISE.items()},
              "log_sigmoid": "log_sigmoid", "log_one_minus_sigmoid": "log_sigmoid(-{0})"}
-#: f′ in terms of the operand {0} and the result {out}: tanh′ = 1 − tanh², σ′ = σ(1 − σ), relu′ = [z > 0]
-#: (0 at 0, as PyTorch: a boolean array, which multiplies as 0 and 1)
-DERIVATIVES = {"exp": "{out}", "log": "(1.0 / {0})", "ln": "(1.0 / {0})", "sin": "cos({0})", "cos": "(-sin({0}))",
-               "tan": "(1.0 + {out} * {out})", "tanh": "(1.0 - {out} * {out})", "sqrt": "(0.5 / {out})",
-               "sigmoid": "({out} * (1.0 - {out}))", "relu": "({0} > 0.0)", "Abs": "sign({0})",
-               "abs": "sign({0})", "log_sigmoid": "sigmoid(-{0})", "log_one_minus_sigmoid": "(-sigmoid({0}))"}
+#: f′ in terms of the operand {0} and the result {out}, from the operation table: tanh′ = 1 − tanh²,
+#: σ′ = σ(1 − σ), relu′ = [z > 0] (0 at 0, as PyTorch)
+DERIVATIVES = {**{name: op.array_derivative for name, op in ELEMENTWISE.items()},
+               "log_sigmoid": "sigmoid(-{0})", "log_one_minus_sigmoid": "(-sigmoid({0}))"}
 
 
 def fuse_log_sigmoid(graph):

@@ -25,6 +25,7 @@ import math
 from functools import lru_cache
 
 from .backends import _portable, _portable_pow, numpy_module
+from ..model.ops import BY_CLASS
 
 #: entries of one block of products (fits the processor's cache: 1 MiB of float64)
 BLOCK = 1 << 17
@@ -132,13 +133,6 @@ def _logsumexp(np, exp, log):
     return logsumexp
 
 
-def _sigmoid(np, exp):
-    def sigmoid(z):
-        e = exp(-np.abs(z))  # two branches joined: exp never overflows
-        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return sigmoid
-
-
 def common(np, exp, log, log1p) -> dict:
     """The functions both kinds share, built on their ``exp``, ``log`` and ``log1p``."""
     softmax = _softmax(np, exp)
@@ -173,9 +167,16 @@ def common(np, exp, log, log1p) -> dict:
         return np.minimum(z, 0.0) - log1p(exp(-np.abs(z)))
 
     return {"np": np, "softmax": softmax, "log_sigmoid": log_sigmoid, "logsumexp": logsumexp, "cross_entropy": cross_entropy,
-            "onehot": onehot, "sum_to": sum_to, "total": total, "sigmoid": _sigmoid(np, exp),
-            "relu": lambda z: np.maximum(z, 0.0), "heaviside": _heaviside(np), "sign": np.sign,
+            "onehot": onehot, "sum_to": sum_to, "total": total, **_own(np, exp, log, log1p),
+            "heaviside": _heaviside(np), "sign": np.sign,
             "absolute": np.abs, "sqrt": np.sqrt, "maximum": np.maximum}
+
+
+def _own(np, exp, log, log1p) -> dict:
+    """The operation table's functions that NumPy lacks (sigmoid, relu, softplus), in float64 arrays,
+    built on this kind's ``exp``, ``log`` and ``log1p``."""
+    lib = {"exp": exp, "log": log, "log1p": log1p}
+    return {op.code: op.numpy(np, np.float64, lib) for op in BY_CLASS.values() if op.numpy is not None}
 
 
 @lru_cache(maxsize=None)
