@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 from symback.core.tensor import build_tensor_graph, tensor_pass
 from symback.core.tensor.verify import check_entrywise, check_finite_differences
 from symback.errors import ParseError, SpecError, SymbackError
+from symback.model import ops
 from symback.model.tensor_parse import parse_literal, parse_tensor
 from symback.model.tensor_spec import tensor_problem
 
@@ -141,3 +142,13 @@ def test_random_weights_agree_with_finite_differences(weights):
     graph = build_tensor_graph(problem)
     result = tensor_pass(graph, problem.param_values, problem.sample(0))
     assert check_finite_differences(graph, problem.param_values, problem.sample(0), result.gradient).agrees
+
+
+@pytest.mark.parametrize("name", sorted({n for op in ops.FUNCTION_OPS for n in op.names} | {"sqrt"}))
+def test_every_function_of_the_op_table_is_elementwise(name):
+    problem = tensor_problem(f"y_hat = sum({name}(W @ x))", params={"W": [[0.3, 0.2], [0.1, 0.25]]},
+                             sample={"x": [1.0, 2.0], "y": 0.1})
+    graph = build_tensor_graph(problem)
+    result = tensor_pass(graph, problem.param_values, problem.sample(0))
+    assert check_finite_differences(graph, problem.param_values, problem.sample(0), result.gradient).agrees
+    assert check_entrywise(graph, problem.param_values, problem.sample(0), result.gradient).agrees
