@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import (build_problem, check_outputs, columns_for, emit, lang_option, lesson_of, output_option,
-                      problem_options)
+from ..app.outputs import check_outputs
+from .options import build_problem, columns_for, emit, lang_option, lesson_of, output_option, problem_options
 
 
 @click.command("explain")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import OutputPath, build_problem, check_outputs, lang_option, lesson_of, problem_options, wrote
+from ..app.outputs import check_outputs
+from .options import OutputPath, build_problem, lang_option, lesson_of, problem_options, wrote
 
 
 @click.command("notes")

@@ -44,11 +44,10 @@ def _remember_inputs(ctx, param, values):
     ctx.meta["symback.inputs"] = dict(parse_input(v) for v in values)
 
 
-def _input_groups(lesson) -> dict:
-    """The --input groups of the running command, else the lesson's [inputs]."""
+def _given_inputs() -> dict | None:
+    """The --input groups of the running command (None outside a command)."""
     ctx = click.get_current_context(silent=True)
-    given = ctx.meta.get("symback.inputs") if ctx is not None else None
-    return given or lesson.get("inputs") or {}
+    return ctx.meta.get("symback.inputs") if ctx is not None else None
 
 
 def lesson_of(problem_file, data=None):
@@ -61,40 +60,11 @@ def lesson_of(problem_file, data=None):
 
 
 def build_problem(model, loss, params, data, lr, problem_file, lesson=None, sample=None):
-    """A Problem from the options; the lesson file fills what the options leave out.
-
-    ``sample`` ({input or y: value}, from --sample) is the data when no data
-    are given and the model's inputs are not the lesson's.
-    """
-    from ..model.spec import parse_assignments, problem
-    from ..model.tensor_spec import is_tensor_input
+    """A Problem from the options and the lesson file (see :func:`symback.app.problem.problem_from`)."""
+    from ..app.problem import problem_from
 
     lesson = lesson if lesson is not None else lesson_of(problem_file, data)
-    model = model if model is not None else lesson.get("model", "w*x")
-    loss = loss if loss is not None else lesson.get("loss", "mse")
-    sample = sample if sample is not None else lesson.get("sample")
-    if is_tensor_input(model, loss, params or lesson.get("params"), sample):
-        from ..model.tensor_data import matrix_problem
-
-        return matrix_problem(model, loss, params or lesson.get("params"), _data(data, lesson),
-                              lr if lr is not None else lesson.get("lr", 0.01), sample)
-    if params:
-        param_values = parse_assignments(params, "parameter")
-    else:
-        param_values = lesson.get("params")
-    return problem(model=model, loss=loss, params=param_values, data=_data(data, lesson),
-                   lr=lr if lr is not None else lesson.get("lr", 0.01), sample=sample)
-
-
-def _data(data, lesson):
-    """--data, else the lesson's data; with its columns gathered by --input (or the lesson's [inputs])."""
-    data = data if data is not None else lesson.get("data")
-    groups = _input_groups(lesson)
-    if groups:
-        from ..model.gather import load_gathered
-
-        data = load_gathered(data, groups)
-    return data
+    return problem_from(model, loss, params, data, lr, lesson, sample, _given_inputs())
 
 
 class OutputPath(click.Path):
@@ -113,34 +83,6 @@ def output_option(command):
     return click.option("-o", "--output", type=OutputPath(), default=None,
                         help="Write to this file (atomically; '-' is standard output) instead of the terminal."
                         )(command)
-
-
-def check_outputs(outputs: dict, problem_file, data, lesson) -> None:
-    """Refuse, before any work, outputs that cannot be written, that are the problem's input files,
-    or that name one file twice (the second would replace the first)."""
-    from ..io import check_output, refuse_overwriting_inputs
-
-    kinds = {option: check_output(path) for option, path in outputs.items() if path is not None}
-    _one_standard_output(outputs)
-    files = [option for option, kind in kinds.items() if kind == "file"]
-    for i, option in enumerate(files):
-        refuse_overwriting_inputs({option: outputs[option]}, {other: outputs[other] for other in files[i + 1:]})
-    lesson_data = lesson.get("data") if isinstance(lesson.get("data"), str) else None
-    refuse_overwriting_inputs(outputs, {"--problem": problem_file, "--data": data or lesson_data})
-
-
-def _one_standard_output(outputs: dict) -> None:
-    """Refuse two outputs on standard output ('-', or the report when -o is not given): the second
-    would be mixed into the first (a PNG inside the report, the report inside --history's JSON)."""
-    from ..errors import SpecError
-    from ..io import STDOUT
-
-    users = [option for option, path in outputs.items() if path == STDOUT or (option == "-o" and path is None)]
-    if len(users) > 1:
-        report = "the report" if outputs.get("-o") is None else "-o -"
-        names = [report if option == "-o" else f"{option} -" for option in users]
-        raise SpecError(f"{', '.join(names[:-1])} and {names[-1]} would {'both' if len(names) == 2 else 'all'} go to standard output, mixed: "
-                        "give all but one of them a file name (the report: -o FILE)")
 
 
 def lang_option(command):

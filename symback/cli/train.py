@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from .options import (OutputPath, build_problem, check_outputs, columns_for, lang_option, lesson_of, output_option,
-                      problem_options, wrote)
+from ..app.outputs import check_outputs
+from .options import (OutputPath, build_problem, columns_for, lang_option, lesson_of, output_option, problem_options,
+                      wrote)
 
 MODES = ("sgd", "batch", "minibatch")
 
