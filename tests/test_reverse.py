@@ -4,7 +4,7 @@ from collections import namedtuple
 
 import sympy
 
-from symback.core.reverse import backward, group_by_node
+from symback.core.reverse import added, backward, group_by_node, path_counts, paths
 
 Edge = namedtuple("Edge", "node child local")
 # y_hat = w*x; r = y_hat - y; L = r**2, with w used twice (q = w*w feeds L too): L = r**2 + q
@@ -68,3 +68,20 @@ def test_a_variable_the_top_does_not_reach_has_no_value_and_the_empty_sum_as_adj
 def test_a_walk_from_a_node_below_the_loss_starts_there():
     out = backward(ORDER, BELOW, "r", 1.0, lambda up, e: up * e.local, sum)
     assert "L" not in out.value and "q" not in out.value and out.of("w") == X
+
+
+def test_added_sums_left_to_right_from_zero():
+    assert added(0.0)([1e16, 1.0, -1e16]) == 0.0  # (1e16 + 1) rounds to 1e16 first
+
+
+def test_path_counts_count_every_way_down():
+    assert path_counts(ORDER, BELOW, "w") == {"w": 1, "y_hat": 1, "r": 1, "q": 1, "L": 2}
+
+
+def test_paths_lists_each_path_from_the_top_in_the_order_of_the_edges():
+    found = paths(ORDER, BELOW, "L", "w", limit=6)
+    assert [[e.child for e in path] for path in found] == [["r", "y_hat", "w"], ["q", "w"]]
+
+
+def test_paths_past_the_limit_are_not_listed():
+    assert paths(ORDER, BELOW, "L", "w", limit=1) is None

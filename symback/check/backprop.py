@@ -23,7 +23,7 @@ from ..core.derive import Derivation, Local
 from ..errors import MathError
 from ..core.graph import node_value
 from ..core.numeric import evaluate
-from ..core.reverse import added, backward, group_by_node
+from ..core.reverse import added, backward, group_by_node, path_counts
 
 #: how many random points decide that two formulas agree
 POINTS = 8
@@ -40,19 +40,10 @@ class Backprop:
 
     def edges(self, top, bottom) -> tuple[Local, ...]:
         """The edges on some path from ``top`` down to ``bottom``, from the top down."""
-        reaches = {bottom}
-        for node in self.graph.nodes:
-            if any(local.child in reaches for local in self.below.get(node.name, ())):
-                reaches.add(node.name)
-        seen, out = {top}, []
-        for node in reversed(self.graph.nodes):
-            if node.name not in seen or node.name not in reaches:
-                continue
-            for local in self.below.get(node.name, ()):
-                if local.child in reaches:
-                    out.append(local)
-                    seen.add(local.child)
-        return tuple(out)
+        reaches = self.paths(bottom)
+        below = {node: [e for e in edges if e.child in reaches] for node, edges in self.below.items()}
+        walk = backward(self.order, below, top, True, lambda up, edge: up, any, leaves=False)  # what top reaches
+        return tuple(edge for node in reversed(self.order) if node in walk.value for edge in below.get(node, ()))
 
     def symbolic(self, top, bottom, locals_: Mapping = None) -> sympy.Expr:
         """∂top/∂bottom in node names: the reverse accumulation, symbolically.
@@ -89,12 +80,7 @@ class Backprop:
 
     def paths(self, bottom) -> dict:
         """{variable: the number of paths from it down to ``bottom``} (variables that reach it)."""
-        count = {bottom: 1}
-        for node in self.graph.nodes:
-            total = sum(count.get(local.child, 0) for local in self.below.get(node.name, ()))
-            if total:
-                count[node.name] = total
-        return count
+        return path_counts(self.order, self.below, bottom)
 
     def paths_from(self, top) -> dict:
         """{variable: the number of paths from ``top`` down to it} (variables below it)."""

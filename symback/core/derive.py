@@ -390,52 +390,8 @@ def chain_paths(graph: Graph, locals_, target) -> tuple[tuple[sympy.Expr, ...], 
     """
     if len(graph.nodes) > MAX_CLOSED_NODES:
         return None  # a product of hundreds of locals explains nothing; the backward pass does
-    paths = _paths_to(graph.loss, target, locals_, MAX_PATHS)
-    return None if paths is None else tuple(tuple(p) for p in paths)
-
-
-def _paths_to(top, target, locals_, limit):
-    """Paths (lists of local exprs) from ``top`` down to ``target``; None past ``limit``.
-
-    Paths are counted first (a DAG can have exponentially many), and only
-    edges that lead to ``target`` are followed.
-    """
-    children = group_by_node(locals_)
-    counts = _path_counts(top, target, children, limit)
-    if counts.get(top, 0) > limit:
-        return None
-    found: list[list[sympy.Expr]] = []
-    stack = [(top, [])]
-    while stack:
-        name, path = stack.pop()
-        if name == target:
-            found.append(path)
-            continue
-        for local in reversed(children.get(name, ())):
-            if counts.get(local.child, 0):
-                stack.append((local.child, path + [local.expr]))
-    return found
-
-
-def _path_counts(top, target, children, limit) -> dict:
-    """Number of paths from each node down to ``target`` (capped at limit + 1)."""
-    counts = {target: 1}
-    order, seen, stack = [], set(), [top]
-    while stack:  # iterative post-order: deep graphs must not hit the recursion limit
-        name = stack[-1]
-        pending = [l.child for l in children.get(name, ()) if l.child not in seen and l.child != target]
-        if name not in seen and pending:
-            seen.add(name)
-            stack.extend(pending)
-            continue
-        stack.pop()
-        seen.add(name)
-        order.append(name)
-    for name in order:
-        if name != target:
-            total = sum(counts.get(l.child, 0) for l in children.get(name, ()))
-            counts[name] = min(total, limit + 1)
-    return counts
+    found = reverse.paths([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, target, MAX_PATHS)
+    return None if found is None else tuple(tuple(local.expr for local in path) for path in found)
 
 
 def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Expr | None:

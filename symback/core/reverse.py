@@ -42,9 +42,13 @@ class Adjoints:
         return self.value[variable]
 
 
+def _child(edge) -> Hashable:
+    return edge.child
+
+
 def backward(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]], top: Hashable, seed: Any,
              pull: Callable[[Any, Any], Any], add: Callable[[list], Any],
-             child: Callable[[Any], Hashable] = lambda edge: edge.child, every: bool = False,
+             child: Callable[[Any], Hashable] = _child, every: bool = False,
              leaves: bool = True) -> Adjoints:
     """Reverse accumulation from ``top`` (adjoint ``seed``) down the edges ``below[node]``.
 
@@ -75,6 +79,37 @@ def backward(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]],
             if variable not in value:
                 value[variable] = add(contributions)
     return out
+
+
+def path_counts(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]], bottom: Hashable,
+                child: Callable[[Any], Hashable] = _child) -> dict:
+    """{variable: the number of paths from it down to ``bottom``} for the variables that reach it
+    (``bottom`` itself 1), counted up the graph in topological order. ∂v/∂bottom is a sum over
+    these paths: a node that is not a key is one the reverse pass from v need not pass through."""
+    count = {bottom: 1}
+    for node in order:
+        total = sum(count.get(child(edge), 0) for edge in below.get(node, ()))
+        if total:
+            count[node] = total
+    return count
+
+
+def paths(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]], top: Hashable, bottom: Hashable,
+          limit: int, child: Callable[[Any], Hashable] = _child) -> list | None:
+    """Every path from ``top`` down to ``bottom`` as its list of edges, depth first (a node's edges
+    in their order); None when there are more than ``limit`` (a DAG can have exponentially many).
+    Only edges that lead to ``bottom`` are followed, so each step goes towards a path."""
+    reaches = path_counts(order, below, bottom, child)
+    found, stack = [], [(top, [])]
+    while stack:
+        node, path = stack.pop()
+        if node == bottom:
+            found.append(path)
+            if len(found) > limit:
+                return None
+            continue
+        stack += [(child(edge), path + [edge]) for edge in reversed(below.get(node, ())) if child(edge) in reaches]
+    return found
 
 
 def added(zero: Any) -> Callable[[list], Any]:

@@ -19,7 +19,7 @@ from sympy import Derivative, Eq
 from ..check.backprop import POINTS, Backprop
 from ..check.grade import answer_symbols
 from ..core.exact import evaluate, typed
-from ..core.reverse import group_by_node
+from ..core.reverse import paths
 from ..core.rules import Rule
 from ..lang import wording
 from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
@@ -233,17 +233,8 @@ def _edges(verdict):
 
 def _paths(verdict):
     """The paths from top to bottom as lists of edges, or None past MAX_PATHS."""
-    below = group_by_node(_edges(verdict))
-    found, stack = [], [(verdict.top, [])]
-    while stack:
-        name, path = stack.pop()
-        if name == verdict.bottom:
-            found.append(path)
-            if len(found) > MAX_PATHS:
-                return None
-            continue
-        stack += [(e.child, path + [e]) for e in reversed(below.get(name, ()))]
-    return found
+    bp = Backprop(verdict.derivation)
+    return paths(bp.order, bp.below, verdict.top, verdict.bottom, MAX_PATHS)
 
 
 def _mistake_json(verdict, mistake, t) -> dict:
