@@ -49,18 +49,9 @@ def _render_document(derivation, fmt, lang, standalone, summary, columns=None) -
         from .batch_sections import batch_document as document
     else:
         from .explanation import document
-    doc = document(derivation, wording(lang))
-    if fmt == "text":
-        from .text import render_text
+    from .formats import print_document
 
-        return render_text(doc, columns)
-    if fmt == "latex":
-        from .latex import render_latex
-
-        return render_latex(doc, standalone=standalone, summary=summary)
-    from .markdown import render_markdown
-
-    return render_markdown(doc)
+    return print_document(document(derivation, wording(lang)), fmt, columns, standalone, summary)
 
 
 from ..display import register  # noqa: E402 - after render is defined

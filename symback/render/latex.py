@@ -156,7 +156,3 @@ def preamble(lang: str) -> str:
         "{\\setmainfont{\\symbackcjk}\\XeTeXlinebreaklocale \"zh\"\\XeTeXlinebreakskip=0pt plus 1pt}\n"
         + common
     )
-
-
-def render_latex(doc, standalone: bool = False, summary: bool = False) -> str:
-    return LatexFormat(standalone, summary).doprint(doc)

@@ -74,7 +74,3 @@ class MarkdownFormat(DocumentPrinter):
 
     def _print_Para(self, block) -> str:
         return self.items(block.items)
-
-
-def render_markdown(doc) -> str:
-    return MarkdownFormat().doprint(doc)

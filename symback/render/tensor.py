@@ -15,20 +15,10 @@ def render_tensor(derivation, fmt: str = "text", lang: str = "en", standalone: b
         return render_tensor_json(derivation)
     from ..core.numeric import significant_digits
     from ..lang import wording
+    from .formats import print_document
     from .tensor_batch import tensor_batch_document
     from .tensor_explanation import tensor_document
 
     with significant_digits(digits):
         build = tensor_batch_document if getattr(derivation, "is_batch", False) else tensor_document
-        doc = build(derivation, wording(lang))
-        if fmt == "text":
-            from .text import render_text
-
-            return render_text(doc, columns)
-        if fmt == "latex":
-            from .latex import render_latex
-
-            return render_latex(doc, standalone=standalone)
-        from .markdown import render_markdown
-
-        return render_markdown(doc)
+        return print_document(build(derivation, wording(lang)), fmt, columns, standalone)

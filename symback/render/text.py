@@ -200,11 +200,6 @@ def items(xs, sep: str = "") -> str:
     return sep.join(item(x) for x in xs)
 
 
-def render_text(doc, columns: int | None = None) -> str:
-    """The document for a terminal ``columns`` wide (default: this terminal's width)."""
-    return TextFormat(columns).doprint(doc)
-
-
 def _indented(lines: list[str]) -> str:
     return "\n".join(INDENT + line if line else line for line in lines)
 
