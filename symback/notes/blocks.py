@@ -5,15 +5,13 @@
 * ``Figure``: the computational graph or the loss curve, with a caption;
 * ``Listing`` and ``Output``: a program with a note on each step, and what it prints.
 
-``say(words, key, **items)`` turns a catalogue sentence into items, each
-{placeholder} becoming an item or a tuple of items, so every format can
-typeset the maths inside the sentence.
+A catalogue sentence becomes items with :func:`symback.render.document.phrase`,
+so every format can typeset the maths inside it.
 """
 
 from __future__ import annotations
 
 import math
-import string
 from fractions import Fraction
 from dataclasses import dataclass
 from typing import Any
@@ -69,18 +67,6 @@ class Output:
     """What a program prints, as it prints it (plain text; a tab is an indent)."""
 
     text: str
-
-
-def say(words, key: str, **items) -> tuple:
-    """The sentence ``key`` as items; a placeholder's value is an item or a tuple of items."""
-    out: list = []
-    for literal, field, _spec, _conv in string.Formatter().parse(words(key)):
-        if literal:
-            out.append(Text(literal))
-        if field is not None:
-            value = items[field]
-            out.extend(value if isinstance(value, tuple) else (value,))
-    return tuple(out)
 
 
 def joined(items, separator: str = ", ") -> tuple:

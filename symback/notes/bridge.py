@@ -14,8 +14,8 @@ from sympy import Derivative
 from ..export import export_program
 from ..export.program import Refs
 from ..model.parse import symbol
-from ..render.document import Math, Num, Para, Section, Text
-from .blocks import Grid, Listing, Output, point_items, rounded, say
+from ..render.document import Math, Num, Para, Section, Text, phrase
+from .blocks import Grid, Listing, Output, point_items, rounded
 
 #: a program line longer than this is cut (long lists of data) in the notes
 LONG_LINE = 78
@@ -38,7 +38,7 @@ def bridge_section(lesson, words, where: Refs) -> Section:
     s = lesson.history.settings
     points = [dict(p.point) for p in lesson.predictions]
     program = export_program(lesson.problem, s, "pytorch", points, words, where, rows=LISTED_ROWS)
-    blocks = [Para(say(words, "notes.bridge_lead", command=Text("symback export --to pytorch"),
+    blocks = [Para(phrase(words, "notes.bridge_lead", command=Text("symback export --to pytorch"),
                        numpy=Text("--to numpy"))),
               Listing(tuple((code, note) for code, note in _shown(program.lines))),
               Para((Text(words("notes.bridge_prints")),)), Output(printout(lesson)),
@@ -118,7 +118,7 @@ def first_epoch_grid(lesson, words) -> Grid:
     names = lesson.problem.param_names[:MAX_PARAMS]
     L = lesson.derivation.graph.loss
     header = ((Text(words("notes.col_sample")),),) + tuple((Math(Derivative(L, symbol(n))),) for n in names) \
-        + tuple(say(words, "notes.col_after_update", p=Math(symbol(n))) for n in names)
+        + tuple(phrase(words, "notes.col_after_update", p=Math(symbol(n))) for n in names)
     updates = list(lesson.first_epoch)
     shown = updates if len(updates) <= MAX_UPDATES else updates[:MAX_UPDATES - 3] + [None] + updates[-3:]
     columns = list(lesson.problem.inputs) + ["y"]

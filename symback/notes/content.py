@@ -16,10 +16,10 @@ from dataclasses import replace
 
 from ..model.parse import symbol
 from ..model.spec import Y, Y_HAT
-from ..render.document import Document, Math, Num, Para, Section, Table, Text
+from ..render.document import Document, Math, Num, Para, Section, Table, Text, phrase
 from ..core.numeric import rounds_for_display
 from ..render.explanation import closed_blocks, problem_section, prose, update_section
-from .blocks import Figure, Grid, point_items, rounded, say
+from .blocks import Figure, Grid, point_items, rounded
 from .figures import graph_figure
 from .backward import backward_section
 from .bridge import bridge_section, refs
@@ -69,7 +69,7 @@ def number_figures(sections, words) -> list:
         for block in section.blocks:
             if isinstance(block, Figure):
                 count += 1
-                block = replace(block, label=say(words, "notes.figure", n=Text(str(count))))
+                block = replace(block, label=phrase(words, "notes.figure", n=Text(str(count))))
             blocks.append(block)
         out.append(replace(section, blocks=tuple(blocks)))
     return out
@@ -81,12 +81,12 @@ def question_section(lesson, words) -> Section:
     if lesson.texts.get("question"):
         lead = (Text(lesson.texts["question"]),)
     elif lesson.seed_data and points:
-        lead = say(words, "notes.question_seed", point=point_items(points[0]), x=Math(symbol("x")), y=Math(Y))
+        lead = phrase(words, "notes.question_seed", point=point_items(points[0]), x=Math(symbol("x")), y=Math(Y))
     else:
-        lead = say(words, "notes.question_fit")
+        lead = phrase(words, "notes.question_fit")
         if points:
             listed = tuple(x for i, p in enumerate(points) for x in ((Text("; "),) if i else ()) + point_items(p))
-            lead += (Text(" "),) + say(words, "notes.question_predict", points=listed, y_hat=Math(Y_HAT))
+            lead += (Text(" "),) + phrase(words, "notes.question_predict", points=listed, y_hat=Math(Y_HAT))
     blocks = (Para(lead), data_grid(lesson.problem, points, words))
     return Section(words("notes.question"), blocks)
 
@@ -110,7 +110,7 @@ def data_grid(problem, points, words) -> Grid:
 
 def model_section(lesson, words) -> Section:
     facts = problem_section(lesson.problem, words, lesson.derivation.point)
-    lead = say(words, "notes.model_lead", y_hat=Math(Y_HAT), L=Math(lesson.derivation.graph.loss), y=Math(Y))
+    lead = phrase(words, "notes.model_lead", y_hat=Math(Y_HAT), L=Math(lesson.derivation.graph.loss), y=Math(Y))
     return Section(words("notes.model"), (Para(lead),) + facts.blocks)
 
 
@@ -120,7 +120,7 @@ def graph_section(d, words) -> Section:
     if picture is None:
         return Section(words("notes.graph"), (lead, Para((Text(words("notes.graph_too_big", n=len(d.graph.nodes))),))),
                        )
-    caption = say(words, "notes.graph_caption", sample=point_items(d.point))
+    caption = phrase(words, "notes.graph_caption", sample=point_items(d.point))
     return Section(words("notes.graph"), (lead, Figure("graph", picture, caption, "graph")))
 
 
@@ -143,11 +143,11 @@ def first_update_section(lesson, words) -> Section:
     """w ← w − η·∂L/∂w with the numbers: one sample (SGD) or the mean over the batch."""
     first = lesson.first_update
     if first is lesson.derivation:
-        sentence = say(words, "explain.loss_after", before=prose(first.loss), after=prose(first.loss_after))
+        sentence = phrase(words, "explain.loss_after", before=prose(first.loss), after=prose(first.loss_after))
         return Section(words("notes.first_update"), update_section(first, words, sentence, None).blocks)
     from ..render.batch_sections import mean_chains, sample_table  # the batch explanation's own table and means
 
-    sentence = say(words, "explain.loss_after_batch", before=prose(first.loss), after=prose(first.loss_after))
+    sentence = phrase(words, "explain.loss_after_batch", before=prose(first.loss), after=prose(first.loss_after))
     update = update_section(first, words, sentence, None)
     table = sample_table(first, words)
     gradients = len(first.gradients)

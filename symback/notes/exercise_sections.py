@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sympy import Abs, Derivative, Eq, Mul, StrictLessThan
 
-from ..render.document import Chain, Chains, Math, Num, Para, Section, Seq, Text
+from ..render.document import Chain, Chains, Math, Num, Para, Section, Seq, Text, phrase
 from ..render.explanation import forward_chains
 from .backward import backward_section
-from .blocks import Grid, Output, point_items, say
+from .blocks import Grid, Output, point_items
 from .exercises import check_command
 
 ETA_NAME = "eta"
@@ -49,25 +49,25 @@ def answer_section(lesson, words) -> Section:
 
 
 def _q_forward(lesson, e, words, head):
-    return [Para(head + say(words, "notes.ex_forward", params=_params(e.d), sample=point_items(e.d.point),
+    return [Para(head + phrase(words, "notes.ex_forward", params=_params(e.d), sample=point_items(e.d.point),
                             L=Math(e.d.graph.loss)))]
 
 
 def _q_local(lesson, e, words, head):
     node = e.edge.node
-    return [Para(head + say(words, "notes.ex_local", params=_params(e.d), sample=point_items(e.d.point),
+    return [Para(head + phrase(words, "notes.ex_local", params=_params(e.d), sample=point_items(e.d.point),
                             definition=Math(Eq(node.name, node.shown, evaluate=False)), child=Math(e.edge.child),
                             partial=Math(Derivative(node.name, e.edge.child))))]
 
 
 def _q_gradient(lesson, e, words, head):
-    return [Para(head + say(words, "notes.ex_gradient", params=_params(e.d), sample=point_items(e.d.point),
+    return [Para(head + phrase(words, "notes.ex_gradient", params=_params(e.d), sample=point_items(e.d.point),
                             partial=Math(Derivative(e.d.graph.loss, e.param))))]
 
 
 def _q_update(lesson, e, words, head):
     eta = Math(Eq(_symbol(ETA_NAME), _number(e.d.problem.lr), evaluate=False))
-    return [Para(head + say(words, "notes.ex_update", params=_params(e.d), sample=point_items(e.d.point), eta=eta))]
+    return [Para(head + phrase(words, "notes.ex_update", params=_params(e.d), sample=point_items(e.d.point), eta=eta))]
 
 
 def _q_mistake(lesson, e, words, head):
@@ -82,7 +82,7 @@ def _q_mistake(lesson, e, words, head):
     value = e.verdict.at_sample[0]
     got = Chain((Math(Derivative(L, e.param)), Math(e.wrong), Math(e.wrong, _env(d)),
                  Num(value) if value is not None else Text("?")))
-    return [Para(head + say(words, "notes.ex_mistake", partial=Math(Derivative(L, e.param)), params=_params(d),
+    return [Para(head + phrase(words, "notes.ex_mistake", partial=Math(Derivative(L, e.param)), params=_params(d),
                             sample=point_items(d.point))),
             Chains(tuple(steps)), Para((Text(words("notes.ex_mistake_got")),)), Chains((got,)),
             Para((Text(words("notes.ex_mistake_ask")),))]
@@ -98,13 +98,13 @@ def _q_stability(lesson, e, words, head):
     eta = Math(Eq(_symbol(ETA_NAME), _number(e.d.problem.lr), evaluate=False))
     K = _symbol("K")
     condition = Math(StrictLessThan(Abs(1 - Mul(_symbol(ETA_NAME), K, evaluate=False), evaluate=False), 1))
-    return [Para(head + say(words, "notes.ex_stability", eta=eta, condition=condition))]
+    return [Para(head + phrase(words, "notes.ex_stability", eta=eta, condition=condition))]
 
 
 def _a_forward(lesson, e, words, head):
     L = e.d.graph.loss
     return [Para(head), forward_chains(e.d),
-            Para(say(words, "notes.ans_forward", L=Math(L), value=Num(e.d.values[L])))]
+            Para(phrase(words, "notes.ans_forward", L=Math(L), value=Num(e.d.values[L])))]
 
 
 def _a_local(lesson, e, words, head):
@@ -178,9 +178,9 @@ def _a_stability(lesson, e, words, head):
     product = (Math(A), Text(" = "), Seq("·", tuple(_exact(x) for x in slopes)), Text(" = "), _exact(epoch))
     key = "notes.ans_converges" if e.stable else "notes.ans_diverges"
     bound = 2 / max(curvatures)  # the smallest 2/K: every step shrinks the error below it
-    return [Para(head + say(words, "notes.ans_stability", K=Math(K), relation=slope)), Grid(header, rows, "lrr"),
-            Para(say(words, "notes.ans_epoch", product=product)),
-            Para(say(words, key, A=Math(Abs(A)), value=_exact(abs(epoch)), bound=_exact(bound))),
+    return [Para(head + phrase(words, "notes.ans_stability", K=Math(K), relation=slope)), Grid(header, rows, "lrr"),
+            Para(phrase(words, "notes.ans_epoch", product=product)),
+            Para(phrase(words, key, A=Math(Abs(A)), value=_exact(abs(epoch)), bound=_exact(bound))),
             Para((Text(words("notes.ans_try")),)), Output(shell_lines(_train_command(lesson, e)))]
 
 

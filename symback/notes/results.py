@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..model.parse import symbol
 from ..model.spec import Y_HAT
-from ..render.document import Chain, Chains, Math, Num, Para, Section, Text
+from ..render.document import Chain, Chains, Math, Num, Para, Section, Text, phrase
 from ..render.train_report import divergence_text
-from .blocks import Equals, Figure, Grid, eq, exact, point_items, rounded, say
+from .blocks import Equals, Figure, Grid, eq, exact, point_items, rounded
 from .figures import loss_curve
 from .stability import stability_section
 
@@ -32,7 +32,7 @@ def result_sections(lesson, words) -> list[Section]:
 def training_section(lesson, words) -> Section:
     h, s = lesson.history, lesson.history.settings
     mode = Text(words(f"train.mode.{s.mode}", size=s.batch_size, seed=s.seed))
-    lead = say(words, "notes.training_lead", mode=mode, epochs=Text(str(s.epochs)),
+    lead = phrase(words, "notes.training_lead", mode=mode, epochs=Text(str(s.epochs)),
                lr=Math(eq(ETA, exact(lesson.problem.lr))))
     if s.dtype == "float32":
         lead += (Text(" " + words("notes.float32")),)
@@ -90,18 +90,18 @@ def curve_section(lesson, words) -> Section | None:
 def learned_section(lesson, words) -> Section:
     """The final parameters and loss; the predictions before and after training."""
     h = lesson.history
-    lead = say(words, "notes.learned_lead", epochs=Text(str(h.epoch_count)), loss=Num(h.final_loss),
+    lead = phrase(words, "notes.learned_lead", epochs=Text(str(h.epoch_count)), loss=Num(h.final_loss),
                start=Num(h.initial_loss))
     blocks = [Para(lead), Chains(tuple(Chain((Math(symbol(n)), Num(v))) for n, v in h.final_params))]
     if lesson.predictions:
         blocks += [Para((Text(words("notes.predict_lead")),)), prediction_grid(lesson, words)]
         first = lesson.predictions[0]
         value = Equals((Math(Y_HAT), Num(first.after)))
-        blocks.append(Para(say(words, "notes.answer", point=point_items(first.point), value=value)))
+        blocks.append(Para(phrase(words, "notes.answer", point=point_items(first.point), value=value)))
     return Section(words("notes.learned"), tuple(blocks))
 
 
 def prediction_grid(lesson, words) -> Grid:
-    header = tuple(say(words, f"notes.col_{k}", y_hat=Math(Y_HAT)) for k in ("input", "before", "after"))
+    header = tuple(phrase(words, f"notes.col_{k}", y_hat=Math(Y_HAT)) for k in ("input", "before", "after"))
     rows = tuple((point_items(p.point), (Num(p.before),), (Num(p.after),)) for p in lesson.predictions)
     return Grid(header, rows, "lrr")

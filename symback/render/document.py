@@ -16,6 +16,7 @@ be "←"), with an optional label before it and a note after it.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -125,6 +126,22 @@ class Appendix:
     """A whole Document inside another (every step of the explanation, at the end of a check)."""
 
     document: Document
+
+
+def phrase(words, key: str, **items) -> tuple:
+    """The sentence ``key`` as items: each {placeholder} becomes the given item, or items (a tuple).
+
+    "at {node}" with node=Math(r) -> (Text("at "), Math(r)), so each format can typeset the
+    name as maths.
+    """
+    out: list = []
+    for literal, name, _spec, _conv in string.Formatter().parse(words(key)):
+        if literal:
+            out.append(Text(literal))
+        if name is not None:
+            value = items[name]
+            out.extend(value if isinstance(value, tuple) else (value,))
+    return tuple(out)
 
 
 def marked_sides(chain: Chain, show) -> tuple[list[str], list[bool]]:

@@ -9,7 +9,6 @@ derivation; nothing is recomputed here.
 
 from __future__ import annotations
 
-import string
 
 import sympy
 from sympy import Derivative, Eq
@@ -18,7 +17,7 @@ from ..model.ops import OPS
 from ..core.exact import Shown, decimal_text, round_significant
 from ..core.numeric import format_float
 from ..model.parse import symbol
-from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text
+from .document import Chain, Chains, Document, Fields, Math, Num, Para, Section, Seq, Text, phrase
 from .written import as_written
 
 ETA = symbol("eta")
@@ -55,21 +54,6 @@ def prose(value: float) -> Text:
 def result(value: float) -> Num:
     """The number a step gives, as the last side of its equation ("≈" before it only if that step rounded)."""
     return Num(value.as_result() if isinstance(value, Shown) else value)
-
-
-def phrase(words, key: str, **items) -> tuple:
-    """The sentence ``key`` as items: its {placeholders} become the given items.
-
-    "at {node}" with node=Math(r) -> (Text("at "), Math(r)), so each format
-    can typeset the name as maths.
-    """
-    out = []
-    for literal, field, _spec, _conv in string.Formatter().parse(words(key)):
-        if literal:
-            out.append(Text(literal))
-        if field is not None:
-            out.append(items[field])
-    return tuple(out)
 
 
 def _eq(lhs, rhs):
