@@ -3,8 +3,8 @@
     python docs/make_notes_samples.py
 
 Writes the original lesson in every format (the PDFs only where TeX is
-installed) and the tanh-network example as HTML. tests/test_notes_samples.py
-fails when a text sample no longer matches what the tool writes.
+installed), the tanh-network example as HTML, and the matrix lessons of examples/matrix.
+tests/test_notes_samples.py fails when a text sample no longer matches what the tool writes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ SAMPLES = {
     "notes-seed.pdf": [],
     "notes-seed.zh.pdf": ["--lang", "zh"],
     "notes-seed.slides.pdf": [],
+    "notes-mlp.html": ["--problem", str(EXAMPLES / "matrix" / "tanh-mlp.toml")],
+    "notes-mlp.pdf": ["--problem", str(EXAMPLES / "matrix" / "tanh-mlp.toml")],
+    "notes-classes.zh.pdf": ["--problem", str(EXAMPLES / "matrix" / "three-classes.toml"), "--lang", "zh"],
 }
 #: the files each sample writes besides itself
 BESIDE = {"notes-seed.md": ["notes-seed.graph.svg", "notes-seed.loss.svg"]}

@@ -79,6 +79,9 @@ def command(model, loss, params, data, lr, problem_file, output, sample, mode, e
         _require_tex(lang)
     values = parse_assignments(sample, "sample value") if sample else None
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson_file, values)
+    if hasattr(problem, "samples"):  # a matrix model
+        return _matrix_notes(problem, lesson_file, output, lang, epochs, mode, batch_size, seed, predict, digits,
+                             slides, interactive, answers if answers is not None or not count else "")
     point = values or lesson_file.get("sample", 0)
     chosen = lesson_settings(problem, lesson_file, epochs, mode, batch_size, seed)
     points = given_points(predict, lesson_file)
@@ -114,3 +117,34 @@ def _require_tex(lang: str) -> None:
     from ..notes.pdf import require_tex
 
     require_tex("xelatex" if lang == "zh" else "pdflatex")
+
+
+def _matrix_notes(problem, lesson_file, output, lang, epochs, mode, batch_size, seed, predict, digits, slides,
+                  interactive, answers):
+    """The notes of a matrix model (.tex, .pdf, .md, .html): its first sample explained, then trained."""
+    from ..app.lesson import lesson_texts, pick, training_mode
+    from ..app.points import given_points
+    from ..core.numeric import significant_digits
+    from ..notes import write_notes
+    from ..notes.matrix import build_matrix_lesson
+    from ..train.history import check_point
+    from ..train.tensor_run import tensor_settings
+
+    chosen = tensor_settings(problem, epochs=pick(epochs, lesson_file, "epochs", 100),
+                             mode=training_mode(mode or lesson_file.get("mode", "sgd")),
+                             batch_size=pick(batch_size, lesson_file, "batch_size", None),
+                             seed=pick(seed, lesson_file, "seed", 0))
+    points = given_points(predict, lesson_file, vectors=True) or []
+    for point in points:
+        check_point(problem, point)
+    lesson = build_matrix_lesson(problem, chosen, points, lesson_texts(lesson_file, lang))
+    with significant_digits(digits):
+        wrote(*write_notes(lesson, output, lang, slides, interactive, answers))
+    if lesson.history.diverged:
+        from ..errors import TrainingDiverged
+        from ..lang import wording
+        from ..render.train_report import divergence_text
+
+        words = wording(lang)
+        raise TrainingDiverged(words("notes.diverged_written", reason=divergence_text(lesson.history, words),
+                                     path=output), lesson.history)

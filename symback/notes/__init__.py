@@ -59,12 +59,26 @@ def render_files(lesson, path: str, lang: str = "en", slides: bool = False,
 
     notes_format(path)
     words = wording(lang)
+    if getattr(lesson, "is_tensor", False):
+        return _matrix_files(lesson, words, path, slides, interactive, answers)
     doc = notes_document(lesson, words, answers_apart=answers is not None)
     files = _notes_files(doc, lesson, words, path, slides, interactive)
     if answers is not None:
         notes_format(answers)
         files = {**_document_files(answers_document(lesson, words), lesson, words, answers), **files}
     return files
+
+
+def _matrix_files(lesson, words, path: str, slides: bool, interactive: bool, answers) -> dict:
+    """The notes of a matrix model: .tex, .pdf, .md or .html (the other outputs are scalar lessons')."""
+    from .matrix import matrix_notes_document
+
+    asked = [what for what, given in (("slides", wants_slides(path, slides)), ("an interactive page", interactive),
+                                      ("exercises", answers is not None),
+                                      ("a notebook", notes_format(path) == "ipynb")) if given]
+    if asked:
+        raise SpecError(f"the notes of a matrix model are written as .tex, .pdf, .md or .html, without {asked[0]}")
+    return _document_files(matrix_notes_document(lesson, words), lesson, words, path)
 
 
 def _notes_files(doc, lesson, words, path: str, slides: bool, interactive: bool) -> dict:

@@ -47,8 +47,11 @@ def graph_figure(derivation, words, room: tuple[float, float] = PAGE) -> Picture
     """The graph of the explained sample, with the words for "value" and "gradient",
     left to right or top to bottom: whichever ``room`` (width, height in em) shrinks less."""
     drawn = picture(derivation, words("notes.fig_value"), words("notes.fig_grad"))
-    if drawn is None:
-        return None
+    return None if drawn is None else oriented(drawn, room)
+
+
+def oriented(drawn: Picture, room: tuple[float, float] = PAGE) -> Picture:
+    """The drawing left to right or top to bottom: whichever ``room`` (width, height in em) shrinks less."""
     both = [replace(drawn, across=True), replace(drawn, across=False)]
     return max(both, key=lambda d: _scale(d, room))
 

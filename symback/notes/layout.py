@@ -72,15 +72,22 @@ def picture(derivation, value_word: str = "value", grad_word: str = "grad") -> P
     if len(graph.nodes) > MAX_NODES:
         return None
     operands = {n.name: _operands(graph, n) for n in graph.nodes}
+    layer, slot, edges = arrange(graph, operands)
+    grads = {a.node: a.value for a in derivation.adjoints}
+    boxes = tuple(_box(derivation, key, layer[key], slot[key], grads) for key in layer)
+    return Picture(boxes, edges, True, value_word, grad_word)
+
+
+def arrange(graph, operands: dict) -> tuple:
+    """(layer of each box, its slot, the arrows with their bends) for a graph whose nodes have a
+    ``name``, given each node's ``operands`` (the boxes it is computed from)."""
     layer = _layers(graph, operands)
     routes = [_route(u, n, layer) for n, ops in operands.items() for u in ops]
     points = dict(layer)
     points.update({p: p[3] for path in routes for p in path[1:-1]})
     slot = _slots(points, [seg for path in routes for seg in zip(path, path[1:])])
-    grads = {a.node: a.value for a in derivation.adjoints}
-    boxes = tuple(_box(derivation, key, layer[key], slot[key], grads) for key in layer)
     edges = tuple(Edge(path[0], path[-1], tuple((p[3], slot[p]) for p in path[1:-1])) for path in routes)
-    return Picture(boxes, edges, True, value_word, grad_word)
+    return layer, slot, edges
 
 
 def _route(u, v, layer) -> list:

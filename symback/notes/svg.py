@@ -25,8 +25,13 @@ SERIES = ("#1d4f91", "#d9822b")
 
 
 def box_lines(box, picture) -> list[str]:
-    """The text of a box: its label, its value and (not for data) its gradient."""
-    lines = [unicode(box.label), f"{picture.value_word} {short(box.value)}"]
+    """The text of a box: its label, its value and (not for data) its gradient.
+
+    A label or value may also be maths written out (a matrix graph's ``u₁ = W₁x``, ``∈ ℝ³``): an
+    object with ``text`` and ``latex``."""
+    value = box.value.text if hasattr(box.value, "latex") else short(box.value)
+    lines = [box.label.text if hasattr(box.label, "latex") else unicode(box.label),
+             f"{picture.value_word} {value}".strip()]
     if box.grad is not None:
         lines.append(f"{picture.grad_word} {short(box.grad)}")
     return lines

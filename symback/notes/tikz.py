@@ -42,8 +42,10 @@ def graph_tikz(picture, escape, overlays=None) -> str:
     lines = [rf"\begin{{tikzpicture}}[x={PT_PER_EM}pt, y=-{PT_PER_EM}pt, font=\small]"]
     for box in picture.boxes:
         r = rects[box.key]
-        text = [rf"\textbf{{${tex(box.label)}$}}",
-                rf"\textcolor{{valuecol}}{{{escape(picture.value_word)} ${_num(box.value)}$}}"]
+        label = box.label.latex if hasattr(box.label, "latex") else tex(box.label)
+        value = box.value.latex if hasattr(box.value, "latex") else _num(box.value)
+        text = [rf"\textbf{{${label}$}}",
+                rf"\textcolor{{valuecol}}{{{escape(picture.value_word)} ${value}$}}".replace("{ $", "{$")]
         if box.grad is not None:
             grad = rf"\textcolor{{gradcol}}{{{escape(picture.grad_word)} ${_num(box.grad)}$}}"
             # braced: \uncover straight after a node's \\ breaks TikZ

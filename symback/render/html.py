@@ -8,6 +8,7 @@ still fits a narrow screen. Nothing here loads anything from a network.
 
 from __future__ import annotations
 
+import string
 from html import escape
 
 from sympy.printing.precedence import PRECEDENCE
@@ -60,6 +61,19 @@ class HtmlFormat(DocumentPrinter):
         parts = [self._print(i, math=True, nested=x.op != "+" or isinstance(i, Num)) for i in x.items]
         inner = "<mrow>" + f"<mo>{_OPS[x.op]}</mo>".join(parts) + "</mrow>"
         return _inline(_paren(inner) if nested and x.op == "+" else inner, math)
+
+    def _print_Mat(self, x, math: bool = False, nested: bool = False) -> str:
+        return _inline(mat_mathml(x.entries, nested), math)
+
+    def _print_Formula(self, x, math: bool = False, nested: bool = False) -> str:
+        """The formula's words as <mtext>, each part printed in its place (a matrix as a table)."""
+        if not x.parts:
+            return _inline(f"<mtext>{escape(x.text)}</mtext>", math)
+        parts, out = dict(x.parts), []
+        for literal, field, _spec, _conv in string.Formatter().parse(x.text):
+            out.append(f"<mtext>{escape(literal).replace(' ', NBSP)}</mtext>" if literal else "")  # kept spaces
+            out.append(self._print(parts[field], math=True, nested=True) if field else "")
+        return _inline("<mrow>" + "".join(out) + "</mrow>", math)
 
     def fragment(self, x, nested: bool = False) -> str:
         """One item as MathML inside a <math> element (no <math> around it)."""
@@ -131,6 +145,29 @@ class HtmlFormat(DocumentPrinter):
         return f'<table class="data">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
+def mat_mathml(entries, nested: bool = False) -> str:
+    """A number, or a vector (a column) or matrix in brackets as an <mtable>; large ones elided
+    (⋮, ⋯) with their shape as a subscript."""
+    import numpy as np  # only matrix models get here
+
+    from .matrix import HEAD, MAX_SHOWN, TAIL
+
+    a = np.asarray(entries, dtype=object)
+    number = lambda v: MathMLPrinter()._number(v).toxml()  # noqa: E731
+    if a.ndim == 0:
+        inner = number(a.item())
+        return _paren(inner) if nested and "−" in inner[:12] else inner
+    kept = lambda n: list(range(n)) if n <= MAX_SHOWN else list(range(HEAD)) + [None] + list(range(n - TAIL, n))  # noqa: E731
+    grid = a.reshape(-1, 1) if a.ndim == 1 else a
+    rows = [["<mo>⋮</mo>"] * len(kept(grid.shape[1])) if i is None else
+            ["<mo>⋯</mo>" if j is None else number(grid[i, j]) for j in kept(grid.shape[1])] for i in kept(grid.shape[0])]
+    table = "<mtable>" + "".join("<mtr>" + "".join(f"<mtd>{c}</mtd>" for c in row) + "</mtr>" for row in rows)
+    out = f"<mrow><mo>[</mo>{table}</mtable><mo>]</mo></mrow>"
+    if max(a.shape) > MAX_SHOWN:
+        out = f"<msub>{out}<mtext>{'×'.join(map(str, a.shape))}</mtext></msub>"
+    return out
+
+
 def _inline(inner: str, math: bool) -> str:
     return inner if math else f"<math>{inner}</math>"
 
@@ -140,6 +177,8 @@ def _paren(inner: str) -> str:
     return f"<mrow><mo{stretchy}>(</mo>{inner}<mo{stretchy}>)</mo></mrow>"
 
 
+#: a space MathML keeps inside <mtext>
+NBSP = "\u00a0"
 #: a side printing at most this many characters is never split
 SHORT = 40
 _OPEN, _CLOSE = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'

@@ -13,17 +13,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..core.numeric import format_float
 from ..lang import wording
 from ..model.parse import symbol
 from ..model.tensor_ops import OPS
+from .numbers import json_number, number
 from .printers import unicode
+from .tensor_explanation import _derivative_formula, _function_name  # the explanation's notation, shared
 from .wrap import width as display_width
 
-#: f′ written in the node's output {out} or its operand {0}, as the backward pass multiplies by it
-DERIVATIVES = {"tanh": "(1 − {out}²)", "sigmoid": "{out} ⊙ (1 − {out})", "exp": "{out}", "log": "1 ⊘ {0}",
-               "relu": "[{0} > 0]", "sqrt": "1 ⊘ (2{out})", "sin": "cos({0})", "cos": "−sin({0})",
-               "Abs": "sign({0})"}
 #: the same derivative written, wrongly, in the operand: tanh′ as 1 − z², σ′ as z(1 − z)
 IN_INPUT = {"tanh": "(1 − {0}²)", "sigmoid": "{0} ⊙ (1 − {0})"}
 #: rows or columns beyond this many are elided
@@ -85,7 +82,7 @@ def _kept(n: int) -> list:
 
 
 def _number(v: float) -> str:
-    return format_float(float(v)).replace("-", "−")
+    return number(float(v))
 
 
 def vjp_text(graph, node, index: int, t=None) -> str:
@@ -94,8 +91,7 @@ def vjp_text(graph, node, index: int, t=None) -> str:
     operands = [name(a) for a in node.args]
     fields = {"up": delta(node.name), "out": name(node.name), "n": str(_size(graph, node.args[0]))}
     if node.op == "apply":
-        f = node.kw["f"]
-        fields.update(f=_function(f), df=DERIVATIVES.get(f, f"{_function(f)}′({{0}})").format(*operands, **fields))
+        fields.update(f=_function(node.kw["f"]), df=_derivative_formula(node).text)
     if node.op == "pow":
         c = node.args[1]
         fields.update(p=_power(c), pm1="" if c - 1 == 1 else _power(c - 1))
@@ -117,7 +113,7 @@ def _power(c) -> str:
 
 
 def _function(f: str) -> str:
-    return {"sigmoid": "σ", "Abs": "abs"}.get(f, f)
+    return _function_name(f).text
 
 
 def _size(graph, ref) -> int:
@@ -276,8 +272,4 @@ def _mistake_json(verdict, mistake, t) -> dict:
 
 def _nested(value):
     """A number or nested lists; NaN and infinities as null (never bare NaN in JSON)."""
-    a = np.asarray(value, dtype=float)
-    if a.ndim == 0:
-        v = a.item()
-        return v if np.isfinite(v) else None
-    return [_nested(x) for x in a]
+    return json_number(np.asarray(value, dtype=float).tolist())
