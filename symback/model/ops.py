@@ -96,7 +96,8 @@ class Op:
     """One operation: what it is in SymPy, how it differentiates, computes, prints and goes wrong.
 
     ``key`` names it (and its rule, in ``explain.rule.<key>``); ``kind`` is the
-    kind of graph node it makes ("function" for every function). For a function
+    kind of graph node it makes ("function" for every function); ``doc`` says what
+    it is (for a function, its rule in words). For a function
     f of one argument:
 
     - ``sympy`` the SymPy class; ``derivative(z)`` f'(z) in SymPy; ``definition(z)``
@@ -170,9 +171,6 @@ class Op:
     def display(self) -> str:
         """The name printed in Unicode and MathML: σ, ln, tanh."""
         return self.unicode or self.code
-
-    def __call__(self, *args, **kwargs):
-        return self.sympy(*args, **kwargs)
 
 
 # -- float values (explain): the same libm calls on every machine --------------------------------

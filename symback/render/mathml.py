@@ -210,7 +210,7 @@ class MathMLPrinter(_Display, MathMLPresentationPrinter):
 
 
 for _op in BY_CLASS.values():
-    if _op.key not in ("exp", "abs"):  # eᵘ and |u|: printed by _print_exp, _print_Abs
+    if f"_print_{_op.code}" not in vars(MathMLPrinter):  # eᵘ and |u| have their own
         setattr(MathMLPrinter, f"_print_{_op.code}", MathMLPrinter._print_Function)
 
 

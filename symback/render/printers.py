@@ -296,7 +296,7 @@ class UnicodePrinter(_Display, StrPrinter):
 
 
 for _op in BY_CLASS.values():
-    if _op.key != "abs":  # |u|, printed by _print_Abs
+    if f"_print_{_op.code}" not in vars(UnicodePrinter):  # |u| has its own
         setattr(UnicodePrinter, f"_print_{_op.code}", UnicodePrinter._print_Function)
 
 
