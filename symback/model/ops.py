@@ -250,66 +250,70 @@ def _function(key, sympy_class, derivative, doc, names=None, **fields) -> Op:
 
 
 FUNCTION_OPS = (
-    _function("exp", exp, exp, "d(eᵘ)/du = eᵘ.", array_derivative="{out}", evaluate=_exp, exact=_at(0, Fraction(1)), mpmath=mpmath.exp,
-              torch="torch.exp", numpy_name="np.exp", rule_name={"en": "exponential rule", "zh": "指数函数法则"}),
-    _function("log", log, lambda z: 1 / z, "d(ln u)/du = 1/u.", array_derivative="(1.0 / {0})",
-              names=("log", "ln"), evaluate=math.log,
-              exact=_log_exact, mpmath=mpmath.log, torch="torch.log", numpy_name="np.log", unicode="ln",
-              rule_name={"en": "logarithm rule", "zh": "对数法则"},
+    _function("exp", exp, exp, "d(eᵘ)/du = eᵘ.",
+              evaluate=_exp, exact=_at(0, Fraction(1)), mpmath=mpmath.exp,
+              array_derivative="{out}", torch="torch.exp", numpy_name="np.exp",
+              rule_name={"en": "exponential rule", "zh": "指数函数法则"}),
+    _function("log", log, lambda z: 1 / z, "d(ln u)/du = 1/u.", names=("log", "ln"),
+              evaluate=math.log, exact=_log_exact, mpmath=mpmath.log,
               domain=(lambda a: not a.is_positive, "log({arg}) is undefined; log needs a positive argument"),
-              float_domain=(lambda x: x <= 0, "log({x}) is undefined: log needs a positive argument")),
-    _function("sin", sympy.sin, sympy.cos, "d(sin u)/du = cos u.", array_derivative="cos({0})", evaluate=math.sin, exact=_at(0, Fraction(0)),
-              mpmath=mpmath.sin, torch="torch.sin", numpy_name="np.sin", rule_name={"en": "sine rule", "zh": "正弦法则"},
-              parity="odd", wrong=lambda s: (-s, -sympy.cos(s.args[0]))),
-    _function("cos", sympy.cos, lambda z: -sympy.sin(z), "d(cos u)/du = −sin u.", array_derivative="(-sin({0}))",
-              evaluate=math.cos,
-              exact=_at(0, Fraction(1)), mpmath=mpmath.cos, torch="torch.cos", numpy_name="np.cos",
-              rule_name={"en": "cosine rule", "zh": "余弦法则"}, parity="even",
-              wrong=lambda c: (sympy.sin(c.args[0]), -c)),
+              float_domain=(lambda x: x <= 0, "log({x}) is undefined: log needs a positive argument"),
+              array_derivative="(1.0 / {0})", torch="torch.log", numpy_name="np.log",
+              unicode="ln", rule_name={"en": "logarithm rule", "zh": "对数法则"}),
+    _function("sin", sympy.sin, sympy.cos, "d(sin u)/du = cos u.",
+              evaluate=math.sin, exact=_at(0, Fraction(0)), mpmath=mpmath.sin, parity="odd",
+              array_derivative="cos({0})", torch="torch.sin", numpy_name="np.sin",
+              rule_name={"en": "sine rule", "zh": "正弦法则"}, wrong=lambda s: (-s, -sympy.cos(s.args[0]))),
+    _function("cos", sympy.cos, lambda z: -sympy.sin(z), "d(cos u)/du = −sin u.",
+              evaluate=math.cos, exact=_at(0, Fraction(1)), mpmath=mpmath.cos, parity="even",
+              array_derivative="(-sin({0}))", torch="torch.cos", numpy_name="np.cos",
+              rule_name={"en": "cosine rule", "zh": "余弦法则"}, wrong=lambda c: (sympy.sin(c.args[0]), -c)),
     _function("tan", sympy.tan, lambda z: 1 + sympy.tan(z) ** 2, "d(tan u)/du = 1 + tan²u.",
-              array_derivative="(1.0 + {out} * {out})", evaluate=math.tan,
-              exact=_at(0, Fraction(0)), mpmath=mpmath.tan, torch="torch.tan", numpy_name="np.tan",
-              rule_name={"en": "tangent rule", "zh": "正切法则"}, parity="odd"),
+              evaluate=math.tan, exact=_at(0, Fraction(0)), mpmath=mpmath.tan, parity="odd",
+              array_derivative="(1.0 + {out} * {out})", torch="torch.tan", numpy_name="np.tan",
+              rule_name={"en": "tangent rule", "zh": "正切法则"}),
     _function("tanh", sympy.tanh, lambda z: 1 - sympy.tanh(z) ** 2, "d(tanh u)/du = 1 − tanh²u.",
-              array_derivative="(1.0 - {out} * {out})", evaluate=math.tanh, exact=_at(0, Fraction(0)), mpmath=mpmath.tanh, torch="torch.tanh",
-              numpy_name="np.tanh", rule_name={"en": "tanh rule", "zh": "双曲正切法则"}, parity="odd",
-              wrong=lambda t: (t**2, 1 + t**2)),
+              evaluate=math.tanh, exact=_at(0, Fraction(0)), mpmath=mpmath.tanh, parity="odd",
+              array_derivative="(1.0 - {out} * {out})", torch="torch.tanh", numpy_name="np.tanh",
+              rule_name={"en": "tanh rule", "zh": "双曲正切法则"}, wrong=lambda t: (t**2, 1 + t**2)),
     _function("sigmoid", sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)), "dσ(u)/du = σ(u)·(1 − σ(u)).",
-              array_derivative="({out} * (1.0 - {out}))",
-              definition=lambda z: 1 / (1 + exp(-z)), evaluate=_sigmoid, python=_sigmoid, numpy=_numpy_sigmoid,
-              numba=_NUMBA_SIGMOID, exact=_at(0, Fraction(1, 2)), mpmath=lambda x: 1 / (1 + mpmath.exp(-x)),
-              torch="torch.sigmoid", numpy_name="sigmoid",
-              numpy_helper=("def sigmoid(z):", "    return 1 / (1 + np.exp(-z))"), unicode="σ", latex=r"\sigma",
-              rule_name={"en": "sigmoid rule", "zh": "sigmoid 法则"}, portable=False,
+              definition=lambda z: 1 / (1 + exp(-z)),
+              evaluate=_sigmoid, exact=_at(0, Fraction(1, 2)), mpmath=lambda x: 1 / (1 + mpmath.exp(-x)),
+              python=_sigmoid, numpy=_numpy_sigmoid, numba=_NUMBA_SIGMOID, portable=False,
+              array_derivative="({out} * (1.0 - {out}))", torch="torch.sigmoid", numpy_name="sigmoid",
+              numpy_helper=("def sigmoid(z):", "    return 1 / (1 + np.exp(-z))"),
+              unicode="σ", latex=r"\sigma", rule_name={"en": "sigmoid rule", "zh": "sigmoid 法则"},
               wrong=lambda s: (s, 1 - s, s * (1 + s))),
     _function("relu", relu, lambda z: sympy.Heaviside(z, 0), "d relu(u)/du = H(u) (0 for u ≤ 0).",
+              definition=lambda z: Max(0, z),
+              evaluate=lambda z: max(0.0, z), exact=lambda q: q if q > 0 else Fraction(0),
+              python=lambda z: 0.0 if z < 0 else z, numpy=lambda np, dtype, lib: (lambda z: np.maximum(z, 0)),
+              numba="\ndef relu(z):\n    return F(0.0) if z < F(0.0) else z\n", portable=False,
               array_derivative="({0} > 0.0)",  # a boolean array, which multiplies as 0 and 1
-              definition=lambda z: Max(0, z), evaluate=lambda z: max(0.0, z), python=lambda z: 0.0 if z < 0 else z,
-              numpy=lambda np, dtype, lib: (lambda z: np.maximum(z, 0)),
-              numba="\ndef relu(z):\n    return F(0.0) if z < F(0.0) else z\n",
-              exact=lambda q: q if q > 0 else Fraction(0), torch="torch.relu", numpy_name="relu",
-              numpy_helper=("def relu(z):", "    return np.maximum(z, 0 * z)"), latex=r"\operatorname{relu}",
-              rule_name={"en": "ReLU rule", "zh": "ReLU 法则"}, portable=False,
+              torch="torch.relu", numpy_name="relu", numpy_helper=("def relu(z):", "    return np.maximum(z, 0 * z)"),
+              latex=r"\operatorname{relu}", rule_name={"en": "ReLU rule", "zh": "ReLU 法则"},
               kink=lambda: sympy.Eq(sympy.Heaviside(0, 0, evaluate=False), 0, evaluate=False)),
-    _function("softplus", softplus, sigmoid, "d softplus(u)/du = σ(u).", array_derivative="sigmoid({0})",
-              definition=lambda z: log(1 + exp(z)), evaluate=_softplus, python=_softplus, numpy=_numpy_softplus,
-              numba=_NUMBA_SOFTPLUS, mpmath=lambda x: mpmath.log1p(mpmath.exp(x)),
-              torch="torch.nn.functional.softplus", numpy_name="softplus",
+    _function("softplus", softplus, sigmoid, "d softplus(u)/du = σ(u).",
+              definition=lambda z: log(1 + exp(z)),
+              evaluate=_softplus, mpmath=lambda x: mpmath.log1p(mpmath.exp(x)),
+              python=_softplus, numpy=_numpy_softplus, numba=_NUMBA_SOFTPLUS, portable=False, page=False,
+              array_derivative="sigmoid({0})", torch="torch.nn.functional.softplus", numpy_name="softplus",
               numpy_helper=("def softplus(z):", "    return np.logaddexp(0, z)"),
               latex=r"\operatorname{softplus}", rule_name={"en": "softplus rule", "zh": "softplus 法则"},
-              portable=False, page=False, wrong=lambda s: (sigmoid(-s.args[0]), exp(s.args[0]))),
-    _function("abs", Abs, sympy.sign, "d|u|/du = sign(u).", names=("Abs", "abs"), evaluate=abs, exact=abs,
-              array="absolute", array_derivative="sign({0})",
-              torch="torch.abs", numpy_name="np.abs", rule_name={"en": "absolute-value rule", "zh": "绝对值法则"},
-              parity="even", wrong=lambda a: (a.args[0],), portable=False,
+              wrong=lambda s: (sigmoid(-s.args[0]), exp(s.args[0]))),
+    _function("abs", Abs, sympy.sign, "d|u|/du = sign(u).", names=("Abs", "abs"),
+              evaluate=abs, exact=abs, parity="even", portable=False,
+              array="absolute", array_derivative="sign({0})", torch="torch.abs", numpy_name="np.abs",
+              rule_name={"en": "absolute-value rule", "zh": "绝对值法则"}, wrong=lambda a: (a.args[0],),
               kink=lambda: sympy.Eq(sympy.sign(0, evaluate=False), 0, evaluate=False)),
 )
 
 #: functions that appear in derivatives only (sign = |u|'); a user cannot call them
 HELPER_OPS = (
-    Op("sign", "helper", (), sympy.sign, lambda z: sympy.S.Zero, evaluate=_sign, exact=lambda q: Fraction((q > 0) - (q < 0)),
+    Op("sign", "helper", (), sympy.sign, lambda z: sympy.S.Zero, evaluate=_sign,
+       exact=lambda q: Fraction((q > 0) - (q < 0)), parity="odd", page=True,
        numba="\ndef sign(z):\n    return F(0.0) if z == F(0.0) else copysign(F(1.0), z)\n",
-       torch="torch.sign", numpy_name="np.sign", parity="odd", page=True),
+       torch="torch.sign", numpy_name="np.sign"),
 )
 
 
@@ -339,12 +343,12 @@ STRUCTURAL_OPS = (
 OPS: dict[str, Op] = {op.key: op for op in (*STRUCTURAL_OPS, *FUNCTION_OPS, *HELPER_OPS)}
 #: the one-argument functions, by SymPy class (each makes a "function" node with a named rule)
 BY_CLASS: dict[type, Op] = {op.sympy: op for op in (*FUNCTION_OPS, *HELPER_OPS)}
+#: name a user may write -> the Op of the function it calls (sqrt too; elementwise on a matrix)
+ELEMENTWISE = {name: op for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) for name in op.names}
 #: name a user may write -> SymPy callable (one argument each)
-FUNCTIONS = {name: op.sympy for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) for name in op.names}
+FUNCTIONS = {name: op.sympy for name, op in ELEMENTWISE.items()}
 #: the one-argument functions the graph makes nodes of (each has a named rule in core.rules)
 UNARY = frozenset(op.sympy for op in FUNCTION_OPS)
-#: name a user may write -> the Op of the elementwise function it calls (sqrt too)
-ELEMENTWISE = {name: op for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) for name in op.names}
 #: names that stand for constants
 CONSTANTS = {"pi": sympy.pi}
 #: the classes with a definition in functions SymPy knows (rewritten for SymPy's own diff)
@@ -358,7 +362,7 @@ def op_of(expr) -> Op | None:
 
 def callable_names() -> list[str]:
     """The functions a user may call, each under its first name (aliases such as ln left out)."""
-    return sorted(op.names[0] for op in (*FUNCTION_OPS, *STRUCTURAL_OPS) if op.names)
+    return sorted({op.names[0] for op in ELEMENTWISE.values()})
 
 
 def elementary(expr: sympy.Expr) -> sympy.Expr:
