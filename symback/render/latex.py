@@ -51,9 +51,7 @@ class LatexFormat(DocumentPrinter):
     def heading(self, section) -> str:
         return rf"\subsection*{{{self.escape(numbered(section))}}}"
 
-    @staticmethod
-    def escape(text: str) -> str:
-        return escape(text)
+    escape = staticmethod(escape)
 
     # -- items, in math mode (``math``) or text mode; ``slash`` (table cells) writes ∂L/∂r --
 

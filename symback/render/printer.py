@@ -13,10 +13,10 @@ and one ``_print_<Name>`` method in each format that shows it::
         def _print_Text(self, x, nested=False):
             return x.text.upper()
 
-A format says how its pieces join: ``title(doc)`` prints what stands
-before the sections, ``heading(section)`` a section's title; ``block_gap`` stands between the heading
-and the blocks of a section, ``section_gap`` between the title and the
-sections; ``block_end`` closes every block.
+A format says how its pieces join: ``title(doc)`` prints what stands before
+the sections, ``heading(section)`` a section's title; ``block_gap`` stands
+between the heading and the blocks of a section, ``section_gap`` between the
+title and the sections; ``block_end`` closes every block.
 """
 
 from __future__ import annotations
