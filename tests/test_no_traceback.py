@@ -21,7 +21,7 @@ def test_predict_value_that_is_not_a_number(tmp_path, value):
     assert "[predict]" in one_line(run("train", "--problem", lesson(tmp_path, f"[predict]\nx = {value}\n")))
 
 
-@pytest.mark.parametrize("value", ['"a"', "[1, 2]", "nan"])
+@pytest.mark.parametrize("value", ['"a"', '[1, "a"]', "nan"])  # (a list of numbers is a vector: a matrix model's)
 def test_sample_value_that_is_not_a_number(tmp_path, value):
     path = lesson(tmp_path, f"[sample]\nx = {value}\ny = 2\n")
     for command in ("explain", "check"):

@@ -22,8 +22,18 @@ def given_points(predict, lesson: dict, vectors: bool = False) -> list[dict] | N
         return [parse(item, "prediction input") for item in predict]
     if "predict" in lesson:
         table = lesson["predict"]
-        return [dict(table) if vectors else {k: float(v) for k, v in table.items()}]
+        return [dict(table) if vectors else {k: _number(k, v) for k, v in table.items()}]
     return None
+
+
+def _number(name: str, value) -> float:
+    """A lesson's [predict] value for a scalar model: a number (a list needs a matrix model)."""
+    if isinstance(value, list):
+        from ..errors import SpecError
+
+        raise SpecError(f"[predict] {name} is a list, but this model has no vector inputs; give a number "
+                        "(vectors and matrices are for models such as W @ x + b)")
+    return float(value)
 
 
 def training_points(problem, predict, lesson: dict, own_data: bool) -> list[dict]:
