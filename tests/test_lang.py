@@ -32,3 +32,11 @@ def test_unknown_language_is_an_error():
 
     with pytest.raises(SpecError):
         wording("xx")
+
+
+def test_every_command_offers_every_catalogue():
+    from symback.cli import cli
+
+    offered = {name: [p.type.choices for p in c.params if p.name == "lang"] for name, c in cli.commands.items()}
+    assert {name: list(choices[0]) for name, choices in offered.items() if choices} == {
+        name: list(languages()) for name in ("explain", "train", "check", "notes", "export")}

@@ -86,7 +86,10 @@ def output_option(command):
 
 
 def lang_option(command):
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    """--lang: every language there is a catalogue for (adding symback/lang/<code>.json adds one)."""
+    from ..lang import languages
+
+    return click.option("--lang", type=click.Choice(list(languages())), default="en", show_default=True,
                         help="Language of the wording.")(command)
 
 
