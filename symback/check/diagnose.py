@@ -1,6 +1,6 @@
 """Why a gradient is wrong: common mistakes, each a small change to the backward pass.
 
-The truth ∂a/∂b is the reverse accumulation of :mod:`symback.check_backprop`.
+The truth ∂a/∂b is the reverse accumulation of :mod:`symback.check.backprop`.
 A *mistake* is the same computation with one thing changed, the way students
 go wrong: a local derivative left out (a missing inner derivative), the chain
 stopped or started at a node, one local with the wrong constant, exponent,

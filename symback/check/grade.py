@@ -9,9 +9,9 @@ graph (r, u1, h, …), which stand for their definitions. The answer to
 
 the sum the backward pass computes. Numbers decide first: at random points
 the two are compared, and one point where they differ proves the answer
-wrong. If they agree everywhere tried, :func:`symback.verify.equal` decides
+wrong. If they agree everywhere tried, :func:`symback.core.verify.equal` decides
 symbolically within a time bound (and, past it, at more random points). A
-wrong answer is explained by :mod:`symback.diagnose`.
+wrong answer is explained by :mod:`symback.check.diagnose`.
 """
 
 from __future__ import annotations

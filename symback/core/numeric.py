@@ -149,7 +149,7 @@ def format_float(value: float) -> str:
     better than '2.0'); everything else is Python's round-trip repr. Inside
     :func:`significant_digits` the value is first rounded, and the rounding is
     reported to :func:`watch_rounding`, so printers can write ≈ instead of =.
-    A :class:`~symback.exact.Shown` prints as its exact number (1.96 for the
+    A :class:`~symback.core.exact.Shown` prints as its exact number (1.96 for the
     float 1.9599999999999997), and reports itself when it is approximate.
     """
     if isinstance(value, Shown) and value.exact is not None:

@@ -4,7 +4,7 @@
 loss (sigmoid and relu rewritten as exp and Max, so SymPy differentiates them
 from their definitions, not from our rules). Equality is shown symbolically
 when it can be: first by an exact identity test with the functions' values as
-indeterminates (:mod:`symback.identity`, milliseconds), then, for an identity
+indeterminates (:mod:`symback.core.identity`, milliseconds), then, for an identity
 that needs a relation between functions (sin² + cos² = 1), by SymPy's
 simplify within a time bound. Otherwise the two are compared at random
 points, and the check says which was done.

@@ -3,7 +3,7 @@
 An :class:`ArrayDataset` is a :class:`~symback.model.table.Dataset` whose columns are
 read-only float64 NumPy arrays, one per name, instead of a tuple of Python
 rows: 10⁷ samples of (x, y) take 160 MB rather than over a gigabyte, and the
-batch code of :mod:`symback.compile` uses the arrays as they are, without a
+batch code of :mod:`symback.train.compile` uses the arrays as they are, without a
 copy. Every value is checked as a CSV cell is: a finite number.
 
 - ``.npz`` (``numpy.savez("data.npz", x=x, y=y)``): each array is a column, named by its key;

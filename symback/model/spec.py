@@ -1,6 +1,6 @@
 """Problem specification: user text -> :class:`Problem`.
 
-This is the only module that reads user strings (through :mod:`symback.parse`).
+This is the only module that reads user strings (through :mod:`symback.model.parse`).
 A Problem holds the model as a list of definitions ending with ``y_hat``, the
 per-sample loss in ``y_hat`` and ``y``, the parameters with their values, the
 input names, the data and the learning rate. Every default is the original

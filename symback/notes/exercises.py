@@ -7,7 +7,7 @@ Six kinds, in this order (then again, with other numbers):
 * ``gradient``: ∂L/∂p by the backward pass at another sample;
 * ``update``: the lesson's first update with another learning rate;
 * ``mistake``: a student's derivation with one mistake of ``symback check``'s
-  catalogue (:mod:`symback.diagnose`) to find;
+  catalogue (:mod:`symback.check.diagnose`) to find;
 * ``stability``: whether a learning rate converges or diverges, by the
   condition |1 − η·K| < 1 of :mod:`.convergence` (one-parameter problems
   whose update map is affine, where the condition is exact).

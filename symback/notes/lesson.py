@@ -4,9 +4,9 @@
              + History (training) + predictions + the update-map analysis
 
 Every number in the notes comes from these values: the forward and backward
-pass and the first update from :func:`symback.derive.explain` (or, for
-full-batch training, :func:`symback.batch.explain_batch`), the epochs and
-predictions from :func:`symback.train.train`, the convergence argument from
+pass and the first update from :func:`symback.core.derive.explain` (or, for
+full-batch training, :func:`symback.core.batch.explain_batch`), the epochs and
+predictions from :func:`symback.train.run.train`, the convergence argument from
 :func:`.convergence.convergence`. The formats only print them.
 """
 

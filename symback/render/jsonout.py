@@ -5,7 +5,7 @@ syntax that holds on its own (derivatives written ``Derivative(expr, var)``),
 with its decimals read as the exact numbers they spell (0.1 is 1/10). A step
 whose right-hand side is rounded (an irrational value, or more digits than
 are printed) has ``"approx": true`` and holds to the digits printed.
-:func:`symback.claims.verify` checks every claim. Numbers are plain JSON
+:func:`symback.check.claims.verify` checks every claim. Numbers are plain JSON
 numbers (the float64 results, as computed); a non-finite value becomes null.
 """
 

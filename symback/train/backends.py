@@ -1,4 +1,4 @@
-"""Printers and run-time functions for the code :mod:`symback.compile` generates.
+"""Printers and run-time functions for the code :mod:`symback.train.compile` generates.
 
 Three kinds of numbers: Python floats (float64, no NumPy needed), NumPy
 float32 scalars (every operation rounded to float32, as PyTorch's float32

@@ -1,6 +1,6 @@
 """Code generation: the loss and its gradient as straight-line code, compiled once.
 
-The graph's forward equations and the reverse pass (as in :mod:`symback.derive`)
+The graph's forward equations and the reverse pass (as in :mod:`symback.core.derive`)
 become the assignments that ``sympy.lambdify`` receives as its common
 subexpressions (its ``cse`` argument), so the generated function is
 
@@ -21,7 +21,7 @@ numbers computed without forming σ(z), which rounds to 1 for large z.
 Batch code (NumPy arrays, one element per sample) sums parameter gradients
 in a fixed order (never BLAS: the same bits on every processor), takes the
 mean loss and frees each array after its last use (see
-:mod:`symback.compile_code`): for w*x + b it allocates one column.
+:mod:`symback.train.code`): for w*x + b it allocates one column.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def compile_problem(problem, dtype: str = "float64", arrays: bool = False, backe
     rounds every operation to float32 with NumPy scalars; ``arrays`` allows
     the batch code, on NumPy arrays of ``dtype``. ``backend="numba"`` makes the
     batch code, and whole epochs of per-sample updates, numba kernels that
-    read the data once per pass (:mod:`symback.compile_numba`).
+    read the data once per pass (:mod:`symback.train.numba_backend`).
     """
     if dtype not in DTYPES:
         raise SymbackError(f"unknown dtype {dtype!r}; choose float64 or float32")
@@ -191,7 +191,7 @@ class Compiled:
     - ``loss(*params, *row) -> loss`` and ``predict(params, inputs) -> y_hat``;
     - ``batch(params, columns, lr, n) -> (params', mean loss, mean gradient)`` and
       ``batch_loss(params, columns, n)`` on arrays (only with ``arrays=True``);
-    - ``kernels``: with the numba backend, the :class:`~symback.compile_numba.NumbaKernels`
+    - ``kernels``: with the numba backend, the :class:`~symback.train.numba_backend.NumbaKernels`
       (``batch`` and ``batch_loss`` are theirs, and whole epochs run in one call).
 
     ``params``, ``row`` and ``inputs`` are tuples in the order of the problem's

@@ -1,7 +1,7 @@
 """The numba backend: loss and gradient fused into one compiled pass over the data.
 
 The kernels are printed from the same straight-line code as the Python and
-NumPy functions (:class:`symback.compile.Program`: the graph's forward lines,
+NumPy functions (:class:`symback.train.compile.Program`: the graph's forward lines,
 then its reverse pass), but run once per sample inside a loop, so every
 value of a sample lives in a register and the data are read once per pass:
 
@@ -87,7 +87,7 @@ class _Float32Printer(_Printer):
 
 
 class NumbaKernels:
-    """The compiled kernels of one :class:`~symback.compile.Program` in ``dtype``."""
+    """The compiled kernels of one :class:`~symback.train.compile.Program` in ``dtype``."""
 
     def __init__(self, program, dtype: str):
         import numpy as np

@@ -1,6 +1,6 @@
 """Training: gradient descent with the compiled symbolic gradient -> :class:`History`.
 
-Every update is ``p ← p − η·∂L/∂p`` with ∂L/∂p from :mod:`symback.compile`
+Every update is ``p ← p − η·∂L/∂p`` with ∂L/∂p from :mod:`symback.train.compile`
 (the derivation's reverse pass, lambdified once). The modes differ in what L is:
 
 - ``sgd``: the loss of one sample; one update per sample, in data order (the
