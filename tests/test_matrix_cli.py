@@ -110,3 +110,8 @@ def test_data_without_the_vector_column_says_how_to_gather(tmp_path):
     (tmp_path / "d.csv").write_text("x1,x2,y\n1,2,0\n")
     result = run("--model", MLP, *MLP_PARAMS, "--data", tmp_path / "d.csv")
     assert result.exit_code == 2 and "no column x" in result.output and "--input x=x1,x2" in result.output
+
+
+def test_a_prediction_of_the_wrong_shape_is_refused():
+    result = run("--problem", EXAMPLES / "tanh-mlp.toml", "--epochs", "1", "--predict", "x=[1, 2, 3]")
+    assert result.exit_code == 2 and "has shape (3,), but the model's input x has shape (2,)" in result.output

@@ -40,6 +40,8 @@ def training_points(problem, predict, lesson: dict, own_data: bool) -> list[dict
     """symback train's points: the given ones, else x = 4 for the lesson's ``own_data`` with input x; each checked."""
     from ..train.history import check_point
 
+    if hasattr(problem, "samples"):  # a matrix model: each input in the shape of its samples
+        from ..train.tensor_run import check_tensor_point as check_point
     points = given_points(predict, lesson, vectors=hasattr(problem, "samples"))
     if points is None:
         points = [{"x": 4.0}] if own_data and problem.inputs == ("x",) else []

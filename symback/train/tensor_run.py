@@ -56,6 +56,22 @@ def tensor_settings(problem, epochs=100, mode="sgd", batch_size=None, seed=0, dt
     return settings(problem, epochs, mode, batch_size, seed, dtype, "numpy")._replace(backend=backend)
 
 
+def check_tensor_point(problem, point) -> None:
+    """A SpecError unless ``point`` gives each input of the matrix model in the shape of its samples."""
+    from ..errors import SpecError
+    from .backends import numpy_module
+    from .history import check_point
+
+    check_point(problem, point)
+    np = numpy_module()
+    for name in problem.inputs:
+        want = np.shape(problem.samples[0][name])
+        got = np.shape(point[name])
+        if got != want:
+            raise SpecError(f"a prediction's {name} has shape {got}, but the model's input {name} has shape {want} "
+                            f"(as in the data); e.g. {name}={np.zeros(want).tolist()}")
+
+
 class TensorTrainer:
     """The compiled step and the data of one run."""
 
