@@ -110,3 +110,21 @@ def test_bce_of_a_confident_sigmoid_stays_finite():
     compiled = CompiledTensor(build_tensor_graph(p))
     _, loss, (grad,) = compiled.step((np.array([10.0, 20.0]),), (np.array([[1.0, 2.0]]), np.array([0.0])), 0.1)
     assert np.isclose(loss, 50.0) and np.allclose(grad, [1.0, 2.0])
+
+
+def test_every_epoch_of_a_long_run_is_logged_with_nested_parameters():
+    history = train_tensor(problem_of(CASES["softmax regression, ce"]), Settings(epochs=30, mode="batch"),
+                           log_all=True)
+    logged = list(history.all_epochs())
+    assert [e.epoch for e in logged] == list(range(30)) and logged[-1] == history.epochs[-1]
+
+
+def test_a_large_model_keeps_fewer_epochs_in_memory():
+    from symback.train.log import Trail
+    from symback.train.tensor_run import kept_epochs
+
+    keep = kept_epochs([(64, 64), (64, 16)])  # 5120 entries: 3906 epochs, not 10,000
+    trail = Trail(keep)
+    for k in range(keep + 1):
+        trail.append(type("E", (), {"epoch": k})())
+    assert keep == 3906 and len(trail.entries()) <= 500 + 20

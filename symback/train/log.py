@@ -7,7 +7,9 @@ the first TAIL, the last TAIL and every ``stride``-th epoch, where the stride
 is a power of ten at most a fiftieth of the epochs run. Every row the report's
 table shows (the first ten, every k-th for k = 1, 2 or 5 times a power of ten
 with at most ten steps in all, the last) is such an epoch, and fewer than
-500 + 2·TAIL are held once the run is longer than KEEP_ALL.
+500 + 2·TAIL are held once the run is longer than KEEP_ALL. A matrix model
+of many parameters starts thinning sooner (``Trail(keep)``), so that it holds
+at most max(keep, 500 + 2·TAIL) epochs.
 
 When the whole history is wanted (``--history``, ``--format json``) each epoch
 is also written to an :class:`EpochLog`, an unnamed temporary file of raw
@@ -32,16 +34,18 @@ TAIL = 10
 class Trail:
     """The epochs kept in memory (see the module docstring), in order."""
 
-    def __init__(self):
+    def __init__(self, keep: int | None = None):
         self.kept: list = []
         self.tail: list = []
         self.count = 0
         self.stride = 1
+        #: thinning starts past this many epochs (fewer for a model of many parameters)
+        self.keep = KEEP_ALL if keep is None else keep
 
     def append(self, entry) -> None:
         self.count += 1
         self.tail = (self.tail + [entry])[-TAIL:]
-        if self.count > KEEP_ALL:
+        if self.count > self.keep:
             stride = 10 ** int(math.log10(self.count / 50))
             if stride > self.stride:
                 self.stride = stride
@@ -65,16 +69,20 @@ class EpochLog:
     the last field is there (it is for every epoch of an sgd run, for none otherwise).
     """
 
-    def __init__(self, names: tuple, sgd: bool):
+    def __init__(self, names: tuple, sgd: bool, shapes: tuple | None = None):
         self.names, self.sgd = names, sgd
-        self.width = 2 + len(names) + sgd
+        #: each parameter's shape: () for a number, (n,) or (m, n) for a matrix model's nested lists
+        self.shapes = shapes if shapes is not None else tuple(() for _ in names)
+        self.sizes = tuple(math.prod(shape) for shape in self.shapes)
+        self.width = 2 + sum(self.sizes) + sgd
         self.file = tempfile.TemporaryFile(prefix="symback-history-")
         self.buffer = array("d")
 
     def append(self, entry) -> None:
         self.buffer.append(entry.epoch)
         self.buffer.append(entry.loss)
-        self.buffer.extend(v for _, v in entry.params)
+        for (_, v), shape in zip(entry.params, self.shapes):
+            self.buffer.extend(_flat(v) if shape else (v,))
         if self.sgd:
             self.buffer.append(entry.last_sample_loss)
         if len(self.buffer) >= 1 << 16:
@@ -98,8 +106,27 @@ class EpochLog:
             for i in range(0, len(chunk), self.width):
                 row = chunk[i:i + self.width]
                 last = row[-1] if self.sgd else None
-                yield Epoch(int(row[0]), row[1], tuple(zip(self.names, row[2:2 + len(self.names)])), last)
+                yield Epoch(int(row[0]), row[1], self._params(row), last)
         self.file.seek(0, 2)
+
+    def _params(self, row) -> tuple:
+        out, at = [], 2
+        for name, shape, size in zip(self.names, self.shapes, self.sizes):
+            out.append((name, _nested(row[at:at + size].tolist(), shape) if shape else row[at]))
+            at += size
+        return tuple(out)
 
     def close(self) -> None:
         self.file.close()
+
+
+def _flat(value) -> list:
+    return [x for v in value for x in _flat(v)] if isinstance(value, (list, tuple)) else [value]
+
+
+def _nested(values: list, shape: tuple) -> list:
+    """Flat values (row by row) as nested lists of ``shape``."""
+    if len(shape) == 1:
+        return values
+    step = math.prod(shape[1:])
+    return [_nested(values[i:i + step], shape[1:]) for i in range(0, len(values), step)]

@@ -20,7 +20,7 @@ from typing import Callable
 from ..core.tensor import build_tensor_graph
 from .history import Divergence, Epoch, History, Settings
 from .loops import Update
-from .log import Trail
+from .log import KEEP_ALL, TAIL, EpochLog, Trail
 from .run import EXPLODE
 from ..model.tensor_data import TensorColumns
 from .tensor_code import CompiledTensor
@@ -170,7 +170,11 @@ def train_tensor(problem, settings_: Settings | None = None, *, on_update: Calla
     begin = History(problem, settings_, nested(names, start), initial, (), None, t)
     if on_start:
         on_start(begin)
-    trail, diverged = Trail(), None
+    if log_all is None:
+        log_all = settings_.epochs > KEEP_ALL
+    shapes = tuple(tuple(v.shape) for v in start)
+    log = EpochLog(names, settings_.mode == "sgd", shapes) if log_all else None
+    trail, diverged = Trail(keep=kept_epochs(shapes)), None
     limit = EXPLODE * max(initial, 1.0) if math.isfinite(initial) else math.inf
     with t.quiet():
         for epoch, params, last, loss in LOOPS[settings_.mode](t, start, on_update):
@@ -179,6 +183,8 @@ def train_tensor(problem, settings_: Settings | None = None, *, on_update: Calla
             if diverged:
                 break
             trail.append(entry)
+            if log is not None:
+                log.append(entry)
             if on_epoch:
                 on_epoch(entry)
     if diverged is not None:
@@ -188,7 +194,20 @@ def train_tensor(problem, settings_: Settings | None = None, *, on_update: Calla
         if advise:
             diverged = diverged._replace(suggestion=advice.suggest(problem, settings_, train_tensor))
         diverged = diverged._replace(reason=advice.divergence_words(diverged, wording("en")))
-    return replace(begin, epochs=trail.entries(), diverged=diverged, count=trail.count)
+    return replace(begin, epochs=trail.entries(), diverged=diverged, count=trail.count, log=log)
+
+
+#: the parameter entries that memory holds for the epochs of a run, at most (2·10⁷ floats, ≈ 0.6 GB as lists)
+ENTRIES_KEPT = 20_000_000
+
+
+def kept_epochs(shapes) -> int:
+    """How many epochs the trail keeps whole before thinning: KEEP_ALL, fewer for a large model
+    (--history and --format json read every epoch back from the log on disk)."""
+    import math
+
+    entries = sum(math.prod(shape) for shape in shapes) or 1
+    return max(TAIL, min(KEEP_ALL, ENTRIES_KEPT // entries))
 
 
 def _check(np, entry: Epoch, params, limit: float) -> Divergence | None:
