@@ -115,3 +115,8 @@ def test_data_without_the_vector_column_says_how_to_gather(tmp_path):
 def test_a_prediction_of_the_wrong_shape_is_refused():
     result = run("--problem", EXAMPLES / "tanh-mlp.toml", "--epochs", "1", "--predict", "x=[1, 2, 3]")
     assert result.exit_code == 2 and "has shape (3,), but the model's input x has shape (2,)" in result.output
+
+
+def test_export_of_a_matrix_lesson_says_it_is_not_written_yet():
+    result = CliRunner().invoke(cli, ["export", "--problem", str(EXAMPLES / "tanh-mlp.toml"), "--to", "numpy"])
+    assert result.exit_code == 2 and "symback export does not cover matrix models yet" in result.output

@@ -32,3 +32,12 @@ def explain_matrix(problem, mode: str = "sample", entries: str | None = None):
 
         derivation = explain_entry(derivation, entries)
     return derivation
+
+
+def scalar_only(problem, command: str) -> None:
+    """A SpecError for a matrix problem in a command that does not cover matrix models yet."""
+    if hasattr(problem, "samples"):
+        from ..errors import SpecError
+
+        raise SpecError(f"symback {command} does not cover matrix models yet; symback explain, train, check "
+                        "and notes do")

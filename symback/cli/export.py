@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..app.outputs import check_outputs
+from ..app.tensor import scalar_only
 from .options import build_problem, emit, lang_option, lesson_of, output_option, problem_options
 
 
@@ -48,6 +49,7 @@ def command(model, loss, params, data, lr, problem_file, target, mode, epochs, b
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson)
+    scalar_only(problem, "export")
     chosen = lesson_settings(problem, lesson, epochs, mode, batch_size, seed, dtype)
     emit(export_program(problem, chosen, target, given_points(predict, lesson), wording(lang)).text().rstrip("\n"),
          output)
