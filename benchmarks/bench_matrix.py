@@ -10,7 +10,8 @@ loss mse, f = tanh and f = relu.
 1. Derive + compile: the tensor graph from the model text and the compiled step
    (goal: under a second; the symbolic work is per layer, never per weight).
 2. One epoch of full-batch training on 10⁵ samples (one step: forward, backward,
-   update): symback's compiled step, with ``--backend blas`` and with the default
+   update), and one epoch of minibatch training (batches of 1000, with the mean
+   loss over all samples after it, as ``symback train`` records): symback's compiled step, with ``--backend blas`` and with the default
    portable backend (fixed-order sums, the C library's tanh: the same digits on
    every machine), against the same forward/backward written by hand in NumPy
    (goal for blas: at most 2x), and PyTorch's CPU time for the same step when a
@@ -160,10 +161,46 @@ def measure(n: int, repeats: int, torch_python: str | None) -> dict:
                "symback_blas_s": min(b for _, b in pairs),
                "blas_over_hand_median": sorted(b / h for h, b in pairs)[len(pairs) // 2],
                "symback_numpy_s": best_cpu(lambda: portable(start, (x, y), 0.01), max(1, repeats // 3))}
+        row.update(minibatch_epoch(f, start, x, y, max(1, repeats // 2)))
         if torch_python:
             row["torch_s"] = torch_time(torch_python, n, f, repeats)
         results[f] = row
     return results
+
+
+def minibatch_epoch(f: str, start, x, y, repeats: int) -> dict:
+    """One minibatch epoch (batches of 1000 in a shuffled order) by symback train (blas) and by hand."""
+    import random
+    from dataclasses import replace
+
+    import numpy as np
+
+    from symback.model.tensor_data import TensorColumns
+    from symback.train.history import Settings
+    from symback.train.tensor_run import train_tensor
+
+    problem = replace(_problem(f), samples=TensorColumns(("x", "y"), (x, y)))
+    settings = Settings(epochs=1, mode="minibatch", batch_size=1000, backend="blas")
+    hand = by_hand(f)
+
+    def by_hand_epoch():
+        order = list(range(len(y)))
+        random.Random(0).shuffle(order)
+        params = start
+        for s in range(0, len(order), 1000):
+            index = np.array(order[s:s + 1000])
+            params = hand(params, x[index], y[index], 0.01)[0]
+        return hand(params, x, y, 0.0)[1]
+
+    return {"minibatch_hand_s": best_cpu(by_hand_epoch, repeats),
+            "minibatch_symback_s": best_cpu(lambda: train_tensor(problem, settings, advise=False), repeats)}
+
+
+def _problem(f: str):
+    from symback.model.tensor_spec import tensor_problem
+
+    x, y = data(1)
+    return tensor_problem(MODEL.format(f=f), params=params(), samples=[{"x": x[0], "y": y[0]}], lr=0.01)
 
 
 def report(n: int, results: dict) -> str:
@@ -177,6 +214,9 @@ def report(n: int, results: dict) -> str:
         lines.append(f"{f:6} {r['derive_compile_s']:>14.3f}s {hand:>10.3f}s {r['symback_blas_s']:>7.3f}s "
                      f"{r['symback_blas_s'] / hand:>6.2f} {r['symback_numpy_s']:>8.3f}s {r['symback_numpy_s'] / hand:>6.2f} "
                      + (f"{torch_s:>7.3f}s {torch_s / hand:>6.2f}" if torch_s else f"{'-':>8} {'-':>6}"))
+    lines += ["", "minibatch epoch (batches of 1000, blas): " + ", ".join(
+        f"{f} {r['minibatch_symback_s']:.3f}s against {r['minibatch_hand_s']:.3f}s by hand "
+        f"({r['minibatch_symback_s'] / r['minibatch_hand_s']:.2f})" for f, r in results.items())]
     lines += ["", "ratios: against the hand-written NumPy step (goal for blas: at most 2; derive+compile: under 1 s);",
               "blas/hand, median of the paired runs: " + ", ".join(f"{f} {r['blas_over_hand_median']:.2f}"
                                                                  for f, r in results.items())]
