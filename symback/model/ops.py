@@ -16,7 +16,12 @@ that they print under their own names and differentiate by the textbook rules:
     softplus(z) = ln(1 + e^z),     softplus'(z) = σ(z)
 
 The structural operations (sum, product, power, …) are entries too: a graph
-node holds the :class:`Op` it computes.
+node holds the :class:`Op` it computes. An entry in use, for tanh::
+
+    op = ELEMENTWISE["tanh"]     # or OPS["tanh"], BY_CLASS[sympy.tanh], op_of(expr)
+    op.sympy(z), op.derivative(z)      # tanh(z), 1 - tanh(z)**2
+    op.evaluate(0.5)                   # math.tanh(0.5)
+    core.rules.FunctionRule(op)        # its named rule (the rules live in core)
 """
 
 from __future__ import annotations
