@@ -41,9 +41,10 @@ class Backprop:
     def edges(self, top, bottom) -> tuple[Local, ...]:
         """The edges on some path from ``top`` down to ``bottom``, from the top down."""
         reaches = self.paths(bottom)
-        below = {node: [e for e in edges if e.child in reaches] for node, edges in self.below.items()}
-        walk = backward(self.order, below, top, True, lambda up, edge: up, any, leaves=False)  # what top reaches
-        return tuple(edge for node in reversed(self.order) if node in walk.value for edge in below.get(node, ()))
+        walk = backward(self.order, self.below, top, True, lambda up, edge: up and edge.child in reaches, any,
+                        leaves=False)  # True where the top reaches through variables that reach the bottom
+        return tuple(edge for node in reversed(self.order) if walk.value.get(node)
+                     for edge in self.below.get(node, ()) if edge.child in reaches)
 
     def symbolic(self, top, bottom, locals_: Mapping = None) -> sympy.Expr:
         """∂top/∂bottom in node names: the reverse accumulation, symbolically.

@@ -42,8 +42,7 @@ class Adjoints:
         return self.value[variable]
 
 
-def _child(edge) -> Hashable:
-    return edge.child
+_child = operator.attrgetter("child")  # the default: edges are local derivatives (in C: the pass is hot)
 
 
 def backward(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]], top: Hashable, seed: Any,
@@ -66,14 +65,19 @@ def backward(order: Sequence[Hashable], below: Mapping[Hashable, Iterable[Any]],
     out = Adjoints(add, {top: seed})
     value, terms = out.value, out.terms
     for node in reversed(order):
-        if node != top:
+        up = value.get(node, value)  # at its turn, only the top has a value (dict lookups: cheap for symbols)
+        if up is value:
             contributions = terms.get(node)
-            if not contributions and not every:
+            if contributions is None and not every:
                 continue  # not below the top
-            value[node] = add(contributions or [])
-        up = value[node]
+            up = value[node] = add(contributions or [])
         for edge in below.get(node, ()):
-            terms.setdefault(child(edge), []).append(pull(up, edge))
+            contribution, key = pull(up, edge), child(edge)
+            listed = terms.get(key)
+            if listed is None:
+                terms[key] = [contribution]
+            else:
+                listed.append(contribution)
     if leaves:
         for variable, contributions in terms.items():
             if variable not in value:
