@@ -279,3 +279,10 @@ def test_every_model_renders_in_every_format_and_language(name):
     for fmt in ("text", "latex", "markdown"):
         for lang in ("en", "zh"):
             assert render(d, fmt, lang=lang, columns=100)
+
+
+def test_json_has_the_contract_fields_with_the_matrix_rule_beside():
+    data = json.loads(render(_derivation("mlp_tanh"), "json"))
+    for key in ("loss", "gradient", "gradient_expr", "params_before", "params_after", "lr", "steps", "loss_after"):
+        assert key in data
+    assert data["gradient_expr"]["W1"] is None and data["gradient_rule"]["W1"] == "delta_u1 xᵀ"

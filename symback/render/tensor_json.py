@@ -46,7 +46,9 @@ def tensor_payload(d) -> dict:
         "params_before": {n: nested(v) for n, v in p.params},
         "loss": number(d.loss),
         "gradient": {n: nested(g) for n, g in d.gradient.items()},
-        "gradient_expr": {n: _gradient_formula(d, n) for n, _ in d.graph.params},
+        # no closed form in SymPy syntax for a matrix gradient (it is not expanded): the rule instead
+        "gradient_expr": {n: None for n, _ in d.graph.params},
+        "gradient_rule": {n: _gradient_formula(d, n) for n, _ in d.graph.params},
         "params_after": {n: nested(v) for n, v in d.params_after.items()},
         "loss_after": number(d.loss_after),
         "graph": [{"name": n.name, "op": n.op, "args": [str(a) for a in n.args], "shape": list(n.shape)}
@@ -151,7 +153,8 @@ def batch_payload(b) -> dict:
         update.append({"node": p, **_step("gradient_descent", lambda K, w, grad, lr: w - lr * grad, operands,
                                           b.update_shown[p], f"{p} <- {p} - eta*dL/d{p}")})
     return {
-        **{k: first[k] for k in ("model", "loss_name", "lr", "shapes", "params_before", "gradient_expr", "graph")},
+        **{k: first[k] for k in ("model", "loss_name", "lr", "shapes", "params_before", "gradient_expr", "gradient_rule",
+                                      "graph")},
         "n_samples": n,
         "loss": number(b.loss),
         "gradient": {p: nested(g) for p, g in b.gradient.items()},
