@@ -60,3 +60,18 @@ def test_check_markdown_is_for_scalar_models():
     result = _run("check", "--problem", "examples/matrix/tanh-mlp.toml", "--wrt", "W1", "--answer", "delta", "--format",
                   "markdown")
     assert result.exit_code == 2 and "--format markdown is for scalar models" in result.output
+
+
+def test_explain_train_and_check_as_html_pages():
+    pages = [_run("explain", "--format", "html"), _run("train", "--epochs", "2", "--format", "html"),
+             _run("check", "--answer", "2*r", "--wrt", "w", "--format", "html")]
+    for page in pages:
+        assert page.output.startswith("<!DOCTYPE html>\n") and page.output.rstrip("\n").endswith("</html>")
+        assert "http" not in page.output  # nothing from a network
+    assert "<table class=\"data\">" in pages[1].output
+    assert "<h1>Training report</h1>" in pages[1].output and "<math>" in pages[0].output
+
+
+def test_several_checks_are_one_html_page():
+    result = _run("check", "--step", "dL/dr = 2*r", "--step", "dr/dy_hat = 1", "--format", "html", "--lang", "zh")
+    assert result.output.count("<html") == 1 and result.output.count("<h1>") == 3 and "<h1>检查</h1>" in result.output

@@ -91,8 +91,8 @@ class TrainingReport:
             if self.output is not None:
                 self.wrote(self.output)
             return preds
-        if fmt == "markdown":
-            self._emit(tr.markdown(history, preds, self.words))
+        if fmt in ("markdown", "html"):
+            self._emit(tr.printed(history, preds, self.words, fmt))
         elif self.streaming:
             for line in tr.footer(history, preds, self.words, self.columns):
                 self._emit(line)

@@ -19,8 +19,8 @@ from .options import build_problem, columns_for, emit, lang_option, lesson_of, o
               help="One step of the chain rule by the graph's names, e.g. 'dL/dr = 2*r'; repeat to check several.")
 @click.option("--sample", default=None, metavar="NAME=V,...",
               help="The sample whose values are shown, e.g. x=1,y=2 (default: the first row of the data).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="Output format (markdown: each verdict as a Markdown document).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text", show_default=True,
+              help="Output format (markdown: each verdict as a Markdown document; html: one page).")
 @lang_option
 @output_option
 def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sample, fmt, lang, output):
@@ -50,7 +50,7 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     import sys
 
     from ..check.grade import check_answer, check_step
-    from ..render.check_report import report_json, report_markdown, report_text
+    from ..render.check_report import report_json, report_printed, report_text
     from ..model.spec import parse_assignments
     from ..model.tensor_parse import split_assignments
 
@@ -61,8 +61,8 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     point = values or lesson.get("sample", 0)
     if matrix:
-        if fmt == "markdown":
-            raise click.UsageError("--format markdown is for scalar models; a matrix model's check prints text or json")
+        if fmt in ("markdown", "html"):
+            raise click.UsageError(f"--format {fmt} is for scalar models; a matrix model's check prints text or json")
         verdicts, report_json, report_text = _matrix_verdicts(problem, answer, wrt, steps, 0 if values else point)
     else:
         verdicts = [check_answer(problem, answer, wrt, point)] if answer is not None else []
@@ -71,8 +71,8 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
         objects = [report_json(v, lang) for v in verdicts]
         body = objects[0] if len(objects) == 1 else {"correct": all(v.correct for v in verdicts), "checks": objects}
         emit(json.dumps(body, ensure_ascii=False, indent=2), output)
-    elif fmt == "markdown":
-        emit("\n\n".join(report_markdown(v, lang) for v in verdicts), output)
+    elif fmt in ("markdown", "html"):
+        emit(report_printed(verdicts, lang, fmt), output)
     else:
         from ..render.wrap import fit_lines
 

@@ -15,8 +15,8 @@ from .options import build_problem, columns_for, emit, lang_option, lesson_of, o
                    "full needs no --data.")
 @click.option("--mode", type=click.Choice(["sample", "batch"]), default=None,
               help="One sample (default), or the mean loss over every row of the data.")
-@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "html", "json"]), default="text",
+              show_default=True, help="Output format (html: one page, maths as MathML).")
 @click.option("--standalone", is_flag=True, help="With --format latex: a whole document that compiles with pdflatex.")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
               help="Show numbers with N significant digits; '≈' marks a rounded result (default: every digit).")

@@ -56,8 +56,8 @@ class WholeNumber(click.ParamType):
                    "pip install -e '.[plot]').")
 @click.option("--history", "history_file", type=OutputPath(), default=None,
               help="Save every epoch's loss and parameters: .csv or .json ('-' for JSON on standard output).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="Output format (markdown: the report as a Markdown document, the epochs as a table).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text", show_default=True,
+              help="Output format (markdown, html: the report as a document, the epochs as a table).")
 @click.option("-v", "--verbose", is_flag=True, help="One line per update (sample, gradient, new parameters), "
                                                      "like the original program.")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",

@@ -9,7 +9,7 @@ a whole document), ``markdown``; ``json`` is built from the derivation itself
 
 from __future__ import annotations
 
-FORMATS = ("text", "latex", "markdown", "json")
+FORMATS = ("text", "latex", "markdown", "html", "json")
 
 
 def render(derivation, fmt: str = "text", lang: str = "en", standalone: bool = False, summary: bool = False,

@@ -24,6 +24,7 @@ from ..core.rules import Rule
 from ..lang import wording
 from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
 from .numbers import json_number, number
+from .html import HtmlPage
 from .markdown import MarkdownFormat
 from .printers import claim, unicode
 from .text import ReportText
@@ -41,9 +42,14 @@ def report_text(verdict, lang: str = "en", columns: int | None = None) -> str:
     return ReportText(columns, titled=True).doprint(report_document(verdict, lang))
 
 
-def report_markdown(verdict, lang: str = "en") -> str:
-    """The verdict as a Markdown document."""
-    return MarkdownFormat().doprint(report_document(verdict, lang)).rstrip("\n")
+def report_printed(verdicts, lang: str, fmt: str) -> str:
+    """The verdicts as ``markdown`` (a document each) or one ``html`` page."""
+    docs = [report_document(v, lang) for v in verdicts]
+    if fmt == "markdown":
+        return "\n\n".join(MarkdownFormat().doprint(doc).rstrip("\n") for doc in docs)
+    page = docs[0] if len(docs) == 1 else Document(wording(lang)("check.several"),
+                                                   (Section("", tuple(map(Appendix, docs))),), lang)
+    return HtmlPage().doprint(page).rstrip("\n")
 
 
 def report_document(verdict, lang: str = "en") -> Document:

@@ -20,6 +20,7 @@ from ..train.history import Epoch, History
 from ..train.loops import Update
 from .document import Document, Para, Remark, Section, Table, Text
 from .numbers import json_number as number
+from .html import HtmlPage
 from .markdown import MarkdownFormat
 from .text import ReportText
 
@@ -104,9 +105,11 @@ def text(history: History, preds, words, columns: int | None = None) -> str:
     return ReportText(columns).doprint(report_document(history, preds, words))
 
 
-def markdown(history: History, preds, words) -> str:
-    """The report (without ``-v``) as Markdown: its sentences as paragraphs, the epochs as a table."""
-    return MarkdownFormat().doprint(report_document(history, preds, words)).rstrip("\n")
+def printed(history: History, preds, words, fmt: str) -> str:
+    """The report (without ``-v``) as ``markdown`` or an ``html`` page: its sentences as
+    paragraphs, the epochs as a table."""
+    printer = HtmlPage() if fmt == "html" else MarkdownFormat()
+    return printer.doprint(report_document(history, preds, words)).rstrip("\n")
 
 
 def header(history: History, words, columns: int | None = None) -> list[str]:
