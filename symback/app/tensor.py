@@ -8,11 +8,26 @@ or the loss is ``ce``. Scalar input never gets here: its output does not change.
 from __future__ import annotations
 
 
-def is_matrix(model, loss, params, sample) -> bool:
-    """Does this input (texts as given, or a lesson's values) need the matrix engine?"""
+def is_matrix(model, loss, params, sample, lesson: dict | None = None) -> bool:
+    """Does this input need the matrix engine? Each of model, loss, params and sample as given
+    (texts, or values), else the lesson file's."""
     from ..model.tensor_spec import is_tensor_input
 
-    return is_tensor_input(model, loss, params, sample)
+    lesson = lesson or {}
+    return is_tensor_input(model if model is not None else lesson.get("model", "w*x"),
+                           loss if loss is not None else lesson.get("loss", "mse"),
+                           params or lesson.get("params"), sample if sample is not None else lesson.get("sample"))
+
+
+def sample_values(sample, model, loss, params, lesson: dict):
+    """--sample as {name: value}: numbers, or nested lists for a matrix model; None without one."""
+    from ..model.spec import parse_assignments
+    from ..model.tensor_parse import split_assignments
+
+    if not sample:
+        return None
+    parse = split_assignments if is_matrix(model, loss, params, sample, lesson) else parse_assignments
+    return parse(sample, "sample value")
 
 
 def explain_matrix(problem, mode: str = "sample", entries: str | None = None):

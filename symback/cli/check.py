@@ -51,13 +51,12 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
 
     from ..check.grade import check_answer, check_step
     from ..render.check_report import report_json, report_printed, report_text
-    from ..model.spec import parse_assignments
-    from ..model.tensor_parse import split_assignments
+    from ..app.tensor import is_matrix, sample_values
 
     lesson = lesson_of(problem_file, data)
     check_outputs({"-o": output}, problem_file, data, lesson)
-    matrix = _is_matrix(model, loss, params, sample, lesson)
-    values = (split_assignments if matrix else parse_assignments)(sample, "sample value") if sample else None
+    matrix = is_matrix(model, loss, params, sample, lesson)
+    values = sample_values(sample, model, loss, params, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     point = values or lesson.get("sample", 0)
     if matrix:
@@ -81,15 +80,6 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
         emit("\n".join(fit_lines(text.split("\n"), columns)), output)
     if not all(v.correct for v in verdicts):
         sys.exit(1)  # not an error: the grade, for scripts (ctx.exit's code is lost in the group's main)
-
-
-def _is_matrix(model, loss, params, sample, lesson) -> bool:
-    """Lists, @, a matrix function or ce: the matrix check (see symback.model.tensor_spec.is_tensor_input)."""
-    from ..model.tensor_spec import is_tensor_input
-
-    return is_tensor_input(model if model is not None else lesson.get("model", "w*x"),
-                           loss if loss is not None else lesson.get("loss", "mse"),
-                           params or lesson.get("params"), sample if sample is not None else lesson.get("sample"))
 
 
 def _matrix_verdicts(problem, answer, wrt, steps, index):

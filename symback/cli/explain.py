@@ -32,6 +32,7 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     closed form (checked against SymPy's diff) and the gradient-descent
     update. With no options: the classic lesson, w = 1 -> 1.02.
     """
+    from ..app.tensor import sample_values
     from ..core.batch import explain_batch
     from ..core.derive import explain as explain_sample
     from ..render import render
@@ -56,17 +57,3 @@ def command(model, loss, params, data, lr, problem_file, sample, mode, fmt, stan
     else:
         derivation = explain_sample(problem, values or lesson.get("sample", 0))
     emit(render(derivation, fmt, lang=lang, standalone=standalone, digits=digits, columns=columns_for(output)), output)
-
-
-def sample_values(sample, model, loss, params, lesson):
-    """--sample as {name: value}: numbers, or nested lists for a matrix model."""
-    from ..app.tensor import is_matrix
-    from ..model.spec import parse_assignments
-    from ..model.tensor_parse import split_assignments
-
-    if not sample:
-        return None
-    if is_matrix(model if model is not None else lesson.get("model", "w*x"),
-                 loss if loss is not None else lesson.get("loss", "mse"), params or lesson.get("params"), sample):
-        return split_assignments(sample, "sample value")
-    return parse_assignments(sample, "sample value")
