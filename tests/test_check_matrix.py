@@ -165,3 +165,15 @@ def test_delta_of_a_variable_used_twice_is_ambiguous():
 
 def test_step_is_refused_for_a_matrix_model():
     assert run(*MLP, "--step", "dL/dh = 1").exit_code == 2
+
+
+def test_markdown_shows_the_values_as_matrices():
+    result = run(*MLP, "--wrt", "W1", "--answer", "x @ transpose(delta)", "--format", "markdown")
+    assert result.exit_code == 1, result.stdout
+    assert "- **expected**:  $\\begin{bmatrix}" in result.stdout
+
+
+def test_html_is_one_page_with_the_diagnosis():
+    result = run(*MLP, "--wrt", "W1", "--answer", "x @ transpose(delta)", "--format", "html")
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert "the transpose of the gradient" in result.stdout

@@ -56,12 +56,6 @@ def test_check_text_is_the_report_document_printed_for_a_terminal():
     assert max(len(line) for line in report_text(verdict, "en", 60).splitlines()) <= 60
 
 
-def test_check_markdown_is_for_scalar_models():
-    result = _run("check", "--problem", "examples/matrix/tanh-mlp.toml", "--wrt", "W1", "--answer", "delta", "--format",
-                  "markdown")
-    assert result.exit_code == 2 and "--format markdown is for scalar models" in result.output
-
-
 def test_explain_train_and_check_as_html_pages():
     pages = [_run("explain", "--format", "html"), _run("train", "--epochs", "2", "--format", "html"),
              _run("check", "--answer", "2*r", "--wrt", "w", "--format", "html")]

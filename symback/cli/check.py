@@ -59,10 +59,10 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
     values = sample_values(sample, model, loss, params, lesson)
     problem = build_problem(model, loss, params, data, lr, problem_file, lesson, values)
     point = values or lesson.get("sample", 0)
+    document = None
     if matrix:
-        if fmt in ("markdown", "html"):
-            raise click.UsageError(f"--format {fmt} is for scalar models; a matrix model's check prints text or json")
-        verdicts, report_json, report_text = _matrix_verdicts(problem, answer, wrt, steps, 0 if values else point)
+        verdicts, report_json, report_text, document = _matrix_verdicts(problem, answer, wrt, steps,
+                                                                         0 if values else point)
     else:
         verdicts = [check_answer(problem, answer, wrt, point)] if answer is not None else []
         verdicts += [check_step(problem, step, point) for step in steps]
@@ -71,7 +71,7 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
         body = objects[0] if len(objects) == 1 else {"correct": all(v.correct for v in verdicts), "checks": objects}
         emit(json.dumps(body, ensure_ascii=False, indent=2), output)
     elif fmt in ("markdown", "html"):
-        emit(report_printed(verdicts, lang, fmt), output)
+        emit(report_printed(verdicts, lang, fmt, document), output)
     else:
         from ..render.wrap import fit_lines
 
@@ -85,12 +85,11 @@ def command(model, loss, params, data, lr, problem_file, answers, wrt, steps, sa
 def _matrix_verdicts(problem, answer, wrt, steps, index):
     """The matrix check of --answer, and its printers (--step names scalar steps: not for matrices)."""
     from ..check.matrix_grade import check_matrix_answer
-    from ..render.matrix_check import report_json, report_text
+    from ..render.matrix_check import report_document, report_json, report_text
 
     if steps:
         raise click.UsageError("--step checks a scalar chain rule; for a matrix model check a node's gradient with "
                                "--wrt NODE --answer EXPR, e.g. --wrt h --answer 'transpose(W2) @ delta_y_hat'")
     if not isinstance(index, int):
         index = 0
-    return ([check_matrix_answer(problem, answer, wrt, index)], report_json,
-            lambda verdict, lang, _columns: report_text(verdict, lang))  # fitted by the caller
+    return [check_matrix_answer(problem, answer, wrt, index)], report_json, report_text, report_document

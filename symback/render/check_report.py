@@ -42,9 +42,10 @@ def report_text(verdict, lang: str = "en", columns: int | None = None) -> str:
     return ReportText(columns, titled=True).doprint(report_document(verdict, lang))
 
 
-def report_printed(verdicts, lang: str, fmt: str) -> str:
-    """The verdicts as ``markdown`` (a document each) or one ``html`` page."""
-    docs = [report_document(v, lang) for v in verdicts]
+def report_printed(verdicts, lang: str, fmt: str, document=None) -> str:
+    """The verdicts as ``markdown`` (a document each) or one ``html`` page; ``document`` makes
+    each verdict's Document (the scalar report's, or the matrix check's)."""
+    docs = [(document or report_document)(v, lang) for v in verdicts]
     if fmt == "markdown":
         return "\n\n".join(MarkdownFormat().doprint(doc).rstrip("\n") for doc in docs)
     page = docs[0] if len(docs) == 1 else Document(wording(lang)("check.several"),
@@ -60,23 +61,24 @@ def report_document(verdict, lang: str = "en") -> Document:
     expected = _expected_text(verdict) if not _bare_number(verdict) else t(
         "check.expected_formula", question=unicode(verdict.question),
         symbols=answer_symbols(verdict.derivation, verdict.top, verdict.bottom))
-    sections = [(_pairs([(t("check.your_answer"), _answer_text(verdict)), (t("check.expected"), expected)]),),
+    sections = [(pairs([(t("check.your_answer"), _answer_text(verdict)), (t("check.expected"), expected)]),),
                 _verdict_blocks(verdict, t), _sample_blocks(verdict, t)]
     if not verdict.correct and not _bare_number(verdict):  # for a number, the formula is not given away
         if verdict.diagnosis is None:
             from .explanation import document
 
-            sections.append((_say(t("check.full")), Appendix(document(verdict.derivation, t))))
+            sections.append((say(t("check.full")), Appendix(document(verdict.derivation, t))))
         else:
             sections.append(_derivation_blocks(verdict, t))
     return Document(_heading(verdict, t), tuple(Section("", blocks) for blocks in sections), lang)
 
 
-def _say(text: str, kind=Para) -> Para:
+def say(text: str, kind=Para) -> Para:
+    """Words as a block (a Para, or a Detail under the one before)."""
     return kind((Text(text),))
 
 
-def _pairs(rows) -> Fields:
+def pairs(rows) -> Fields:
     """Two columns of words: label, value."""
     return Fields(tuple((label, (Text(value),)) for label, value in rows))
 
@@ -97,7 +99,7 @@ def report_json(verdict, lang: str = "en") -> dict:
         "method": verdict.method,
         "diagnosis": _mistake_json(verdict, verdict.diagnosis, t) if verdict.diagnosis else None,
         "also": [_mistake_json(verdict, m, t) for m in verdict.also],
-        "message": _headline(verdict, t),
+        "message": headline(verdict, t),
         "sample": {s.name: v for s, v in point.items()},
         "values": {"answer": json_number(verdict.at_sample[0]), "expected": json_number(verdict.at_sample[1])},
         "differs_at": None if elsewhere is None else {
@@ -136,26 +138,32 @@ def _heading(verdict, t) -> str:
     model = "; ".join(unicode(Eq(name, as_written(expr, problem.orders), evaluate=False))
                       for name, expr in problem.shown_definitions)
     loss = unicode(Eq(verdict.derivation.graph.loss, as_written(problem.loss, problem.orders), evaluate=False))
-    return f"{t('check.title', question=unicode(verdict.question))}   ({t('check.problem', model=model, loss=loss)})"
+    return title(t, unicode(verdict.question), model, loss)
 
 
-def _headline(verdict, t) -> str:
+def headline(verdict, t, kinds: str = "check.kind.") -> str:
+    """Right, not right with the diagnosis's headline (its catalogue key after ``kinds``), or no diagnosis."""
     if verdict.correct:
         return t("check.right")
     if verdict.diagnosis is None:
         return t("check.none")
-    return t("check.wrong", headline=t("check.kind." + verdict.diagnosis.kind))
+    return t("check.wrong", headline=t(kinds + verdict.diagnosis.kind))
+
+
+def title(t, question: str, model: str, loss: str) -> str:
+    """Check ∂L/∂w   (model ŷ = wx; loss L = r²)."""
+    return f"{t('check.title', question=question)}   ({t('check.problem', model=model, loss=loss)})"
 
 
 def _verdict_blocks(verdict, t) -> tuple:
-    blocks = (_say(_headline(verdict, t)),)
+    blocks = (say(headline(verdict, t)),)
     if verdict.correct:
-        return blocks + (_say(t("check.how." + _method(verdict), question=unicode(verdict.question), n=POINTS,
+        return blocks + (say(t("check.how." + _method(verdict), question=unicode(verdict.question), n=POINTS,
                                 point=_point_text(_sample(verdict)), expected=unicode(verdict.expected)), Detail),)
     if verdict.diagnosis is not None:
-        blocks += (_say(explain_mistake(verdict, verdict.diagnosis, t), Detail),)
+        blocks += (say(explain_mistake(verdict, verdict.diagnosis, t), Detail),)
     for other in (m for m in verdict.also if m.why != "factor_off"):  # a bare ratio adds nothing
-        blocks += (_say(t("check.also", headline=t("check.kind." + other.kind),
+        blocks += (say(t("check.also", headline=t("check.kind." + other.kind),
                           why=explain_mistake(verdict, other, t)), Detail),)
     return blocks
 
@@ -179,13 +187,13 @@ def _sample_blocks(verdict, t) -> tuple:
     point = _point_text(_sample(verdict))
     mine, truth = (_value_text(v, t) for v in verdict.at_sample)
     if verdict.correct:
-        return (_say(t("check.both", point=point, value=truth)),)
-    blocks = (_say(t("check.sample", point=point)),
-              _pairs([(t("check.your_answer"), mine), (t("check.expected"), truth)]))
+        return (say(t("check.both", point=point, value=truth)),)
+    blocks = (say(t("check.sample", point=point)),
+              pairs([(t("check.your_answer"), mine), (t("check.expected"), truth)]))
     if verdict.elsewhere is not None:
         where, answer, expected = verdict.elsewhere
         relation, truth = _exact_value(verdict, where, expected, t)
-        blocks += (_say(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
+        blocks += (say(t("check.coincidence", point=_point_text(where), answer=_value_text(answer, t),
                           question=unicode(verdict.question), relation=relation, truth=truth)),)
     return blocks
 
@@ -205,13 +213,13 @@ def _derivation_blocks(verdict, t) -> tuple:
     edges = _edges(verdict)
     names = {e.node.name for e in edges}
     nodes = [n for n in verdict.derivation.graph.nodes if n.name in names]
-    blocks = (_say(t("check.derivation")),)
+    blocks = (say(t("check.derivation")),)
     if nodes:
         where = ",  ".join(unicode(Eq(n.name, n.shown, evaluate=False)) for n in nodes)
-        blocks += (_say(f"{t('check.where')} {where}", Detail),)
+        blocks += (say(f"{t('check.where')} {where}", Detail),)
     rows = [(unicode(Eq(Derivative(e.node.name, e.child), e.expr, evaluate=False)), _rule_text(e.rule, t))
             for e in edges]
-    return blocks + (_pairs(rows),) + _chain_blocks(verdict)
+    return blocks + (pairs(rows),) + _chain_blocks(verdict)
 
 
 def _chain_blocks(verdict) -> tuple:

@@ -7,7 +7,7 @@
 - :class:`Formula`: maths given once per notation (``δ_h ⊙ (1 − h²)`` and
   ``\\delta_{h} \\odot (1 - h^{2})``) with ``{key}`` placeholders filled by other items.
 
-Numbers go through :func:`symback.core.numeric.format_float`, so a rounded or approximate entry
+Numbers go through :func:`symback.render.numbers.number` (:func:`symback.core.numeric.format_float`), so a rounded or approximate entry
 makes its equation print "≈", as for scalars.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from ..core.numeric import format_float
+from .numbers import number
 from .printers import tex_number
 
 #: rows or columns beyond this many are elided
@@ -30,6 +30,15 @@ class Mat:
     """A vector or matrix of numbers (a 0-d array is a number)."""
 
     entries: object
+
+
+@dataclass(frozen=True, eq=False)
+class Grid(Mat):
+    """A matrix shown row by row, its columns aligned (the values of a check): in text each row a
+    line (:func:`grid_lines`), ≈ before it when ``approx`` (its entries were rounded); in LaTeX,
+    Markdown and HTML a :class:`Mat`. Made by :func:`grid`."""
+
+    approx: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,20 +68,56 @@ def mat_text(entries, nested: bool = False) -> str:
 
     a = np.asarray(entries, dtype=object)
     if a.ndim == 0:
-        text = number_text(a.item())
+        text = number(a.item())
         return f"({text})" if nested and text.startswith("−") else text
     if a.ndim == 1:
-        body = "[" + ", ".join("…" if i is None else number_text(a[i]) for i in _kept(len(a))) + "]"
+        body = "[" + ", ".join("…" if i is None else number(a[i]) for i in _kept(len(a))) + "]"
     else:
-        rows = ["…" if i is None else "[" + ", ".join("…" if j is None else number_text(a[i, j])
+        rows = ["…" if i is None else "[" + ", ".join("…" if j is None else number(a[i, j])
                                                      for j in _kept(a.shape[1])) + "]" for i in _kept(a.shape[0])]
         body = "[" + ", ".join(rows) + "]"
     elided = any(n > MAX_SHOWN for n in a.shape)
     return body + (f"₍{_shape_note(a.shape)}₎" if elided else "")
 
 
-def number_text(value) -> str:
-    return format_float(value).replace("-", "−")
+def grid(value, digits: int = 6) -> Grid:
+    """A number, vector or matrix with its entries rounded to ``digits`` significant digits."""
+    import numpy as np
+
+    a = np.asarray(value, dtype=float)
+    rounded = np.vectorize(lambda v: float(f"{v:.{digits}g}") if np.isfinite(v) else v)(a) if a.size else a
+    return Grid(rounded, not np.array_equal(rounded, a, equal_nan=True))
+
+
+def grid_lines(x: Grid) -> list:
+    """A number, a vector on one line, or a matrix a row a line with its columns aligned (an n×1
+    column as a vector); ≈ before the first line when an entry is rounded; the shape after the last
+    line when it is elided."""
+    mark = "≈ " if x.approx else ""
+    lines = grid_rows(x.entries)
+    return [mark + lines[0]] + [" " * len(mark) + line for line in lines[1:]]
+
+
+def grid_rows(entries) -> list:
+    """The lines of :func:`grid_lines`, every digit kept."""
+    import numpy as np
+
+    a = np.asarray(entries, dtype=float)
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = a.reshape(-1)
+    if a.ndim == 0:
+        return [number(a.item())]
+    if a.ndim == 1:
+        return ["[" + ", ".join("…" if i is None else number(a[i]) for i in _kept(len(a))) + "]"]
+    columns = _kept(a.shape[1])
+    rows = [None if i is None else ["…" if j is None else number(a[i, j]) for j in columns] for i in _kept(a.shape[0])]
+    widths = [max(len(r[k]) for r in rows if r is not None) for k in range(len(columns))]
+    lines = [" …" if r is None else " [" + ", ".join(e.rjust(w) for e, w in zip(r, widths)) + "]" for r in rows]
+    lines = ["[" + lines[0][1:]] + lines[1:]
+    lines = [line + "," for line in lines[:-1]] + [lines[-1] + "]"]
+    if max(a.shape) > MAX_SHOWN:
+        lines[-1] += f"  ({_shape_note(a.shape)})"
+    return lines
 
 
 def mat_latex(entries, nested: bool = False) -> str:

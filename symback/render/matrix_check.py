@@ -16,17 +16,18 @@ import numpy as np
 from ..lang import wording
 from ..model.parse import symbol
 from ..model.tensor_ops import OPS
-from .numbers import json_number, number
+from .check_report import headline, pairs, say, title
+from .document import Detail, Document, Fields, Section, Text
+from .matrix import grid, grid_rows
+from .numbers import json_number
 from .printers import unicode
 from .tensor_explanation import _derivative_formula, _function_name  # the explanation's notation, shared
-from .wrap import width as display_width
+from .text import ReportText
 
 #: the same derivative written, wrongly, in the operand: tanh′ as 1 − z², σ′ as z(1 − z)
 IN_INPUT = {"tanh": "(1 − {0}²)", "sigmoid": "{0} ⊙ (1 − {0})"}
-#: rows or columns beyond this many are elided
-MAX_SHOWN = 6
-#: significant digits of the numbers shown (JSON keeps every digit)
-DIGITS = 6
+#: the catalogue's keys of the matrix check's diagnoses
+KINDS = "check.matrix.kind."
 _SUPERSCRIPT = str.maketrans("0123456789-/", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᐟ")
 
 
@@ -43,46 +44,9 @@ def shape_words(shape: tuple, t) -> str:
     return t("check.matrix.number") if not shape else "×".join(map(str, shape))
 
 
-def values_lines(value) -> list:
-    """A value as lines, a matrix row by row with its columns aligned; ≈ before it when an entry is
-    rounded to DIGITS significant digits."""
-    a = np.asarray(value, dtype=float)
-    rounded = np.vectorize(lambda v: float(f"{v:.{DIGITS}g}") if np.isfinite(v) else v)(a) if a.size else a
-    mark = "" if np.array_equal(rounded, a, equal_nan=True) else "≈ "
-    lines = _matrix_lines(rounded)
-    return [mark + lines[0]] + [" " * len(mark) + line for line in lines[1:]]
-
-
 def matrix_text(value) -> str:
     """A number or a vector on one line: 2, [1, −0.5] (an n×1 column prints as a vector)."""
-    return " ".join(_matrix_lines(value))
-
-
-def _matrix_lines(value) -> list:
-    a = np.asarray(value, dtype=float)
-    if a.ndim == 2 and a.shape[1] == 1:
-        a = a.reshape(-1)
-    if a.ndim == 0:
-        return [_number(a.item())]
-    if a.ndim == 1:
-        return ["[" + ", ".join("…" if i is None else _number(a[i]) for i in _kept(len(a))) + "]"]
-    columns = _kept(a.shape[1])
-    rows = [None if i is None else ["…" if j is None else _number(a[i, j]) for j in columns] for i in _kept(a.shape[0])]
-    widths = [max(len(r[k]) for r in rows if r is not None) for k in range(len(columns))]
-    lines = [" …" if r is None else " [" + ", ".join(e.rjust(w) for e, w in zip(r, widths)) + "]" for r in rows]
-    lines = ["[" + lines[0][1:]] + lines[1:]
-    lines = [line + "," for line in lines[:-1]] + [lines[-1] + "]"]
-    if max(a.shape) > MAX_SHOWN:
-        lines[-1] += f"  ({a.shape[0]}×{a.shape[1]})"
-    return lines
-
-
-def _kept(n: int) -> list:
-    return list(range(n)) if n <= MAX_SHOWN else [0, 1, 2, None, n - 2, n - 1]
-
-
-def _number(v: float) -> str:
-    return number(float(v))
+    return " ".join(grid_rows(value))
 
 
 def vjp_text(graph, node, index: int, t=None) -> str:
@@ -176,65 +140,56 @@ def explain_mistake(verdict, mistake, t) -> str:
     return text
 
 
-def headline(verdict, t) -> str:
-    if verdict.correct:
-        return t("check.right")
-    if verdict.diagnosis is None:
-        return t("check.none")
-    return t("check.wrong", headline=t("check.matrix.kind." + verdict.diagnosis.kind))
-
-
-def report_text(verdict, lang: str = "en") -> str:
+def report_text(verdict, lang: str = "en", columns: int | None = None) -> str:
     """The verdict for a terminal: question, comparison, diagnosis, values, backward pass."""
+    return ReportText(columns, titled=True).doprint(report_document(verdict, lang))
+
+
+def report_document(verdict, lang: str = "en") -> Document:
+    """The verdict as a Document, printed as the scalar check's (:mod:`.check_report`): the
+    question and the problem (its title), the answer beside the expected rule, the verdict with the
+    diagnosis, the values at the sample (matrices a row a line), and for a wrong answer the backward
+    pass."""
     t = wording(lang)
     model = "; ".join(f"{name(n)} = {' '.join(e.text.split())}" for n, e in verdict.problem.definitions)
-    lines = [f"{t('check.title', question=question(verdict))}   "
-             f"({t('check.problem', model=model, loss=verdict.problem.loss_name)})", ""]
-    lines += _table([(t("check.your_answer"), " ".join(verdict.text.split())),
-                     (t("check.expected"), gradient_text(verdict.graph, verdict.wrt))], "  ")
     names = t("check.matrix.names")
     if verdict.consumer:
         names += " " + t("check.matrix.delta", delta=delta(verdict.consumer), wrt=name(verdict.wrt))
-    lines += ["  " + names, "", headline(verdict, t)]
-    if verdict.correct:
-        lines.append("  " + t("check.matrix.how", question=question(verdict), n=verdict.points - 1))
-    elif verdict.diagnosis is not None:
-        lines.append("  " + explain_mistake(verdict, verdict.diagnosis, t))
-    for other in verdict.also:
-        lines.append("  " + t("check.also", headline=t("check.matrix.kind." + other.kind),
-                              why=explain_mistake(verdict, other, t)))
-    lines += [""] + _sample_lines(verdict, t)
+    sections = [(pairs([(t("check.your_answer"), " ".join(verdict.text.split())),
+                        (t("check.expected"), gradient_text(verdict.graph, verdict.wrt))]), say(names, Detail)),
+                _verdict_blocks(verdict, t), _sample_blocks(verdict, t)]
     if not verdict.correct:
-        lines += ["", t("check.matrix.backward")] + ["  " + line for line in backward_lines(verdict)]
-    return "\n".join(lines)
+        sections.append((say(t("check.matrix.backward")),
+                         *(say(line, Detail) for line in backward_lines(verdict))))
+    heading = title(t, question(verdict), model, verdict.problem.loss_name)
+    return Document(heading, tuple(Section("", blocks) for blocks in sections), lang)
 
 
-def _sample_lines(verdict, t) -> list:
-    point = ", ".join(f"{name(k)} = {matrix_text(v)}" for k, v in verdict.sample.items())
-    truth = values_lines(verdict.truth)
+def _verdict_blocks(verdict, t) -> tuple:
+    blocks = (say(headline(verdict, t, KINDS)),)
     if verdict.correct:
-        return [t("check.matrix.both", point=point)] + ["  " + line for line in truth]
-    given = [t("check.matrix.unfit")] if verdict.given is None else values_lines(verdict.given)
-    lines = [t("check.matrix.sample", point=point)]
-    lines += _table([(t("check.your_answer"), given), (t("check.expected"), truth)], "  ")
+        blocks += (say(t("check.matrix.how", question=question(verdict), n=verdict.points - 1), Detail),)
+    elif verdict.diagnosis is not None:
+        blocks += (say(explain_mistake(verdict, verdict.diagnosis, t), Detail),)
+    return blocks + tuple(say(t("check.also", headline=t(KINDS + other.kind), why=explain_mistake(verdict, other, t)),
+                              Detail) for other in verdict.also)
+
+
+def _sample_blocks(verdict, t) -> tuple:
+    point = ", ".join(f"{name(k)} = {matrix_text(v)}" for k, v in verdict.sample.items())
+    if verdict.correct:
+        return say(t("check.matrix.both", point=point)), Detail((grid(verdict.truth),))
+    given = Text(t("check.matrix.unfit")) if verdict.given is None else grid(verdict.given)
+    blocks = (say(t("check.matrix.sample", point=point)), _values(given, grid(verdict.truth), t))
     if verdict.elsewhere is not None:
         answer, expected = verdict.elsewhere
-        lines.append(t("check.matrix.coincidence", question=question(verdict)))
-        lines += _table([(t("check.your_answer"), values_lines(answer)), (t("check.expected"), values_lines(expected))],
-                        "  ")
-    return lines
+        blocks += (say(t("check.matrix.coincidence", question=question(verdict))),
+                   _values(grid(answer), grid(expected), t))
+    return blocks
 
 
-def _table(rows, indent: str) -> list:
-    """Two columns, the first padded to its widest entry (CJK characters count double); a second
-    column of several lines (a matrix) keeps them aligned under its first."""
-    width = max(display_width(a) for a, _ in rows) + 3
-    out = []
-    for label, value in rows:
-        value = [value] if isinstance(value, str) else value
-        out.append(indent + label + " " * (width - display_width(label)) + value[0])
-        out += [indent + " " * width + line for line in value[1:]]
-    return out
+def _values(given, truth, t) -> Fields:
+    return Fields(((t("check.your_answer"), (given,)), (t("check.expected"), (truth,))))
 
 
 def report_json(verdict, lang: str = "en") -> dict:
@@ -253,7 +208,7 @@ def report_json(verdict, lang: str = "en") -> dict:
                   "answer": None if verdict.given is None else list(verdict.given.shape)},
         "diagnosis": None if verdict.diagnosis is None else _mistake_json(verdict, verdict.diagnosis, t),
         "also": [_mistake_json(verdict, m, t) for m in verdict.also],
-        "message": headline(verdict, t),
+        "message": headline(verdict, t, KINDS),
         "sample": {k: _nested(v) for k, v in verdict.sample.items()},
         "values": {"answer": None if verdict.given is None else _nested(verdict.given),
                    "expected": _nested(verdict.truth)},
@@ -266,7 +221,7 @@ def report_json(verdict, lang: str = "en") -> dict:
 def _mistake_json(verdict, mistake, t) -> dict:
     fields = {k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Fraction) else v)
               for k, v in mistake.fields.items()}
-    return {"kind": mistake.kind, "headline": t("check.matrix.kind." + mistake.kind),
+    return {"kind": mistake.kind, "headline": t(KINDS + mistake.kind),
             "message": explain_mistake(verdict, mistake, t), "fields": fields}
 
 

@@ -153,12 +153,19 @@ class ReportText(TextFormat):
         return "\n".join(fit_lines([line], self.columns))
 
     def _print_Detail(self, block) -> str:
-        return self._fit(INDENT + self.items(block.items))
+        return "\n".join(self._fit(INDENT + line) for line in self.items(block.items).split("\n"))
 
     def _print_Fields(self, block) -> str:
+        """``label   value``; a value of several lines (a Grid) keeps them under its first."""
         label_w = max(width(label) for label, _ in block.rows)
-        return "\n".join(self._fit(INDENT + pad(label, label_w) + "   " + self.items(values))
-                         for label, values in block.rows)
+        lines = []
+        for label, values in block.rows:
+            first, *more = self.items(values).split("\n")
+            lines += [INDENT + pad(label, label_w) + "   " + first] + [INDENT + " " * (label_w + 3) + m for m in more]
+        return "\n".join(map(self._fit, lines))
+
+    def _print_Grid(self, x, nested: bool = False) -> str:
+        return "\n".join(matrix.grid_lines(x))
 
     def _print_Chains(self, block) -> str:
         """Each chain ``lhs = side`` with every further side on a line of its own, under the first "="."""
