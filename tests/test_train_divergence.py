@@ -33,7 +33,7 @@ def test_the_history_before_divergence_is_kept():
 
 def test_the_reason_names_the_epoch_and_what_to_change():
     reason = train(problem(lr=0.3), Settings(epochs=1000)).diverged.reason
-    assert "epoch 12" in reason and "--lr 0.03" in reason
+    assert "epoch 12" in reason and "works: lr 0.03" in reason
 
 
 def test_overflow_in_python_floats_is_divergence():

@@ -24,7 +24,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from ..errors import SymbackError
+from ..errors import SymbackError, option
 
 TRIES = 3
 TRIAL_BUDGET = 200_000
@@ -141,18 +141,19 @@ def advice(suggestion: Suggestion | None, words) -> str:
         return words("train.advice.untried")
     epochs = words("train.epochs.one" if suggestion.epochs == 1 else "train.epochs.many", n=suggestion.epochs)
     if suggestion.lr is None:
-        return words("train.advice.none", rates=", ".join(map(_rate, suggestion.tried)), epochs=epochs)
+        return words("train.advice.none", rates=", ".join(map(_rate, suggestion.tried)), epochs=epochs,
+                     params_option=option("params"))
     return words("train.advice.rate", lr=_rate(suggestion.lr), start=_num(suggestion.start),
-                 end=_num(suggestion.end), epochs=epochs)
+                 end=_num(suggestion.end), epochs=epochs, lr_option=option("lr"))
 
 
 def divergence_words(divergence, words) -> str:
     """Why a run stopped and what to change, in the language of ``words``."""
     value = _num(divergence.value) if divergence.value is not None else "nan"
     return words(f"train.diverged.{divergence.cause}", epoch=divergence.epoch, value=value,
-                 advice=advice(divergence.suggestion, words), detail=divergence.detail)
+                 advice=advice(divergence.suggestion, words), detail=divergence.detail, loss_option=option("loss"))
 
 
 def stall_words(found: Stall, words) -> str:
     """The warning for a stalled run."""
-    return words("train.stalled", since=found.since, loss=_num(found.loss))
+    return words("train.stalled", since=found.since, loss=_num(found.loss), params_option=option("params"))
