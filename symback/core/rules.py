@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Derivative, Eq
 
-from ..model.ops import FUNCTION_OPS, Op
+from ..model.ops import FUNCTION_OPS, OPS, Op
 
 u, v = sympy.Symbol("u", real=True), sympy.Symbol("v", real=True)
 c, a = sympy.Symbol("c", real=True), sympy.Symbol("a", positive=True)
@@ -129,7 +129,7 @@ class SqrtRule(Rule):
     key = "sqrt"
 
     def formula(self):
-        return _eq(Derivative(sympy.sqrt(u), u), 1 / (2 * sympy.sqrt(u)))
+        return _eq(Derivative(sympy.sqrt(u), u), OPS["sqrt"].derivative(u))
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,11 @@ _U = sympy.Dummy("u", real=True)
 
 @lru_cache(maxsize=None)
 def scalar_function(name: str):
-    """The scalar language's function ``name`` from the Op table, as (SymPy callable, f′(u) in the dummy u):
-    a function added to the table is elementwise in matrix models with nothing else to write."""
-    op = next((o for o in ops.OPS.values() if name in o.names), None)
-    f = op.sympy if op is not None else ops.FUNCTIONS[name]
-    derivative = op.derivative(_U) if op is not None and op.derivative is not None else sympy.diff(f(_U), _U)
-    return f, derivative
+    """The scalar language's function ``name`` from the Op table, as (SymPy callable, f′(u) in the dummy u),
+    both the table's (``op.sympy``, ``op.derivative``): a function added to the table is elementwise in
+    matrix models with nothing else to write."""
+    op = ops.ELEMENTWISE[name]
+    return op.sympy, op.derivative(_U)
 
 
 def _map(fn, a, dtype):
