@@ -35,7 +35,7 @@ class Backprop:
 
     def __init__(self, derivation: Derivation):
         self.graph = derivation.graph
-        self.order = [node.name for node in self.graph.nodes]
+        self.order = self.graph.order
         self.below: dict[sympy.Symbol, list[Local]] = group_by_node(derivation.locals)
 
     def edges(self, top, bottom) -> tuple[Local, ...]:

@@ -313,7 +313,7 @@ def backward(graph: Graph, locals_: tuple[Local, ...], values: Mapping,
         value = _local_value(graph, local, values) if value is None else value
         return Contribution(local.child, local.node.name, up, value, _times(up, value))
 
-    walk = reverse.backward([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, exact.typed(1.0),
+    walk = reverse.backward(graph.order, group_by_node(locals_), graph.loss, exact.typed(1.0),
                             pull, lambda contributions: _sum(c.value for c in contributions), every=True)
     names = [n.name for n in reversed(graph.nodes)] + list(graph.params)
     return tuple(Adjoint(name, tuple(walk.terms.get(name, ())), walk.of(name)) for name in names)
@@ -390,7 +390,7 @@ def chain_paths(graph: Graph, locals_, target) -> tuple[tuple[sympy.Expr, ...], 
     """
     if len(graph.nodes) > MAX_CLOSED_NODES:
         return None  # a product of hundreds of locals explains nothing; the backward pass does
-    found = reverse.paths([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, target, MAX_PATHS)
+    found = reverse.paths(graph.order, group_by_node(locals_), graph.loss, target, MAX_PATHS)
     return None if found is None else tuple(tuple(local.expr for local in path) for path in found)
 
 
@@ -402,7 +402,7 @@ def closed_form(graph: Graph, locals_, param, seconds: float = 0.5) -> sympy.Exp
     """
     if len(graph.nodes) > MAX_CLOSED_NODES:
         return None
-    walk = reverse.backward([n.name for n in graph.nodes], group_by_node(locals_), graph.loss, sympy.Integer(1),
+    walk = reverse.backward(graph.order, group_by_node(locals_), graph.loss, sympy.Integer(1),
                             lambda up, local: up * local.expr, reverse.added(sympy.Integer(0)))
     expanded = graph.expand(walk.of(param))
     if sympy.count_ops(expanded) > MAX_CLOSED_OPS:

@@ -78,6 +78,11 @@ class Graph:
                 return node
         raise KeyError(name)
 
+    @cached_property
+    def order(self) -> tuple[sympy.Symbol, ...]:
+        """The node names in topological order: the order of :func:`symback.core.reverse.backward`."""
+        return tuple(node.name for node in self.nodes)
+
     def expand(self, expr: sympy.Expr) -> sympy.Expr:
         """Substitute node definitions back until only parameters and constants remain."""
         names = [s for s in expr.free_symbols if s in self._definitions]

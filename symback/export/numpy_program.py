@@ -110,7 +110,7 @@ def _reverse(graph, names, printer, batch: bool, words) -> list[Line]:
     L = graph.loss
     # Each adjoint is a variable of the program: the walk only gathers the terms of its line
     # (every node gets one, "= 0.0" where its contributions cancel).
-    walk = backward([n.name for n in graph.nodes], group_by_node(local_derivatives(graph)), L, None,
+    walk = backward(graph.order, group_by_node(local_derivatives(graph)), L, None,
                     lambda up, local: (local.node.name, local), lambda terms: None, every=True, leaves=False)
     out = []
     for u in [n.name for n in reversed(graph.nodes) if n.name != L] + list(graph.params):

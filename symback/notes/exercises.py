@@ -130,7 +130,7 @@ def _length(graph, locals_, point) -> float:
         local_values = [evaluate(l.expr, values) for l in locals_]
     except (SymbackError, ArithmeticError, ValueError):
         return math.inf
-    walk = backward([n.name for n in graph.nodes], group_by_node(zip(locals_, local_values), lambda e: e[0].node.name),
+    walk = backward(graph.order, group_by_node(zip(locals_, local_values), lambda e: e[0].node.name),
                     graph.loss, 1.0, lambda up, e: up * e[1], added(0.0), child=lambda e: e[0].child)
     gradients = [walk.of(p) for p in graph.params]
     numbers = list(values.values()) + local_values + gradients

@@ -114,7 +114,7 @@ class Program:
             lines.append((sympy.Symbol(f"a{len(lines)}", real=True), sympy.Add(*terms)))
             return lines[-1][0]
 
-        terms = backward([n.name for n in self.graph.nodes], group_by_node(self.locals), self.graph.loss,
+        terms = backward(self.graph.order, group_by_node(self.locals), self.graph.loss,
                          sympy.Integer(1), pull, add, leaves=False).terms  # a parameter's sum is its gradient's line
         grads = []
         for i, param in enumerate(self.graph.params):
@@ -158,7 +158,7 @@ class Program:
 
 def _internal_names(graph: Graph) -> dict:
     names = {}
-    for prefix, symbols in (("p", graph.params), ("c", graph.inputs), ("v", [n.name for n in graph.nodes])):
+    for prefix, symbols in (("p", graph.params), ("c", graph.inputs), ("v", graph.order)):
         names.update({s: sympy.Symbol(f"{prefix}{i}", real=True) for i, s in enumerate(symbols)})
     names[graph.target] = sympy.Symbol("t", real=True)
     return names
