@@ -190,7 +190,19 @@ def test_cli_shape_mismatch_is_one_line_exit_2():
 
 def test_cli_entries_shows_one_entry_in_full():
     out = run("explain", *MLP, "--entries", "W1[0,1]", "--digits", "4").output
-    assert "One entry in full: ∂L/∂W1[0, 1]" in out and "∂L/∂W₁ ₀ ₁ = ∂L/∂u₁ ₀ × x₁" in out
+    assert "One entry in full: ∂L/∂W1[0, 1]" in out and "∂L/∂W₁[0,1] = ∂L/∂u₁[0] × x[1]" in out
+
+
+@pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("latex", "tex")])
+def test_entry_names_read_as_entries_golden(fmt, suffix):
+    """W1[0,1] is W₁[0,1] (W_{1}[0,1]), u1[0] is u₁[0]: the name's own digits apart from the indices."""
+    path = GOLDEN / f"tensor-entry.en.{suffix}"
+    d = explain_entry(_derivation("mlp_tanh"), "W1[0,1]")
+    text = render(d, fmt, columns=100)
+    text = text[text.index("W1[0, 1]"):]  # the entry's section
+    if os.environ.get("SYMBACK_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
 
 
 def test_cli_entries_on_a_scalar_model_is_refused():

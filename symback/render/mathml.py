@@ -17,6 +17,7 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
+from ..model.entry_names import split_entry
 from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
 from .printers import _Display, is_gradient, function_args, function_name
@@ -91,6 +92,11 @@ class MathMLPrinter(_Display, MathMLPresentationPrinter):
     # -- atoms --------------------------------------------------------------
 
     def _print_Symbol(self, sym, style="plain"):
+        if entry := split_entry(sym.name):  # one entry of a matrix: W₁[0,1]
+            index = [self._el("mn", text=i) for i in entry[1]]
+            index = [part for i in index for part in (self._mo(","), i)][1:]
+            return self._el("mrow", self._print_Symbol(sympy.Symbol(entry[0], real=True)), self._mo("["), *index,
+                            self._mo("]"))
         if sym.name in ACCENTS:
             base, accent = ACCENTS[sym.name]
             return self._el("mover", self._el("mi", text=base), self._mo(accent), )

@@ -25,6 +25,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
+from ..model.entry_names import split_entry
 from ..model.ops import BY_CLASS
 from ..core.numeric import format_float
 from .numbers import number
@@ -62,6 +63,8 @@ def _unicode_name(name: str) -> str:
     """A symbol's name as printed: ŷ, w₁, or as written where a modifier would misread it."""
     if name in DISPLAY_NAMES:
         return DISPLAY_NAMES[name][0]
+    if entry := split_entry(name):  # one entry of a matrix: W₁[0,1]
+        return _unicode_name(entry[0]) + "[" + ",".join(entry[1]) + "]"
     if literal_name(name):
         base, supers, subs = split_super_sub(name)
         return base + "".join("^" + s for s in supers) + "".join(_subscript(s) if s.isdigit() else "_" + s
@@ -341,6 +344,8 @@ class TexPrinter(_Display, LatexPrinter):
         return rf"\left({text}\right)"
 
     def _print_Symbol(self, expr, style="plain"):
+        if entry := split_entry(expr.name):  # one entry of a matrix: W_{1}[0,1]
+            return self._print_Symbol(sympy.Symbol(entry[0], real=True), style) + "[" + ",".join(entry[1]) + "]"
         if expr.name not in DISPLAY_NAMES and literal_name(expr.name):
             base, supers, subs = split_super_sub(expr.name)
             return (base + "".join(f"^{{{s}}}" for s in supers)

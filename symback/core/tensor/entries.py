@@ -3,7 +3,7 @@
 The matrix rule ``∂L/∂W₁ = δ_u₁ xᵀ`` is the scalar chain rule applied to every entry at once.
 To show that bridge, the loss is written out entry by entry along the graph: each entry of a
 node that depends on the chosen parameter entry becomes a scalar definition
-(``u1_0 = W1_0_0*x_0 + W1_0_1*x_1``, from the operation run on the symbolic kernel); every other
+(``u1__0 = W1__0_0*x__0 + W1__0_1*x__1``, from the operation run on the symbolic kernel); every other
 entry (other parameter entries, inputs, nodes the chosen entry does not reach) is a number of the
 sample. The result is an ordinary scalar :class:`~symback.model.spec.Problem` with one parameter,
 derived by :func:`symback.core.derive.explain` as any scalar lesson is: its graph, local
@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from ...errors import SpecError, option
+from ...model import entry_names
 from ...model.parse import symbol
 from ...model.spec import OUTPUT, Y, Y_HAT
 from .kernels import SYMBOLIC
@@ -61,8 +62,9 @@ def parse_entry(text: str, graph) -> tuple:
 
 
 def entry_name(name: str, index: tuple) -> str:
-    """W1_0_1 for W1[0, 1]; the model's output is yhat_0 (y_hat is the scalar engine's last definition)."""
-    return "_".join(["yhat" if name == OUTPUT else name, *map(str, index)])
+    """W1__0_1 for W1[0, 1] (printed W₁[0,1], see :mod:`symback.model.entry_names`); the model's
+    output's entry is y_hat__0 (ŷ[0]), a scalar output yhat (y_hat is the scalar engine's last definition)."""
+    return entry_names.entry_name("yhat" if name == OUTPUT and not index else name, index)
 
 
 def explain_entry(derivation, text: str):
@@ -111,7 +113,7 @@ def entry_problem(derivation, param: str, index: tuple):
 
 
 def _formulas(node, graph, values) -> np.ndarray:
-    """Each entry of the node as a formula in its operands' entry symbols (W1_0_1, x_1, …)."""
+    """Each entry of the node as a formula in its operands' entry symbols (W1__0_1, x__1, …)."""
     operands = []
     for i, arg in enumerate(node.args):
         if isinstance(arg, Fraction):
@@ -128,7 +130,7 @@ def _formulas(node, graph, values) -> np.ndarray:
 
 
 def _leaf_value(derivation, name: str) -> float:
-    """The value of an entry symbol of a parameter or input (``W1_0_1``, ``x_1``)."""
+    """The value of an entry symbol of a parameter or input (``W1__0_1``, ``x__1``)."""
     for leaf, value in list(derivation.problem.params) + list(derivation.sample.items()):
         array = np.asarray(value, dtype=float)
         for idx in np.ndindex(*array.shape):
