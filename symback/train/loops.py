@@ -105,6 +105,10 @@ class Run:
         rows = self.rows if index is None else [self.rows[i] for i in index]
         return _python_mean_step(self.compiled.step_gradient, params, rows, self.lr)
 
+    def update(self, epoch, index, sample, loss, grads, params) -> Update:
+        """A step as ``on_update`` sees it: the numbers as Python floats."""
+        return _update(epoch, index, sample, loss, grads, params)
+
 
 def _python_mean_step(step, params, rows, lr):
     """Without NumPy: L = (1/n) Σ_i L_i, g = (1/n) Σ_i ∂L_i/∂p, then p − η·g."""
@@ -137,12 +141,18 @@ def sgd(run: Run, params, on_update) -> Iterator:
 
 
 def batch(run: Run, params, on_update) -> Iterator:
+    """One update per epoch on the mean loss over all samples.
+
+    ``run`` may be any trainer with ``settings``, ``mean_step(params, index=None)``
+    returning (params, loss, gradient), ``mean_loss`` and ``update`` (the matrix
+    trainer of :mod:`symback.train.tensor_run` is one).
+    """
     # The loss an update sees is the mean loss at the parameters before it, so
     # epoch k's loss after its update comes free with epoch k+1's step.
     new, loss, grads = run.mean_step(params)
     for epoch in range(run.settings.epochs):
         if on_update:
-            on_update(_update(epoch, 0, None, loss, grads, new))
+            on_update(run.update(epoch, 0, None, loss, grads, new))
         params = new
         if epoch + 1 < run.settings.epochs:
             new, loss, grads = run.mean_step(params)
@@ -152,6 +162,8 @@ def batch(run: Run, params, on_update) -> Iterator:
 
 
 def minibatch(run: Run, params, on_update) -> Iterator:
+    """Batches of ``batch_size`` samples in an order shuffled each epoch by ``Random(seed)``
+    (``run`` as for :func:`batch`, with ``n``, ``lr``, ``np`` and ``kernels`` too)."""
     order, size = list(range(run.n)), run.settings.batch_size
     shuffle = random.Random(run.settings.seed).shuffle
     for epoch in range(run.settings.epochs):
@@ -164,7 +176,7 @@ def minibatch(run: Run, params, on_update) -> Iterator:
             index = order[start:start + size]
             params, loss, grads = run.mean_step(params, run.np.array(index) if run.np is not None else index)
             if on_update:
-                on_update(_update(epoch, k, None, loss, grads, params))
+                on_update(run.update(epoch, k, None, loss, grads, params))
         yield epoch, params, None, run.mean_loss(params)
 
 

@@ -13,12 +13,12 @@ vector or a matrix, as the parameter was given).
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import replace
 from typing import Callable
 
 from ..core.tensor import build_tensor_graph
 from .history import Divergence, Epoch, History, Settings
+from . import loops
 from .loops import Update
 from .log import KEEP_ALL, TAIL, EpochLog, Trail
 from .run import EXPLODE
@@ -85,12 +85,22 @@ class TensorTrainer:
         self.n = len(self.columns[0])
         self.lr = float(problem.lr)
         self.number = self.np.asarray
+        #: no whole-epoch kernels: the scalar loops step through mean_step
+        self.kernels = None
 
     def rows(self, index):
         return tuple(c[index] for c in self.columns)
 
     def mean_loss(self, params) -> float:
         return float(self.compiled.loss(params, self.columns))
+
+    def mean_step(self, params, index=None):
+        """One update on the mean loss over the rows ``index`` (default all): (params, loss, gradient)."""
+        return self.compiled.step(params, self.columns if index is None else self.rows(index), self.lr)
+
+    def update(self, epoch, index, sample, loss, grads, params) -> Update:
+        """A step as ``on_update`` sees it (the sample is left out: see :func:`_update`)."""
+        return _update(epoch, index, loss, grads, params)
 
     def quiet(self):
         return self.np.errstate(all="ignore")
@@ -102,43 +112,17 @@ class TensorTrainer:
 
 
 def sgd(t: TensorTrainer, params, on_update) -> object:
-    step = t.compiled.step
     for epoch in range(t.settings.epochs):
         last = None
         for i in range(t.n):
-            params, last, grads = step(params, t.rows(slice(i, i + 1)), t.lr)
+            params, last, grads = t.mean_step(params, slice(i, i + 1))
             if on_update:
-                on_update(_update(epoch, i, last, grads, params))
+                on_update(t.update(epoch, i, None, last, grads, params))
         yield epoch, params, last, t.mean_loss(params)
 
 
-def batch(t: TensorTrainer, params, on_update) -> object:
-    # the loss a step sees is the mean loss before it: epoch k's loss comes with epoch k+1's step
-    new, loss, grads = t.compiled.step(params, t.columns, t.lr)
-    for epoch in range(t.settings.epochs):
-        if on_update:
-            on_update(_update(epoch, 0, loss, grads, new))
-        params = new
-        if epoch + 1 < t.settings.epochs:
-            new, loss, grads = t.compiled.step(params, t.columns, t.lr)
-        else:
-            loss = t.mean_loss(params)
-        yield epoch, params, None, loss
-
-
-def minibatch(t: TensorTrainer, params, on_update) -> object:
-    order, size = list(range(t.n)), t.settings.batch_size
-    shuffle = random.Random(t.settings.seed).shuffle
-    for epoch in range(t.settings.epochs):
-        shuffle(order)
-        for k, start in enumerate(range(0, t.n, size)):
-            params, loss, grads = t.compiled.step(params, t.rows(t.np.array(order[start:start + size])), t.lr)
-            if on_update:
-                on_update(_update(epoch, k, loss, grads, params))
-        yield epoch, params, None, t.mean_loss(params)
-
-
-LOOPS = {"sgd": sgd, "batch": batch, "minibatch": minibatch}
+#: batch and minibatch are the scalar loops, which step through TensorTrainer.mean_step
+LOOPS = {"sgd": sgd, "batch": loops.batch, "minibatch": loops.minibatch}
 
 
 def _update(epoch, index, loss, grads, params) -> Update:
