@@ -15,7 +15,6 @@ gradient of another variable.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -59,11 +58,6 @@ class MatrixVerdict:
     def __repr__(self) -> str:
         kind = self.diagnosis.kind if self.diagnosis else None
         return f"MatrixVerdict(dL/d{self.wrt}, answer={self.text!r}, correct={self.correct}, diagnosis={kind!r})"
-
-    @property
-    def expected_shape(self) -> tuple:
-        return self.truth.shape
-
 
 def check_matrix_answer(problem, answer: str, wrt: str | None = None, sample: int = 0) -> MatrixVerdict:
     """Grade ``answer`` as ∂L/∂wrt (a parameter or a node; may be left out with one parameter)."""

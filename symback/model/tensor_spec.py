@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from ..errors import ParseError, SpecError, option
 from .arrays import numpy_module
@@ -238,8 +238,3 @@ def _lr(lr) -> float:
     if value <= 0:
         raise SpecError(f"the learning rate must be positive, not {value:g}; try {option('lr')} 0.01", option="lr", value=value)
     return value
-
-
-def parse_tensor_values(items: Iterable[str] | str, what: str) -> dict:
-    """NAME=VALUE strings (values numbers or nested lists) -> {name: float or nested list}."""
-    return split_assignments(items, what)

@@ -66,11 +66,6 @@ def rounded_array(values) -> np.ndarray:
     return out
 
 
-def is_approx(shown) -> bool:
-    """Does any entry only approximate its value (its equation is then printed with ≈)?"""
-    return any(getattr(v, "approx", True) for v in np.asarray(shown, dtype=object).reshape(-1))
-
-
 def shown_of(fn: Callable, operands: list, computed, sizes_ok: bool = True) -> np.ndarray:
     """The entries of ``fn(K, *operands)`` computed from the operands' shown entries.
 
