@@ -4,8 +4,9 @@
     python benchmarks/compare_trees.py /tmp/before . bench_train.py --quick
     python benchmarks/compare_trees.py /tmp/before . bench_scale.py --quick --rounds 3
 
-Each round runs the benchmark (this tree's copy of it, from benchmarks/) once with the
-``before`` tree first on the path and once with the ``after`` tree, alternating which
+Each round runs the benchmark once with the ``before`` tree first on the path and once
+with the ``after`` tree (each tree's own copy of the benchmark when it has one, since
+module paths may differ between them), alternating which
 goes first, so the load of a shared machine falls on both alike. Every number in the
 benchmark's --json output whose key names a time (``*_s``, ``*_ns``, ``time``, ``seconds``) is
 compared: the report is after/before of the medians over rounds, so 1.00 is no
@@ -30,7 +31,9 @@ def run(tree: str, bench: str, args: list[str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     env = dict(os.environ, PYTHONPATH=os.path.abspath(tree))
-    subprocess.run([sys.executable, os.path.join(HERE, bench), *args, "--json", out], env=env, check=True,
+    own = os.path.join(tree, "benchmarks", bench)
+    script = own if os.path.exists(own) else os.path.join(HERE, bench)
+    subprocess.run([sys.executable, script, *args, "--json", out], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     with open(out, encoding="utf-8") as handle:
         figures = json.load(handle)
