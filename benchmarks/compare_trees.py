@@ -56,6 +56,8 @@ def times(figures, prefix: str = "") -> dict[str, float]:
 
 def _is_time(key: str) -> bool:
     key = key.lower()
+    if key.endswith("per_s"):  # a rate, not a time
+        return False
     return key.endswith(("_s", "_ns")) or key in ("time", "seconds", "wall", "cpu") or key.endswith("_seconds")
 
 

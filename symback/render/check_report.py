@@ -24,8 +24,6 @@ from ..core.rules import Rule
 from ..lang import wording
 from .document import Appendix, Chain, Chains, Detail, Document, Fields, Math, Para, Section, Seq, Text
 from .numbers import json_number, number
-from .html import HtmlPage
-from .markdown import MarkdownFormat
 from .printers import claim, unicode
 from .text import ReportText
 from .text import item as plain
@@ -45,12 +43,14 @@ def report_text(verdict, lang: str = "en", columns: int | None = None) -> str:
 def report_printed(verdicts, lang: str, fmt: str, document=None) -> str:
     """The verdicts as ``markdown`` (a document each) or one ``html`` page; ``document`` makes
     each verdict's Document (the scalar report's, or the matrix check's)."""
+    from .formats import printer_for  # only when asked: the terminal report needs neither format
+
     docs = [(document or report_document)(v, lang) for v in verdicts]
     if fmt == "markdown":
-        return "\n\n".join(MarkdownFormat().doprint(doc).rstrip("\n") for doc in docs)
+        return "\n\n".join(printer_for(fmt).doprint(doc).rstrip("\n") for doc in docs)
     page = docs[0] if len(docs) == 1 else Document(wording(lang)("check.several"),
                                                    (Section("", tuple(map(Appendix, docs))),), lang)
-    return HtmlPage().doprint(page).rstrip("\n")
+    return printer_for(fmt).doprint(page).rstrip("\n")
 
 
 def report_document(verdict, lang: str = "en") -> Document:

@@ -18,3 +18,8 @@ def print_document(doc, fmt: str, columns: int | None = None, standalone: bool =
     if fmt == "html":
         return HtmlPage().doprint(doc)
     return MarkdownFormat().doprint(doc)
+
+
+def printer_for(fmt: str):
+    """The printer of a report in ``markdown`` or ``html`` (a page)."""
+    return HtmlPage() if fmt == "html" else MarkdownFormat()

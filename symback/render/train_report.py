@@ -20,8 +20,6 @@ from ..train.history import Epoch, History
 from ..train.loops import Update
 from .document import Document, Para, Remark, Section, Table, Text
 from .numbers import json_number as number
-from .html import HtmlPage
-from .markdown import MarkdownFormat
 from .text import ReportText
 
 #: the table shows every epoch up to this many, then thins
@@ -108,8 +106,9 @@ def text(history: History, preds, words, columns: int | None = None) -> str:
 def printed(history: History, preds, words, fmt: str) -> str:
     """The report (without ``-v``) as ``markdown`` or an ``html`` page: its sentences as
     paragraphs, the epochs as a table."""
-    printer = HtmlPage() if fmt == "html" else MarkdownFormat()
-    return printer.doprint(report_document(history, preds, words)).rstrip("\n")
+    from .formats import printer_for  # only when asked: the terminal report needs neither format
+
+    return printer_for(fmt).doprint(report_document(history, preds, words)).rstrip("\n")
 
 
 def header(history: History, words, columns: int | None = None) -> list[str]:
