@@ -36,7 +36,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
-from timing import publish  # noqa: E402
+from timing import best_time, publish  # noqa: E402
 
 D, WIDTH = 16, 64
 MODEL = "h1 = {f}(W1 @ x + b1); h2 = {f}(W2 @ h1 + b2); y_hat = w3 @ h2 + b3"
@@ -44,12 +44,7 @@ MODEL = "h1 = {f}(W1 @ x + b1); h2 = {f}(W2 @ h1 + b2); y_hat = w3 @ h2 + b3"
 
 def best_cpu(f, repeats: int) -> float:
     """The least CPU time of ``repeats`` calls of f()."""
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        f()
-        times.append(time.process_time() - start)
-    return min(times)
+    return best_time(f, repeats, time.process_time)
 
 
 def data(n: int):
