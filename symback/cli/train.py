@@ -82,6 +82,7 @@ def command(model, loss, params, data, lr, problem_file, epochs, mode, batch_siz
       symback train --model "w*x + b" --param w=0 --param b=0 --mode batch --epochs 500 --plot loss.png
       symback train --model "sigmoid(w*x + b)" --loss bce --data hours_pass.csv --param w=0 --param b=0 --lr 0.5
       symback train --model "w*x + b" --data big.npz --mode batch --backend numba
+      symback train --problem examples/matrix/three-classes.toml      (a matrix model: softmax regression)
     """
     from ..app.lesson import pick
     from ..app.points import training_points
