@@ -90,7 +90,7 @@ def entry_problem(derivation, param: str, index: tuple):
     for node in graph.nodes:
         formulas = _formulas(node, graph, values)
         for idx in np.ndindex(*node.shape):
-            expr = sympy.sympify(formulas[idx])
+            expr = sympy.sympify(formulas[idx], strict=True)  # numbers and SymPy objects only: strict refuses text
             if expr.free_symbols & dependent:
                 name = symbol(entry_name(node.name, idx)) if node.name != graph.loss else Y_HAT
                 definitions.append((name, expr))

@@ -111,7 +111,8 @@ class SymbolicKernel(FloatKernel):
     dtype = object
 
     def const(self, q):
-        return np.asarray(sympy.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) else sympy.sympify(q),
+        # strict: a number or SymPy object converts, text is refused (user text is never parsed by SymPy)
+        return np.asarray(sympy.Rational(q.numerator, q.denominator) if isinstance(q, Fraction) else sympy.sympify(q, strict=True),
                           dtype=object)
 
     def matmul(self, a, b):
